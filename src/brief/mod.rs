@@ -1,0 +1,218 @@
+//! The negotiation brief (DESIGN §2): the typed model that the rest of the pipeline
+//! works on. `load` turns a YAML file into a `Brief`, collecting every problem it
+//! finds as a located diagnostic.
+
+mod load;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+pub use load::{load_file, load_str};
+
+use crate::diag::Pos;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Buyer,
+    Seller,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    Full,
+    Limited,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    Ongoing,
+    OneOff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+/// Which direction is good for us on a numeric term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    Warm,
+    Formal,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Party {
+    pub name: Option<String>,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A value of a term, of the term's kind. Choice values are indexes into `options`
+/// (0 is the best option), so that comparing them is comparing numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TermValue {
+    Number(f64),
+    Choice(usize),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone)]
+pub enum TermKind {
+    Number {
+        better: Better,
+    },
+    /// `options` are best first.
+    Choice {
+        options: Vec<String>,
+    },
+    YesNo,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub id: String,
+    pub label: String,
+    pub unit: Option<String>,
+    pub kind: TermKind,
+    pub wish: Option<TermValue>,
+    pub want: Option<TermValue>,
+    pub walk: TermValue,
+    pub offer: Option<TermValue>,
+    pub weight: f64,
+    pub deal_breaker: bool,
+}
+
+impl Term {
+    /// A term value as the brief would write it (a number, an option's name, a
+    /// yes/no), for templates and JSON.
+    pub fn display_value(&self, v: TermValue) -> serde_json::Value {
+        match (v, &self.kind) {
+            (TermValue::Number(x), _) => serde_json::json!(x),
+            (TermValue::Choice(i), TermKind::Choice { options }) => {
+                serde_json::json!(options.get(i).cloned().unwrap_or_default())
+            }
+            (TermValue::Choice(i), _) => serde_json::json!(i),
+            (TermValue::Bool(b), _) => serde_json::json!(b),
+        }
+    }
+
+    /// How many units `a` is better for us than `b` (negative: worse). Choice
+    /// values count steps; yes/no counts "yes" as one step better than "no".
+    pub fn advantage(&self, a: TermValue, b: TermValue) -> f64 {
+        match (a, b, &self.kind) {
+            (TermValue::Number(a), TermValue::Number(b), TermKind::Number { better }) => {
+                match better {
+                    Better::Lower => b - a,
+                    Better::Higher => a - b,
+                }
+            }
+            (TermValue::Choice(a), TermValue::Choice(b), _) => b as f64 - a as f64,
+            (TermValue::Bool(a), TermValue::Bool(b), _) => f64::from(u8::from(a)) - f64::from(u8::from(b)),
+            _ => 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub name: String,
+    pub summary: Option<String>,
+    /// Values by term index.
+    pub terms: Vec<(usize, TermValue)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum From {
+    Us,
+    Them,
+}
+
+#[derive(Debug, Clone)]
+pub struct OfferRound {
+    pub date: Option<Date>,
+    pub from: From,
+    /// Values by term index.
+    pub terms: Vec<(usize, TermValue)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stakeholder {
+    pub name: String,
+    pub role: Option<String>,
+    pub signed_off: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub tone: Tone,
+    pub sign_off: String,
+}
+
+/// An observed behaviour id, with where it was written (for "did you mean" warnings).
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub id: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Brief {
+    /// The file stem: outputs go to `OUT/<name>/`.
+    pub name: String,
+    pub path: PathBuf,
+    /// The file's text, for snippets in diagnostics found after loading.
+    pub source: String,
+    pub title: String,
+    pub date: Option<Date>,
+    pub side: Side,
+    pub us: Party,
+    pub them: Party,
+    pub authority: Authority,
+    pub relationship: Relationship,
+    pub investment: Level,
+    pub deadline: Option<Date>,
+    pub terms: Vec<Term>,
+    pub alternatives: Vec<Alternative>,
+    pub observed: Vec<Observed>,
+    pub offers: Vec<OfferRound>,
+    pub stakeholders: Vec<Stakeholder>,
+    pub letter: Letter,
+    pub notes: Option<String>,
+}
+
+/// The keys a brief may use, per mapping: the validator and the JSON Schema share them.
+pub mod keys {
+    pub const BRIEF: &[&str] = &[
+        "title", "date", "side", "us", "them", "relationship", "investment", "deadline",
+        "terms", "alternatives", "observed", "offers", "stakeholders", "letter", "notes",
+    ];
+    pub const US: &[&str] = &["name", "organisation", "email"];
+    pub const THEM: &[&str] = &["name", "organisation", "email", "authority"];
+    pub const TERM: &[&str] = &[
+        "id", "label", "unit", "better", "options", "wish", "want", "walk", "offer", "weight",
+        "deal_breaker",
+    ];
+    pub const ALTERNATIVE: &[&str] = &["name", "summary", "terms"];
+    pub const OFFER: &[&str] = &["date", "from", "terms"];
+    pub const STAKEHOLDER: &[&str] = &["name", "role", "signed_off"];
+    pub const LETTER: &[&str] = &["tone", "sign_off"];
+}

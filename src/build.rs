@@ -1,0 +1,155 @@
+//! The pipeline for many briefs: load → assess → render → write, in parallel. It
+//! prints nothing: it returns a report per brief (what was written, diagnostics,
+//! what was read) and the CLI and the watcher decide how to show it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::assess::{self, Assessment, Verdict};
+use crate::brief;
+use crate::diag::Diagnostic;
+use crate::output::write_atomic;
+use crate::render::templates::Templates;
+use crate::render::{self, Format, Paper, RenderOptions};
+use crate::rules::Rules;
+
+/// Everything shared by the briefs of one build.
+pub struct Setup {
+    pub rules: Rules,
+    pub templates: Templates,
+    pub today: jiff::civil::Date,
+    pub paper: Paper,
+    pub formats: Vec<Format>,
+    pub force_letter: bool,
+    pub out: PathBuf,
+}
+
+/// What happened to one brief.
+pub struct BriefReport {
+    pub path: PathBuf,
+    pub name: String,
+    /// Errors (the brief's outputs were left untouched) and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A failure of the machine (a write that failed).
+    pub io_error: Option<String>,
+    pub assessment: Option<Assessment>,
+    pub written: Vec<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl BriefReport {
+    pub fn failed(&self) -> bool {
+        self.io_error.is_some() || self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.assessment.as_ref().map(|a| a.verdict)
+    }
+}
+
+/// Load and assess one brief (no rendering, no writing): what `check` needs.
+pub fn assess_file(path: &Path, rules: &Rules, today: jiff::civil::Date) -> Result<(Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (b, mut warnings) = brief::load_file(path)?;
+    let a = assess::assess(&b, rules, today)?;
+    warnings.extend(a.warnings.iter().cloned());
+    Ok((a, warnings))
+}
+
+/// Load, assess, render and write one brief.
+pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
+    let started = Instant::now();
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut report = BriefReport {
+        path: path.to_path_buf(),
+        name: name.clone(),
+        diagnostics: Vec::new(),
+        io_error: None,
+        assessment: None,
+        written: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    let result = brief::load_file(path).and_then(|(b, mut warnings)| {
+        let a = assess::assess(&b, &setup.rules, setup.today)?;
+        warnings.extend(a.warnings.iter().cloned());
+        let opts = RenderOptions {
+            templates: &setup.templates,
+            caution_below: setup.rules.caution_below,
+            today: setup.today,
+            paper: setup.paper,
+            force_letter: setup.force_letter,
+        };
+        let (outputs, render_warnings) = render::render(&b, &a, &setup.formats, &opts)?;
+        warnings.extend(render_warnings);
+        Ok((a, outputs, warnings))
+    });
+    match result {
+        Ok((a, outputs, warnings)) => {
+            report.diagnostics = warnings;
+            let dir = setup.out.join(&name);
+            for o in outputs {
+                let target = dir.join(o.name);
+                if let Err(e) = write_atomic(&target, &o.bytes) {
+                    report.io_error = Some(format!("cannot write {}: {e}", target.display()));
+                    break;
+                }
+                report.written.push(target);
+            }
+            report.assessment = Some(a);
+        }
+        Err(diags) => report.diagnostics = diags,
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Build many briefs in parallel; `done` is called as each finishes (for progress).
+pub fn build_all(paths: &[PathBuf], setup: &Setup, done: &(dyn Fn(&BriefReport) + Sync)) -> Vec<BriefReport> {
+    let mut reports: Vec<BriefReport> = paths
+        .par_iter()
+        .map(|p| {
+            let r = build_one(p, setup);
+            done(&r);
+            r
+        })
+        .collect();
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
+}
+
+/// Folder names that never hold briefs.
+const SKIP_DIRS: &[&str] = &["rules", "templates", "target", "node_modules", "out"];
+
+/// The briefs under `dir`: every `*.yaml`/`*.yml` file, except the project file,
+/// and except what lives in hidden folders, the output folder, or the folders
+/// that hold rules and templates.
+pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let exclude: Vec<PathBuf> = exclude.iter().filter_map(|p| std::path::absolute(p).ok()).collect();
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            if name.starts_with('.') || abs == out || exclude.contains(&abs) {
+                continue;
+            }
+            if path.is_dir() {
+                if !SKIP_DIRS.contains(&name.as_str()) {
+                    stack.push(path);
+                }
+            } else if is_brief_name(&name) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+pub fn is_brief_name(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml")) && name != crate::config::FILE_NAME && name != "walkaway.yml"
+}

@@ -1,0 +1,230 @@
+//! Reading typed values out of the located YAML tree, collecting a diagnostic for
+//! every problem instead of stopping: unknown keys (with "did you mean"), missing
+//! required keys, wrong types, values outside an allowed set. Shared by the brief
+//! and the rules loaders.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::yaml::{Node, Value};
+
+/// Collects diagnostics for one file.
+pub struct Checker<'a> {
+    pub path: &'a Path,
+    pub source: &'a str,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// The entries of a mapping, by key, once its keys have been checked.
+pub struct Fields<'n> {
+    pub pos: Pos,
+    map: HashMap<&'n str, &'n Node>,
+}
+
+impl<'n> Fields<'n> {
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.map.get(key).copied().filter(|n| !n.is_null())
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(path: &'a Path, source: &'a str) -> Self {
+        Checker { path, source, diags: Vec::new() }
+    }
+
+    pub fn error(&mut self, pos: Pos, message: impl Into<String>, hint: Option<String>) {
+        let mut d = Diagnostic::error(self.path, Some(pos), message).with_source(self.source);
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
+    pub fn warning(&mut self, pos: Pos, message: impl Into<String>, hint: Option<String>) {
+        let mut d = Diagnostic::warning(self.path, Some(pos), message).with_source(self.source);
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// Check that `node` is a mapping whose keys are all in `known`, and that the
+    /// `required` ones are present. `what` names the mapping in messages
+    /// ("term `price`", "the brief").
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+        required: &[&str],
+    ) -> Option<Fields<'n>> {
+        let Some(entries) = node.as_map() else {
+            self.error(
+                node.pos,
+                format!("{what} must be a mapping of keys to values, found {}", node.value.kind()),
+                None,
+            );
+            return None;
+        };
+        let mut map = HashMap::new();
+        for (k, v) in entries {
+            let Some(key) = k.as_str() else {
+                self.error(k.pos, format!("keys must be text, found `{}`", k.value), None);
+                continue;
+            };
+            if known.contains(&key) {
+                map.insert(key, v);
+            } else {
+                let hint = did_you_mean(key, known.iter().copied()).or_else(|| {
+                    Some(format!("the keys allowed here are: {}", known.join(", ")))
+                });
+                self.error(k.pos, format!("unknown key `{key}` in {what}"), hint);
+            }
+        }
+        for req in required {
+            if map.get(req).is_none_or(|n| n.is_null()) {
+                self.error(node.pos, format!("{what} is missing the required key `{req}`"), None);
+            }
+        }
+        Some(Fields { pos: node.pos, map })
+    }
+
+    fn expected(&mut self, node: &Node, what: &str, expected: &str, hint: Option<String>) {
+        let found = match &node.value {
+            Value::Str(s) => format!("text `{}`", clip(s)),
+            Value::Seq(_) | Value::Map(_) => node.value.kind().to_string(),
+            v => format!("{} `{v}`", v.kind()),
+        };
+        self.error(node.pos, format!("{what} must be {expected}, found {found}"), hint);
+    }
+
+    /// Text; numbers and yes/no values are taken as their text (a title of `2027`).
+    pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(node.value.to_string()),
+            _ => {
+                self.expected(node, what, "text", None);
+                None
+            }
+        }
+    }
+
+    /// A finite number.
+    pub fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
+        match node.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(x) if x.is_finite() => Some(x),
+            Value::Float(x) => {
+                self.error(
+                    node.pos,
+                    format!("{what} must be a finite number, found `{x}`"),
+                    Some("write an ordinary number such as 10.5".into()),
+                );
+                None
+            }
+            Value::Str(ref s) if looks_non_finite(s) => {
+                self.error(
+                    node.pos,
+                    format!("{what} must be a finite number, found `{s}`"),
+                    Some("write an ordinary number such as 10.5".into()),
+                );
+                None
+            }
+            Value::Str(ref s) if s.trim().parse::<f64>().is_ok() => {
+                let hint = Some("remove the quotes so that it reads as a number".into());
+                self.expected(node, what, "a number", hint);
+                None
+            }
+            _ => {
+                self.expected(node, what, "a number", None);
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.expected(node, what, "true or false", None);
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words; suggests the closest one.
+    pub fn choice<'c>(&mut self, node: &Node, what: &str, allowed: &[&'c str]) -> Option<&'c str> {
+        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        match &node.value {
+            Value::Str(s) => {
+                if let Some(hit) = allowed.iter().find(|a| **a == s.as_str()) {
+                    return Some(hit);
+                }
+                let hint = did_you_mean(s, allowed.iter().copied());
+                self.error(
+                    node.pos,
+                    format!("{what} must be one of {list}, found `{}`", clip(s)),
+                    hint,
+                );
+                None
+            }
+            _ => {
+                self.expected(node, what, &format!("one of {list}"), None);
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, node: &Node, what: &str) -> Option<Date> {
+        let text = match &node.value {
+            Value::Str(s) => s.trim().to_string(),
+            _ => {
+                self.expected(node, what, "a date (YYYY-MM-DD)", None);
+                return None;
+            }
+        };
+        match text.parse::<Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.error(
+                    node.pos,
+                    format!("{what} must be a date written YYYY-MM-DD, found `{}`", clip(&text)),
+                    Some("for example 2026-12-03".into()),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn seq<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match node.as_seq() {
+            Some(items) => items,
+            None => {
+                self.expected(node, what, "a list", None);
+                &[]
+            }
+        }
+    }
+}
+
+fn looks_non_finite(s: &str) -> bool {
+    matches!(
+        s.trim().to_ascii_lowercase().trim_start_matches(['+', '-']),
+        "inf" | ".inf" | "infinity" | "nan" | ".nan"
+    )
+}
+
+/// Long values are cut in messages.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    let one_line = s.replace(['\n', '\r'], " ");
+    if one_line.chars().count() > MAX {
+        format!("{}…", one_line.chars().take(MAX).collect::<String>())
+    } else {
+        one_line
+    }
+}

@@ -1,0 +1,67 @@
+//! `walkaway init`: scaffold a working project — a brief (with the editor's schema
+//! line), a rules file that extends the built-in rules, a templates folder,
+//! `walkaway.yaml`, the JSON Schemas, and a README line. Never overwrites a file.
+
+use std::path::Path;
+
+use crate::cli::{FAILURE, OK};
+
+const BRIEF: &str = include_str!("../examples/car-purchase.yaml");
+
+const RULES: &str = r#"# yaml-language-server: $schema=../schemas/rules.schema.json
+# House rules: the built-in rules (walkaway's rules/default.yaml) plus these.
+# A rule with the id of a built-in one replaces it.
+version: 1
+extends: default
+# caution_below: 40
+
+red_flags:
+  - id: pays_late
+    severity: medium
+    title: They have paid late before
+    when: "'pays_late' in observed"
+    advice: Ask for shorter payment terms or a deposit before you concede on price.
+"#;
+
+const CONFIG: &str = "# walkaway project file: command-line options override it.
+rules: rules/house.yaml
+templates: templates/
+out: out/
+paper: a4
+# formats: [md, html, pdf, typst, eml, json]
+";
+
+const README: &str = "# Negotiation briefs
+
+Run `walkaway build briefs` to write the prep packs into `out/`; `walkaway check briefs/*.yaml` prints each verdict.
+Copy a template from walkaway's `templates/` into `templates/` to change it.
+";
+
+pub fn run(dir: &Path) -> u8 {
+    let files: [(&str, &str); 6] = [
+        ("walkaway.yaml", CONFIG),
+        ("briefs/car-purchase.yaml", BRIEF),
+        ("rules/house.yaml", RULES),
+        ("schemas/brief.schema.json", crate::schema::BRIEF),
+        ("schemas/rules.schema.json", crate::schema::RULES),
+        ("README.md", README),
+    ];
+    if let Err(e) = std::fs::create_dir_all(dir.join("templates")) {
+        eprintln!("error: cannot create {}: {e}", dir.join("templates").display());
+        return FAILURE;
+    }
+    for (name, text) in files {
+        let path = dir.join(name);
+        if path.exists() {
+            eprintln!("kept     {} (already there)", path.display());
+            continue;
+        }
+        if let Err(e) = crate::output::write_atomic(&path, text.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return FAILURE;
+        }
+        eprintln!("created  {}", path.display());
+    }
+    eprintln!("\nNext: cd {} && walkaway build briefs", dir.display());
+    OK
+}

@@ -1,0 +1,22 @@
+//! walkaway: prepare to negotiate, and to leave a negotiation well.
+//!
+//! The pipeline: `brief` and `rules` load and validate the inputs; `assess` is
+//! the pure evaluation; `render` turns an assessment into each output format;
+//! `output` writes atomically; `build` runs it for many briefs. `cli` is a thin
+//! layer on top.
+
+pub mod assess;
+pub mod brief;
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod escape;
+pub mod fields;
+pub mod init;
+pub mod output;
+pub mod render;
+pub mod rules;
+pub mod schema;
+pub mod term;
+pub mod yaml;

@@ -1,0 +1,40 @@
+//! Atomic writes: a temporary file in the same folder, then a rename over the
+//! target. A reader (a PDF viewer, a browser) never sees half a file, and a failed
+//! render leaves the previous good file in place.
+
+use std::io::Write;
+use std::path::Path;
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    // Skip the write when nothing changed: viewers do not reload, and the watcher
+    // sees no event for it.
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    let mut tmp = tempfile::Builder::new().prefix(".walkaway-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_content_and_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("sub/out.txt");
+        write_atomic(&target, b"one").expect("write");
+        write_atomic(&target, b"two").expect("write");
+        assert_eq!(std::fs::read(&target).expect("read"), b"two");
+        let names: Vec<_> = std::fs::read_dir(target.parent().expect("parent"))
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+}

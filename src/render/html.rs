@@ -1,0 +1,79 @@
+//! Markdown → HTML with pulldown-cmark. Raw HTML in the Markdown (which could only
+//! come from a brief's notes or a rules text) is shown as text, never passed
+//! through: a brief cannot inject markup into the page.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, html};
+
+use super::pack::GAUGES_MARKER;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Convert Markdown to an HTML fragment. `gauges` replaces the gauges marker line.
+pub fn markdown_to_html(md: &str, gauges: &str) -> String {
+    let events = Parser::new_ext(md, options()).map(|ev| match ev {
+        Event::Html(s) | Event::InlineHtml(s) if s.trim() == GAUGES_MARKER => {
+            Event::Html(CowStr::from(gauges.to_string()))
+        }
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        // Links from user text keep their text and target, never a script.
+        Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id }) => {
+            let safe = is_safe_url(&dest_url);
+            Event::Start(pulldown_cmark::Tag::Link {
+                link_type,
+                dest_url: if safe { dest_url } else { CowStr::from("#") },
+                title,
+                id,
+            })
+        }
+        Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url, title, id }) => {
+            let safe = is_safe_url(&dest_url);
+            Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url: if safe { dest_url } else { CowStr::from("#") },
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut out = String::with_capacity(md.len() * 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains('/') => matches!(scheme, "http" | "https" | "mailto" | "tel"),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let out = markdown_to_html("hello <script>alert(1)</script>\n\n<div>x</div>\n", "");
+        assert!(!out.contains("<script>"), "{out}");
+        assert!(out.contains("&lt;script&gt;"), "{out}");
+        assert!(!out.contains("<div>"), "{out}");
+    }
+
+    #[test]
+    fn javascript_links_are_defused() {
+        let out = markdown_to_html("[x](javascript:alert(1)) [y](https://example.com)", "");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains("https://example.com"));
+    }
+
+    #[test]
+    fn gauges_marker_is_replaced() {
+        let out = markdown_to_html(&format!("a\n\n{GAUGES_MARKER}\n\nb\n"), "<svg></svg>");
+        assert!(out.contains("<svg></svg>"));
+        assert!(!out.contains("walkaway:gauges"));
+    }
+}

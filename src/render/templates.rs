@@ -1,0 +1,155 @@
+//! The Tera templates: the built-in ones are embedded in the binary; a user's
+//! templates folder overrides any of them by file name. One Tera instance per
+//! output family, because Tera has one escape function per instance: brief text
+//! reaches each format escaped for that format.
+
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera};
+
+use crate::diag::{Diagnostic, Pos};
+use crate::escape;
+
+/// The built-in templates, by file name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("prep-pack.md.tera", include_str!("../../templates/prep-pack.md.tera")),
+    ("prep-pack.html.tera", include_str!("../../templates/prep-pack.html.tera")),
+    ("letter.md.tera", include_str!("../../templates/letter.md.tera")),
+];
+
+/// Which escaping a family of templates gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Markdown,
+    Html,
+}
+
+impl Family {
+    fn suffix(self) -> &'static str {
+        match self {
+            Family::Markdown => ".md.tera",
+            Family::Html => ".html.tera",
+        }
+    }
+}
+
+/// The loaded templates, ready to render.
+pub struct Templates {
+    markdown: Tera,
+    html: Tera,
+    /// Template files read from the user's folder (for the watcher).
+    pub files: Vec<PathBuf>,
+}
+
+impl Templates {
+    /// Built-in templates, overridden by `*.tera` files in `dir` when given.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, String, Option<PathBuf>)> =
+            BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string(), None)).collect();
+        let mut files = Vec::new();
+        let mut diags = Vec::new();
+        if let Some(dir) = dir {
+            let entries = std::fs::read_dir(dir).map_err(|e| {
+                vec![Diagnostic::error(dir, None, format!("cannot read the templates folder: {e}"))]
+            })?;
+            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for path in paths {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+                    continue;
+                };
+                if !name.ends_with(".tera") || !path.is_file() {
+                    continue;
+                }
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        sources.retain(|(n, _, _)| *n != name);
+                        sources.push((name, text, Some(path.clone())));
+                        files.push(path);
+                    }
+                    Err(e) => diags.push(Diagnostic::error(&path, None, format!("cannot read the template: {e}"))),
+                }
+            }
+        }
+        let markdown = build(Family::Markdown, &sources, &mut diags);
+        let html = build(Family::Html, &sources, &mut diags);
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Templates { markdown, html, files })
+    }
+
+    pub fn render(&self, family: Family, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        let tera = match family {
+            Family::Markdown => &self.markdown,
+            Family::Html => &self.html,
+        };
+        tera.render(name, ctx).map_err(|e| to_diag(Path::new(name), None, &e))
+    }
+}
+
+fn build(family: Family, sources: &[(String, String, Option<PathBuf>)], diags: &mut Vec<Diagnostic>) -> Tera {
+    let mut tera = Tera::new();
+    tera.set_escape_fn(match family {
+        Family::Markdown => escape::tera_markdown,
+        Family::Html => escape::tera_html,
+    });
+    tera.autoescape_on([family.suffix()]);
+    // Templates are added one at a time so that each syntax error is reported
+    // against its own file.
+    for (name, text, path) in sources {
+        if let Err(e) = tera.add_raw_template(name, text) {
+            let file = path.clone().unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
+            let d = to_diag(&file, Some(text), &e);
+            if !diags.iter().any(|x| x.file == d.file && x.message == d.message) {
+                diags.push(d);
+            }
+        }
+    }
+    tera
+}
+
+/// A Tera error as a located diagnostic.
+pub fn to_diag(file: &Path, source: Option<&str>, e: &tera::Error) -> Diagnostic {
+    let (message, pos) = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let s = r.span();
+            (r.message().to_string(), Some(Pos { line: s.start_line, col: s.start_col + 1 }))
+        }
+        _ => (e.to_string(), None),
+    };
+    let file = match e.kind() {
+        ErrorKind::RenderingError(r) if !r.filename().is_empty() && source.is_none() => PathBuf::from(r.filename()),
+        _ => file.to_path_buf(),
+    };
+    let mut d = Diagnostic::error(&file, pos, format!("template error: {message}"));
+    if let Some(src) = source {
+        d = d.with_source(src);
+    }
+    d
+}
+
+/// Whether a rule text is valid Tera (its syntax only; names are checked when it
+/// renders).
+pub fn check_syntax(text: &str) -> Result<(), String> {
+    let mut tera = Tera::new();
+    tera.add_raw_template("rule text", text).map_err(|e| match e.kind() {
+        ErrorKind::SyntaxError(r) => {
+            let s = r.span();
+            format!("{} (line {}, column {} of the text)", r.message(), s.start_line, s.start_col + 1)
+        }
+        _ => e.to_string(),
+    })
+}
+
+/// Render a one-off text (a rule's text) with markdown escaping or none.
+pub fn render_text(text: &str, ctx: &Context, markdown: bool) -> Result<String, String> {
+    let mut tera = Tera::new();
+    if markdown {
+        tera.set_escape_fn(escape::tera_markdown);
+    }
+    tera.render_str(text, ctx, markdown).map_err(|e| match e.kind() {
+        ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => r.message().to_string(),
+        _ => e.to_string(),
+    })
+}

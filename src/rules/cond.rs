@@ -1,0 +1,258 @@
+//! Rule conditions: CEL expressions compiled once when the rules load, checked
+//! against the names of the evaluation context (the `cel` crate does not check
+//! names at compile time), and evaluated three-valued: true, false, or "not
+//! evaluable" when the data a condition needs is missing from the brief.
+
+use std::collections::HashSet;
+
+use cel::common::ast::{EntryExpr, Expr};
+use cel::{Context, IdedExpr, Program, Value};
+
+use crate::diag::did_you_mean;
+
+/// The variables every condition may use (DESIGN §4).
+pub const CONTEXT_NAMES: &[&str] = &[
+    "side", "relationship", "investment", "authority", "terms", "term", "observed",
+    "alternatives", "options", "score", "batna_score", "leverage", "rounds_without_movement",
+    "retracted", "stakeholders_aligned", "days_to_deadline",
+];
+
+/// The extra variables exit scripts see.
+pub const EXIT_NAMES: &[&str] = &["verdict", "deal_breakers", "red_flags"];
+
+/// Fields of a term map and of an alternative map: a `.field` that is none of these
+/// (outside `term.<id>`) is a typo.
+pub const FIELD_NAMES: &[&str] = &[
+    "id", "label", "unit", "kind", "better", "deal_breaker", "weight", "wish", "want", "walk",
+    "offer", "has_offer", "position", "beyond_walk", "near_walk", "gap_to_walk", "score",
+    "name", "summary", "has_terms",
+];
+
+/// CEL's standard functions and methods (those the `cel` crate implements).
+const FUNCTIONS: &[&str] = &[
+    "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string",
+    "bool", "bytes", "type", "dyn", "timestamp", "duration", "max", "min", "has", "exists",
+    "all", "exists_one", "map", "filter", "getFullYear", "getMonth", "getDayOfYear",
+    "getDayOfMonth", "getDate", "getDayOfWeek", "getHours", "getMinutes", "getSeconds",
+    "getMilliseconds",
+];
+
+#[derive(Debug)]
+pub struct Condition {
+    pub source: String,
+    program: Program,
+    /// The context variables the condition reads.
+    pub reads: Vec<String>,
+}
+
+/// A problem in a condition, at a 1-based (line, column) inside its source text.
+#[derive(Debug)]
+pub struct CondError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+pub enum Outcome {
+    True,
+    False,
+    /// Could not be decided; says what is missing (or what went wrong).
+    NotEvaluable(String),
+}
+
+impl Condition {
+    /// Compile and check names. `exit` allows the exit scripts' extra names.
+    pub fn compile(source: &str, exit: bool) -> Result<Condition, Vec<CondError>> {
+        let program = Program::compile(source).map_err(|errs| {
+            errs.errors
+                .iter()
+                .map(|e| CondError {
+                    line: usize::try_from(e.pos.0).unwrap_or(1).max(1),
+                    col: usize::try_from(e.pos.1).unwrap_or(0) + 1,
+                    message: format!("this condition is not valid CEL: {}", e.msg),
+                    hint: None,
+                })
+                .collect::<Vec<_>>()
+        })?;
+        let mut names: Vec<&str> = CONTEXT_NAMES.to_vec();
+        if exit {
+            names.extend_from_slice(EXIT_NAMES);
+        }
+        let mut walk = Walk { names: &names, bound: Vec::new(), reads: HashSet::new(), problems: Vec::new() };
+        walk.expr(program.expression());
+        let mut errors = Vec::new();
+        for (id, message, hint) in walk.problems {
+            let offset = program.source_info().offset_for(id).map_or(0, |o| o.0 as usize);
+            let (line, col) = line_col(source, offset);
+            errors.push(CondError { line, col, message, hint });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut reads: Vec<String> = walk.reads.into_iter().collect();
+        reads.sort();
+        Ok(Condition { source: source.to_string(), program, reads })
+    }
+
+    /// Evaluate against a context. A result that is not a boolean (a null compared,
+    /// a missing key) is "not evaluable"; `missing` explains it from the context.
+    pub fn eval(&self, ctx: &Context, missing: impl Fn(&[String]) -> Option<String>) -> Outcome {
+        match self.program.execute(ctx) {
+            Ok(Value::Bool(true)) => Outcome::True,
+            Ok(Value::Bool(false)) => Outcome::False,
+            Ok(Value::Null) => Outcome::NotEvaluable(
+                missing(&self.reads).unwrap_or_else(|| "the condition gave no answer (null)".into()),
+            ),
+            Ok(other) => Outcome::NotEvaluable(format!(
+                "the condition gave {} instead of true or false",
+                type_name(&other)
+            )),
+            Err(e) => Outcome::NotEvaluable(
+                missing(&self.reads).unwrap_or_else(|| format!("the condition failed: {e}")),
+            ),
+        }
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Int(_) | Value::UInt(_) | Value::Float(_) => "a number",
+        Value::String(_) => "text",
+        Value::List(_) => "a list",
+        Value::Map(_) => "a map",
+        _ => "a value",
+    }
+}
+
+/// 1-based line and column of a character offset.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut col = 1;
+    for ch in source.chars().take(offset) {
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    (line, col)
+}
+
+/// Walks a compiled expression: collects the free variables it reads and reports
+/// unknown names, unknown functions and unknown fields.
+struct Walk<'a> {
+    names: &'a [&'a str],
+    bound: Vec<String>,
+    reads: HashSet<String>,
+    problems: Vec<(u64, String, Option<String>)>,
+}
+
+impl Walk<'_> {
+    fn expr(&mut self, e: &IdedExpr) {
+        match &e.expr {
+            Expr::Ident(name) => {
+                if name.starts_with('@') || self.bound.iter().any(|b| b == name) {
+                    return;
+                }
+                if self.names.contains(&name.as_str()) {
+                    self.reads.insert(name.clone());
+                } else {
+                    let hint = did_you_mean(name, self.names.iter().copied())
+                        .or_else(|| Some(format!("the names a condition can use are: {}", self.names.join(", "))));
+                    self.problems.push((e.id, format!("`{name}` is not a name in the evaluation context"), hint));
+                }
+            }
+            Expr::Select(sel) => {
+                let on_term_map = matches!(&sel.operand.expr, Expr::Ident(n) if n == "term");
+                if !on_term_map && !FIELD_NAMES.contains(&sel.field.as_str()) {
+                    let hint = did_you_mean(&sel.field, FIELD_NAMES.iter().copied());
+                    self.problems.push((e.id, format!("`{}` is not a field of a term or an alternative", sel.field), hint));
+                }
+                self.expr(&sel.operand);
+            }
+            Expr::Call(call) => {
+                let name = call.func_name.as_str();
+                let is_word = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+                if is_word && !FUNCTIONS.contains(&name) {
+                    let hint = did_you_mean(name, FUNCTIONS.iter().copied());
+                    self.problems.push((e.id, format!("`{name}` is not a CEL function"), hint));
+                }
+                if let Some(t) = &call.target {
+                    self.expr(t);
+                }
+                for a in &call.args {
+                    self.expr(a);
+                }
+            }
+            Expr::Comprehension(c) => {
+                self.expr(&c.iter_range);
+                self.expr(&c.accu_init);
+                let before = self.bound.len();
+                self.bound.push(c.iter_var.clone());
+                if let Some(v) = &c.iter_var2 {
+                    self.bound.push(v.clone());
+                }
+                self.bound.push(c.accu_var.clone());
+                self.expr(&c.loop_cond);
+                self.expr(&c.loop_step);
+                self.expr(&c.result);
+                self.bound.truncate(before);
+            }
+            Expr::List(list) => list.elements.iter().for_each(|x| self.expr(x)),
+            Expr::Map(map) => {
+                for entry in &map.entries {
+                    match &entry.expr {
+                        EntryExpr::StructField(f) => self.expr(&f.value),
+                        EntryExpr::MapEntry(m) => {
+                            self.expr(&m.key);
+                            self.expr(&m.value);
+                        }
+                    }
+                }
+            }
+            Expr::Struct(_) | Expr::Literal(_) | Expr::Unspecified => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_context_names_and_bound_variables() {
+        let c = Condition::compile("terms.exists(t, t.beyond_walk && t.deal_breaker) || score < 40", false)
+            .expect("valid");
+        assert_eq!(c.reads, vec!["score".to_string(), "terms".to_string()]);
+    }
+
+    #[test]
+    fn rejects_unknown_names_with_position_and_suggestion() {
+        let errs = Condition::compile("'x' in observd", false).expect_err("unknown name");
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].line, errs[0].col), (1, 8));
+        assert!(errs[0].message.contains("`observd`"));
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `observed`?"));
+    }
+
+    #[test]
+    fn exit_names_only_in_exit_scripts() {
+        assert!(Condition::compile("verdict == 'walk'", false).is_err());
+        assert!(Condition::compile("verdict == 'walk'", true).is_ok());
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_functions() {
+        assert!(Condition::compile("terms.exists(t, t.beyond_wlak)", false).is_err());
+        assert!(Condition::compile("sise(terms) > 1", false).is_err());
+        assert!(Condition::compile("term.price.beyond_walk", false).is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let errs = Condition::compile("score <", false).expect_err("syntax");
+        assert!(errs[0].message.contains("not valid CEL"));
+    }
+}

@@ -1,0 +1,140 @@
+//! The rules format (DESIGN §4): deal breakers, red flags and exit scripts, each
+//! with a CEL condition and Tera texts. The built-in rules are embedded from
+//! `rules/default.yaml`; a user file may `extends: default` and replace a default
+//! rule by id.
+
+pub mod cond;
+mod load;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use cond::{Condition, Outcome};
+pub use load::{load_default, load_file, load_str};
+
+/// The built-in rules, embedded in the binary.
+pub const DEFAULT_RULES: &str = include_str!("../../rules/default.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Warn,
+    Pause,
+    ExitOpen,
+    ExitClosed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    DealBreaker,
+    RedFlag,
+}
+
+/// A deal breaker or a red flag.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    /// Red flags only.
+    pub severity: Option<Severity>,
+    pub title: String,
+    pub when: Condition,
+    /// `why` for a deal breaker, `advice` for a red flag (Tera text).
+    pub text: String,
+    pub origin: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct ExitScript {
+    pub id: String,
+    pub stage: Stage,
+    pub priority: i64,
+    pub when: Condition,
+    pub say: Vec<String>,
+    pub letter: Option<LetterText>,
+    pub origin: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct LetterText {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug)]
+pub struct Rules {
+    pub caution_below: f64,
+    pub deal_breakers: Vec<Rule>,
+    pub red_flags: Vec<Rule>,
+    pub exit_scripts: Vec<ExitScript>,
+    /// The files these rules came from (none for the built-in ones alone).
+    pub files: Vec<PathBuf>,
+}
+
+impl Rules {
+    /// All deal breakers and red flags, in file order.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.deal_breakers.iter().chain(&self.red_flags)
+    }
+
+    /// Whether any condition mentions this observed id as a string literal: an
+    /// observed id that no rule mentions is most likely a typo.
+    pub fn mentions(&self, id: &str) -> bool {
+        let single = format!("'{id}'");
+        let double = format!("\"{id}\"");
+        self.rules()
+            .map(|r| &r.when.source)
+            .chain(self.exit_scripts.iter().map(|e| &e.when.source))
+            .any(|s| s.contains(&single) || s.contains(&double))
+    }
+
+    /// The observed ids the rules mention, for "did you mean".
+    pub fn mentioned_ids(&self) -> Vec<String> {
+        let mut ids = Vec::new();
+        for r in self.rules() {
+            for part in r.when.source.split(['\'', '"']).skip(1).step_by(2) {
+                if !part.is_empty() && !ids.iter().any(|i| i == part) {
+                    ids.push(part.to_string());
+                }
+            }
+        }
+        ids
+    }
+
+    /// Merge `user` rules over `self` (the defaults): same id replaces, in place;
+    /// new ids are appended.
+    fn extend_with(mut self, user: Rules, caution_given: bool) -> Rules {
+        if caution_given {
+            self.caution_below = user.caution_below;
+        }
+        for rule in user.deal_breakers.into_iter().chain(user.red_flags) {
+            self.deal_breakers.retain(|r| r.id != rule.id || rule.kind == Kind::DealBreaker);
+            self.red_flags.retain(|r| r.id != rule.id || rule.kind == Kind::RedFlag);
+            let list = match rule.kind {
+                Kind::DealBreaker => &mut self.deal_breakers,
+                Kind::RedFlag => &mut self.red_flags,
+            };
+            match list.iter_mut().find(|r| r.id == rule.id) {
+                Some(slot) => *slot = rule,
+                None => list.push(rule),
+            }
+        }
+        for script in user.exit_scripts {
+            match self.exit_scripts.iter_mut().find(|s| s.id == script.id) {
+                Some(slot) => *slot = script,
+                None => self.exit_scripts.push(script),
+            }
+        }
+        self.files.extend(user.files);
+        self
+    }
+}

@@ -1,0 +1,315 @@
+//! A YAML document as a located tree: every node knows the line and column it was
+//! written at. Briefs and rules are validated from this tree by hand, so that every
+//! problem in a file can be reported at once, each with its own location (serde
+//! would stop at the first one).
+//!
+//! Parsing goes through `serde-saphyr`, which brings budgets that refuse alias bombs
+//! and deep nesting, and located syntax errors.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, Options, Spanned};
+
+use crate::diag::{Diagnostic, Pos};
+
+/// Briefs and rules files are small; anything past this is not one.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// The plain-words name of the kind of value, for "expected X, found Y".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a yes/no value",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// A short rendering of a scalar, for messages (`found \`abc\``).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Str(s) => f.write_str(s),
+            Value::Seq(_) => f.write_str("[...]"),
+            Value::Map(_) => f.write_str("{...}"),
+        }
+    }
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A number as f64, also from an integer.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(x) => Some(x),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+}
+
+/// Read and parse a YAML file into a located tree. Refuses, with a clear message,
+/// files that are too large, not text, or that blow the parser's budgets.
+pub fn parse_file(path: &Path) -> Result<(String, Node), Diagnostic> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(path, meta.len() as usize));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
+    let text = decode(path, bytes)?;
+    let node = parse_str(path, &text)?;
+    Ok((text, node))
+}
+
+fn too_large(path: &Path, len: usize) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        None,
+        format!(
+            "the file is {:.1} MB; a brief or rules file is at most {} KB",
+            len as f64 / 1e6,
+            MAX_FILE_BYTES / 1024
+        ),
+    )
+    .with_hint("is this the right file? briefs and rules are short YAML documents")
+}
+
+/// Bytes to text: refuses binary files (NUL bytes, invalid UTF-8) in plain words.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(path, bytes.len()));
+    }
+    if bytes.contains(&0) {
+        return Err(Diagnostic::error(path, None, "this is a binary file, not YAML text")
+            .with_hint("briefs and rules are UTF-8 text files"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            path,
+            None,
+            format!(
+                "the file is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .with_hint("save the file as UTF-8")
+    })
+}
+
+/// Parse YAML text (one document) into a located tree.
+pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(path, Some(Pos { line: 1, col: 1 }), "the file is empty"));
+    }
+    // Tight budgets: a brief has at most a few thousand nodes. These refuse a
+    // "billion laughs" alias bomb in well under a second, in bounded memory.
+    let mut budget = Budget::default();
+    budget.max_events = 200_000;
+    budget.max_aliases = 2_000;
+    budget.max_anchors = 2_000;
+    budget.max_nodes = 100_000;
+    budget.max_depth = 32;
+    budget.max_total_scalar_bytes = 4 * MAX_FILE_BYTES;
+    budget.max_documents = 1;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    // Non-finite numbers reach the validator, which reports them with the rest.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
+    let parsed: Result<Node, _> = serde_saphyr::from_str_with_options(text, options);
+    parsed.map_err(|e| {
+        let pos = e.location().map(|l| Pos {
+            line: l.line() as usize,
+            col: l.column().max(1) as usize,
+        });
+        let message = first_line(&e.to_string());
+        Diagnostic::error(path, pos, format!("this is not valid YAML: {message}"))
+            .with_source(text)
+    })
+}
+
+/// serde-saphyr's messages may carry their own location suffix; keep the first line.
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<RawValue>::deserialize(d)?;
+        Ok(Node {
+            value: spanned.value.0,
+            pos: Pos {
+                line: spanned.referenced.line() as usize,
+                col: spanned.referenced.column() as usize,
+            },
+        })
+    }
+}
+
+/// The unlocated value; `Node` wraps it with its position.
+struct RawValue(Value);
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor).map(RawValue)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(Value::Float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
+        Err(E::custom("binary values are not supported"))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(n) = seq.next_element::<Node>()? {
+            items.push(n);
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            entries.push((k, v));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Node, Diagnostic> {
+        parse_str(Path::new("t.yaml"), s)
+    }
+
+    #[test]
+    fn locates_nested_values() {
+        let n = parse("a: 1\nb:\n  - x: true\n    y: 2.5\n").expect("parses");
+        let map = n.as_map().expect("map");
+        assert_eq!(map[1].0.as_str(), Some("b"));
+        let item = &map[1].1.as_seq().expect("seq")[0];
+        let inner = item.as_map().expect("map");
+        assert_eq!(inner[1].0.pos, Pos { line: 4, col: 5 });
+        assert!(matches!(inner[1].1.value, Value::Float(x) if x == 2.5));
+        assert!(matches!(inner[0].1.value, Value::Bool(true)));
+    }
+
+    #[test]
+    fn refuses_alias_bomb_quickly() {
+        let bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+        let err = parse(bomb).expect_err("must refuse");
+        assert!(err.message.contains("not valid YAML"), "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_binary_and_non_utf8() {
+        let e = decode(Path::new("x"), vec![0x89, b'P', b'N', b'G', 0, 1]).expect_err("binary");
+        assert!(e.message.contains("binary file"));
+        let e = decode(Path::new("x"), vec![b'a', 0xff, b'b']).expect_err("latin1");
+        assert!(e.message.contains("not UTF-8"));
+        let e = decode(Path::new("x"), vec![b' '; MAX_FILE_BYTES + 1]).expect_err("big");
+        assert!(e.message.contains("at most"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let e = parse("a: [1, 2\nb: 3\n").expect_err("bad yaml");
+        assert!(e.pos.is_some());
+    }
+}
