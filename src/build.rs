@@ -24,6 +24,8 @@ pub struct Setup {
     pub formats: Vec<Format>,
     pub force_letter: bool,
     pub out: PathBuf,
+    /// The external Typst compiler that makes the PDFs, when not the built-in engine.
+    pub typst_cmd: Option<String>,
 }
 
 /// What happened to one brief.
@@ -50,7 +52,11 @@ impl BriefReport {
 }
 
 /// Load and assess one brief (no rendering, no writing): what `check` needs.
-pub fn assess_file(path: &Path, rules: &Rules, today: jiff::civil::Date) -> Result<(Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn assess_file(
+    path: &Path,
+    rules: &Rules,
+    today: jiff::civil::Date,
+) -> Result<(Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (b, mut warnings) = brief::load_file(path)?;
     let a = assess::assess(&b, rules, today)?;
     warnings.extend(a.warnings.iter().cloned());
@@ -60,7 +66,10 @@ pub fn assess_file(path: &Path, rules: &Rules, today: jiff::civil::Date) -> Resu
 /// Load, assess, render and write one brief.
 pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
     let started = Instant::now();
-    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut report = BriefReport {
         path: path.to_path_buf(),
         name: name.clone(),
@@ -79,6 +88,7 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
             today: setup.today,
             paper: setup.paper,
             force_letter: setup.force_letter,
+            typst_cmd: setup.typst_cmd.as_deref(),
         };
         let (outputs, render_warnings) = render::render(&b, &a, &setup.formats, &opts)?;
         warnings.extend(render_warnings);
@@ -105,7 +115,11 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
 }
 
 /// Build many briefs in parallel; `done` is called as each finishes (for progress).
-pub fn build_all(paths: &[PathBuf], setup: &Setup, done: &(dyn Fn(&BriefReport) + Sync)) -> Vec<BriefReport> {
+pub fn build_all(
+    paths: &[PathBuf],
+    setup: &Setup,
+    done: &(dyn Fn(&BriefReport) + Sync),
+) -> Vec<BriefReport> {
     let mut reports: Vec<BriefReport> = paths
         .par_iter()
         .map(|p| {
@@ -126,13 +140,19 @@ const SKIP_DIRS: &[&str] = &["rules", "templates", "target", "node_modules", "ou
 /// that hold rules and templates.
 pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    let exclude: Vec<PathBuf> = exclude.iter().filter_map(|p| std::path::absolute(p).ok()).collect();
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| std::path::absolute(p).ok())
+        .collect();
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d)? {
             let path = entry?.path();
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
             if name.starts_with('.') || abs == out || exclude.contains(&abs) {
                 continue;
@@ -151,5 +171,7 @@ pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<
 }
 
 pub fn is_brief_name(name: &str) -> bool {
-    (name.ends_with(".yaml") || name.ends_with(".yml")) && name != crate::config::FILE_NAME && name != "walkaway.yml"
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && name != crate::config::FILE_NAME
+        && name != "walkaway.yml"
 }

@@ -11,7 +11,15 @@ use crate::yaml;
 
 pub const FILE_NAME: &str = "walkaway.yaml";
 
-const KEYS: &[&str] = &["rules", "templates", "out", "formats", "paper", "pdf_engine", "smtp"];
+const KEYS: &[&str] = &[
+    "rules",
+    "templates",
+    "out",
+    "formats",
+    "paper",
+    "pdf_engine",
+    "smtp",
+];
 const SMTP_KEYS: &[&str] = &["host", "port", "security", "username", "from"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +53,20 @@ pub struct Config {
 impl Config {
     /// The folder the project lives in: the config file's folder, else `start`.
     pub fn root(&self, start: &Path) -> PathBuf {
-        self.path.as_ref().and_then(|p| p.parent()).map_or_else(|| start.to_path_buf(), Path::to_path_buf)
+        self.path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
     }
 }
 
 /// Find `walkaway.yaml` in `start` or its parents.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
 }
 
 /// Load the project file found from `start`, or an empty config when there is none.
@@ -67,9 +81,16 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<Diagnostic>> {
     let (text, root) = yaml::parse_file(path).map_err(|d| vec![d])?;
     let mut c = Checker::new(path, &text);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut cfg = Config { path: Some(path.to_path_buf()), ..Config::default() };
+    let mut cfg = Config {
+        path: Some(path.to_path_buf()),
+        ..Config::default()
+    };
     if let Some(f) = c.fields(&root, "walkaway.yaml", KEYS, &[]) {
-        let rel = |c: &mut Checker, key: &str| f.get(key).and_then(|n| c.text(n, &format!("`{key}`"))).map(|s| base.join(s));
+        let rel = |c: &mut Checker, key: &str| {
+            f.get(key)
+                .and_then(|n| c.text(n, &format!("`{key}`")))
+                .map(|s| base.join(s))
+        };
         cfg.rules = rel(&mut c, "rules");
         cfg.templates = rel(&mut c, "templates");
         cfg.out = rel(&mut c, "out");
@@ -85,34 +106,56 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<Diagnostic>> {
             }
             cfg.formats = Some(formats);
         }
-        cfg.paper = f.get("paper").and_then(|n| c.choice(n, "`paper`", &["a4", "letter"])).map(|p| {
-            if p == "letter" { Paper::Letter } else { Paper::A4 }
-        });
-        cfg.pdf_engine = f.get("pdf_engine").and_then(|n| c.choice(n, "`pdf_engine`", &["builtin", "typst"])).map(|p| {
-            if p == "typst" { PdfEngine::Typst } else { PdfEngine::Builtin }
-        });
-        if let Some(n) = f.get("smtp") {
-            if let Some(sf) = c.fields(n, "`smtp`", SMTP_KEYS, &[]) {
-                let mut smtp = SmtpConfig {
-                    host: sf.get("host").and_then(|n| c.text(n, "`smtp.host`")),
-                    username: sf.get("username").and_then(|n| c.text(n, "`smtp.username`")),
-                    from: sf.get("from").and_then(|n| c.text(n, "`smtp.from`")),
-                    security: sf
-                        .get("security")
-                        .and_then(|n| c.choice(n, "`smtp.security`", &["tls", "starttls", "none"]))
-                        .map(str::to_owned),
-                    port: None,
-                };
-                if let Some(p) = sf.get("port") {
-                    match c.number(p, "`smtp.port`") {
-                        Some(x) if x.fract() == 0.0 && (1.0..=65535.0).contains(&x) => smtp.port = Some(x as u16),
-                        Some(_) => c.error(p.pos, "`smtp.port` must be a port number (1-65535)", None),
-                        None => {}
-                    }
+        cfg.paper = f
+            .get("paper")
+            .and_then(|n| c.choice(n, "`paper`", &["a4", "letter"]))
+            .map(|p| {
+                if p == "letter" {
+                    Paper::Letter
+                } else {
+                    Paper::A4
                 }
-                cfg.smtp = Some(smtp);
+            });
+        cfg.pdf_engine = f
+            .get("pdf_engine")
+            .and_then(|n| c.choice(n, "`pdf_engine`", &["builtin", "typst"]))
+            .map(|p| {
+                if p == "typst" {
+                    PdfEngine::Typst
+                } else {
+                    PdfEngine::Builtin
+                }
+            });
+        if let Some(n) = f.get("smtp")
+            && let Some(sf) = c.fields(n, "`smtp`", SMTP_KEYS, &[])
+        {
+            let mut smtp = SmtpConfig {
+                host: sf.get("host").and_then(|n| c.text(n, "`smtp.host`")),
+                username: sf
+                    .get("username")
+                    .and_then(|n| c.text(n, "`smtp.username`")),
+                from: sf.get("from").and_then(|n| c.text(n, "`smtp.from`")),
+                security: sf
+                    .get("security")
+                    .and_then(|n| c.choice(n, "`smtp.security`", &["tls", "starttls", "none"]))
+                    .map(str::to_owned),
+                port: None,
+            };
+            if let Some(p) = sf.get("port") {
+                match c.number(p, "`smtp.port`") {
+                    Some(x) if x.fract() == 0.0 && (1.0..=65535.0).contains(&x) => {
+                        smtp.port = Some(x as u16)
+                    }
+                    Some(_) => c.error(p.pos, "`smtp.port` must be a port number (1-65535)", None),
+                    None => {}
+                }
             }
+            cfg.smtp = Some(smtp);
         }
     }
-    if c.has_errors() { Err(c.diags) } else { Ok(cfg) }
+    if c.has_errors() {
+        Err(c.diags)
+    } else {
+        Ok(cfg)
+    }
 }

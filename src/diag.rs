@@ -98,7 +98,10 @@ impl Diagnostic {
         if let (Some(pos), Some(text)) = (self.pos, &self.line_text) {
             let num = pos.line.to_string();
             let pad = " ".repeat(num.len());
-            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown: String = text
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
             let caret_at = pos.col.saturating_sub(1);
             let width = marker_width(&shown, caret_at);
             out.push_str(&format!("{pad} |\n{num} | {shown}\n{pad} | "));
@@ -133,7 +136,10 @@ impl fmt::Display for Diagnostic {
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let best = candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -150,8 +156,14 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         let keys = ["offer", "walk", "want", "wish"];
-        assert_eq!(did_you_mean("ofer", keys).as_deref(), Some("did you mean `offer`?"));
-        assert_eq!(did_you_mean("wlak", keys).as_deref(), Some("did you mean `walk`?"));
+        assert_eq!(
+            did_you_mean("ofer", keys).as_deref(),
+            Some("did you mean `offer`?")
+        );
+        assert_eq!(
+            did_you_mean("wlak", keys).as_deref(),
+            Some("did you mean `walk`?")
+        );
         assert_eq!(did_you_mean("colour", keys), None);
     }
 

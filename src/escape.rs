@@ -13,11 +13,16 @@ pub fn markdown(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         // Where a line (or the value) starts, ignoring indentation.
-        let at_line_start = chars[..i].iter().rev().take_while(|c| **c != '\n').all(|c| *c == ' ');
+        let at_line_start = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| **c != '\n')
+            .all(|c| *c == ' ');
         match c {
             '\r' => {}
             '\n' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' | '$' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
+            | '&' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -27,7 +32,10 @@ pub fn markdown(s: &str) -> String {
                 out.push(c);
             }
             // "1." or "1)" followed by a space starts an ordered list.
-            '.' | ')' if line_start_digits(&chars, i) && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) => {
+            '.' | ')'
+                if line_start_digits(&chars, i)
+                    && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) =>
+            {
                 out.push('\\');
                 out.push(c);
             }
@@ -43,7 +51,12 @@ fn line_start_digits(chars: &[char], i: usize) -> bool {
     while j > 0 && chars[j - 1].is_ascii_digit() {
         j -= 1;
     }
-    j < i && chars[..j].iter().rev().take_while(|c| **c != '\n').all(|c| *c == ' ')
+    j < i
+        && chars[..j]
+            .iter()
+            .rev()
+            .take_while(|c| **c != '\n')
+            .all(|c| *c == ' ')
 }
 
 pub fn html(s: &str) -> String {

@@ -32,7 +32,11 @@ impl<'n> Fields<'n> {
 
 impl<'a> Checker<'a> {
     pub fn new(path: &'a Path, source: &'a str) -> Self {
-        Checker { path, source, diags: Vec::new() }
+        Checker {
+            path,
+            source,
+            diags: Vec::new(),
+        }
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>, hint: Option<String>) {
@@ -64,7 +68,10 @@ impl<'a> Checker<'a> {
         let Some(entries) = node.as_map() else {
             self.error(
                 node.pos,
-                format!("{what} must be a mapping of keys to values, found {}", node.value.kind()),
+                format!(
+                    "{what} must be a mapping of keys to values, found {}",
+                    node.value.kind()
+                ),
                 None,
             );
             return None;
@@ -72,21 +79,31 @@ impl<'a> Checker<'a> {
         let mut map = HashMap::new();
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
-                self.error(k.pos, format!("keys must be text, found `{}`", k.value), None);
+                self.error(
+                    k.pos,
+                    format!("keys must be text, found `{}`", k.value),
+                    None,
+                );
                 continue;
             };
             if known.contains(&key) {
                 map.insert(key, v);
             } else {
-                let hint = did_you_mean(key, known.iter().copied()).or_else(|| {
-                    Some(format!("the keys allowed here are: {}", known.join(", ")))
-                });
+                let hint = did_you_mean(key, known.iter().copied())
+                    .or_else(|| Some(format!("the keys allowed here are: {}", known.join(", "))));
                 self.error(k.pos, format!("unknown key `{key}` in {what}"), hint);
             }
         }
         for req in required {
             if map.get(req).is_none_or(|n| n.is_null()) {
-                self.error(node.pos, format!("{what} is missing the required key `{req}`"), None);
+                // No snippet: the mapping's first line would point at an unrelated key.
+                let d = Diagnostic::error(
+                    self.path,
+                    Some(node.pos),
+                    format!("{what} is missing the required key `{req}`"),
+                )
+                .with_hint(format!("add `{req}: ...` to {what}"));
+                self.diags.push(d);
             }
         }
         Some(Fields { pos: node.pos, map })
@@ -98,7 +115,11 @@ impl<'a> Checker<'a> {
             Value::Seq(_) | Value::Map(_) => node.value.kind().to_string(),
             v => format!("{} `{v}`", v.kind()),
         };
-        self.error(node.pos, format!("{what} must be {expected}, found {found}"), hint);
+        self.error(
+            node.pos,
+            format!("{what} must be {expected}, found {found}"),
+            hint,
+        );
     }
 
     /// Text; numbers and yes/no values are taken as their text (a title of `2027`).
@@ -158,7 +179,11 @@ impl<'a> Checker<'a> {
 
     /// One of a fixed set of words; suggests the closest one.
     pub fn choice<'c>(&mut self, node: &Node, what: &str, allowed: &[&'c str]) -> Option<&'c str> {
-        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         match &node.value {
             Value::Str(s) => {
                 if let Some(hit) = allowed.iter().find(|a| **a == s.as_str()) {
@@ -192,7 +217,10 @@ impl<'a> Checker<'a> {
             Err(_) => {
                 self.error(
                     node.pos,
-                    format!("{what} must be a date written YYYY-MM-DD, found `{}`", clip(&text)),
+                    format!(
+                        "{what} must be a date written YYYY-MM-DD, found `{}`",
+                        clip(&text)
+                    ),
                     Some("for example 2026-12-03".into()),
                 );
                 None
@@ -209,6 +237,15 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The text value of `key` in a mapping node, before the mapping is checked (to
+/// name it in messages: "term `price`", "red flag `slow`").
+pub fn peek_str<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
+    node.as_map()?
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .and_then(|(_, v)| v.as_str())
 }
 
 fn looks_non_finite(s: &str) -> bool {

@@ -47,7 +47,10 @@ pub fn run(dir: &Path) -> u8 {
         ("README.md", README),
     ];
     if let Err(e) = std::fs::create_dir_all(dir.join("templates")) {
-        eprintln!("error: cannot create {}: {e}", dir.join("templates").display());
+        eprintln!(
+            "error: cannot create {}: {e}",
+            dir.join("templates").display()
+        );
         return FAILURE;
     }
     for (name, text) in files {

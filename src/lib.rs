@@ -5,6 +5,11 @@
 //! `output` writes atomically; `build` runs it for many briefs. `cli` is a thin
 //! layer on top.
 
+// Diagnostics are the error type of everything a user can fix; they are large
+// (file, message, hint, snippet) but returned only when something is wrong, so
+// boxing them would buy nothing measurable.
+#![allow(clippy::result_large_err)]
+
 pub mod assess;
 pub mod brief;
 pub mod build;
@@ -18,5 +23,7 @@ pub mod output;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod send;
 pub mod term;
+pub mod watch;
 pub mod yaml;

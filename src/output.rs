@@ -6,14 +6,26 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     // Skip the write when nothing changed: viewers do not reload, and the watcher
     // sees no event for it.
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
-    let mut tmp = tempfile::Builder::new().prefix(".walkaway-").suffix(".tmp").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".walkaway-").suffix(".tmp");
+    // Outputs are documents to open and share, not secrets: readable like any
+    // file the user saves (tempfile's default is owner-only).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_data()?;
     tmp.persist(path).map_err(|e| e.error)?;

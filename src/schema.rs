@@ -16,7 +16,12 @@ mod tests {
         for p in path {
             node = &node[*p];
         }
-        let mut keys: Vec<&str> = node["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = node["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .map(String::as_str)
+            .collect();
         keys.sort();
         keys
     }
@@ -32,11 +37,23 @@ mod tests {
         let v: Value = serde_json::from_str(BRIEF).expect("valid JSON");
         assert_eq!(v["$schema"], "http://json-schema.org/draft-07/schema#");
         assert_eq!(props(&v, &[]), sorted(keys::BRIEF));
-        assert_eq!(props(&v, &["properties", "terms", "items"]), sorted(keys::TERM));
+        assert_eq!(
+            props(&v, &["properties", "terms", "items"]),
+            sorted(keys::TERM)
+        );
         assert_eq!(props(&v, &["properties", "them"]), sorted(keys::THEM));
-        assert_eq!(props(&v, &["properties", "offers", "items"]), sorted(keys::OFFER));
-        assert_eq!(props(&v, &["properties", "alternatives", "items"]), sorted(keys::ALTERNATIVE));
-        assert_eq!(props(&v, &["properties", "stakeholders", "items"]), sorted(keys::STAKEHOLDER));
+        assert_eq!(
+            props(&v, &["properties", "offers", "items"]),
+            sorted(keys::OFFER)
+        );
+        assert_eq!(
+            props(&v, &["properties", "alternatives", "items"]),
+            sorted(keys::ALTERNATIVE)
+        );
+        assert_eq!(
+            props(&v, &["properties", "stakeholders", "items"]),
+            sorted(keys::STAKEHOLDER)
+        );
         assert_eq!(props(&v, &["properties", "letter"]), sorted(keys::LETTER));
     }
 

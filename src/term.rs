@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::assess::derive::format_number;
+use crate::assess::derive::format_score;
 use crate::assess::{Assessment, Verdict};
 use crate::build::BriefReport;
 use crate::diag::{Diagnostic, Severity};
@@ -25,7 +25,11 @@ pub fn stderr_color() -> bool {
 }
 
 fn paint(text: &str, code: &str, on: bool) -> String {
-    if on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    if on {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 fn verdict_code(v: Verdict) -> &'static str {
@@ -53,15 +57,23 @@ pub fn check_summary(path: &Path, a: &Assessment, caution_below: f64, color: boo
     let mut s = format!(
         "{}: {} — {}",
         path.display(),
-        paint(&verdict_label(a.verdict).to_uppercase(), verdict_code(a.verdict), color),
+        paint(
+            &verdict_label(a.verdict).to_uppercase(),
+            verdict_code(a.verdict),
+            color
+        ),
         headline(a, caution_below)
     );
     match a.score {
-        Some(x) => s.push_str(&format!(" (score {})\n", format_number(x))),
+        Some(x) => s.push_str(&format!(" (score {})\n", format_score(x))),
         None => s.push('\n'),
     }
     for d in &a.deal_breakers {
-        s.push_str(&format!("  deal breaker  {}: {}\n", d.id, one_line(&d.why, &d.title)));
+        s.push_str(&format!(
+            "  deal breaker  {}: {}\n",
+            d.id,
+            one_line(&d.why, &d.title)
+        ));
     }
     for f in &a.red_flags {
         let sev = crate::assess::context::word(&f.severity);
@@ -71,7 +83,11 @@ pub fn check_summary(path: &Path, a: &Assessment, caution_below: f64, color: boo
         s.push_str(&format!("  not evaluable {}: {}\n", n.id, n.missing));
     }
     match &a.exit_script {
-        Some(e) => s.push_str(&format!("  exit script   {} ({})\n", e.id, stage_label(e.stage).to_lowercase())),
+        Some(e) => s.push_str(&format!(
+            "  exit script   {} ({})\n",
+            e.id,
+            stage_label(e.stage).to_lowercase()
+        )),
         None => s.push_str("  exit script   none\n"),
     }
     s
@@ -79,7 +95,11 @@ pub fn check_summary(path: &Path, a: &Assessment, caution_below: f64, color: boo
 
 fn one_line(text: &str, fallback: &str) -> String {
     let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if t.is_empty() { fallback.to_string() } else { t }
+    if t.is_empty() {
+        fallback.to_string()
+    } else {
+        t
+    }
 }
 
 /// One line per built brief: name, verdict, what was written, time taken.
@@ -95,11 +115,19 @@ pub fn build_line(r: &BriefReport, color: bool) -> String {
             format!(
                 "{:<24} {:<9} {} ({ms:.0} ms)",
                 r.name,
-                paint(&verdict_label(a.verdict).to_lowercase(), verdict_code(a.verdict), color),
+                paint(
+                    &verdict_label(a.verdict).to_lowercase(),
+                    verdict_code(a.verdict),
+                    color
+                ),
                 files.join(", ")
             )
         }
-        _ => format!("{:<24} {} ({ms:.0} ms)", r.name, paint("failed", "1;31", color)),
+        _ => format!(
+            "{:<24} {} ({ms:.0} ms)",
+            r.name,
+            paint("failed", "1;31", color)
+        ),
     }
 }
 

@@ -134,10 +134,15 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         return Err(too_large(path, bytes.len()));
     }
     if bytes.contains(&0) {
-        return Err(Diagnostic::error(path, None, "this is a binary file, not YAML text")
-            .with_hint("briefs and rules are UTF-8 text files"));
+        return Err(
+            Diagnostic::error(path, None, "this is a binary file, not YAML text")
+                .with_hint("briefs and rules are UTF-8 text files"),
+        );
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
     String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             path,
@@ -154,7 +159,11 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// Parse YAML text (one document) into a located tree.
 pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(path, Some(Pos { line: 1, col: 1 }), "the file is empty"));
+        return Err(Diagnostic::error(
+            path,
+            Some(Pos { line: 1, col: 1 }),
+            "the file is empty",
+        ));
     }
     // Tight budgets: a brief has at most a few thousand nodes. These refuse a
     // "billion laughs" alias bomb in well under a second, in bounded memory.
@@ -178,14 +187,24 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             col: l.column().max(1) as usize,
         });
         let message = first_line(&e.to_string());
-        Diagnostic::error(path, pos, format!("this is not valid YAML: {message}"))
-            .with_source(text)
+        if message.contains("budget breached") {
+            return Diagnostic::error(
+                path,
+                pos,
+                "this YAML expands to far more values than any brief has (aliases or nesting that multiply); refused",
+            )
+            .with_hint("write the values out; a brief needs no anchors (&) or aliases (*) that repeat whole lists")
+            .with_source(text);
+        }
+        Diagnostic::error(path, pos, format!("this is not valid YAML: {message}")).with_source(text)
     })
 }
 
-/// serde-saphyr's messages may carry their own location suffix; keep the first line.
+/// serde-saphyr's messages may carry their own location suffix (the diagnostic
+/// shows the location already); keep the first line, without it.
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+    let line = s.lines().next().unwrap_or(s).trim();
+    line.split(" at line ").next().unwrap_or(line).to_string()
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -294,7 +313,11 @@ mod tests {
     fn refuses_alias_bomb_quickly() {
         let bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
         let err = parse(bomb).expect_err("must refuse");
-        assert!(err.message.contains("not valid YAML"), "{}", err.message);
+        assert!(
+            err.message.contains("expands to far more values"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

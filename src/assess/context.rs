@@ -26,8 +26,12 @@ fn opt_num(x: Option<f64>) -> Value {
 
 pub fn term_json(t: &Term, e: &TermEval) -> Value {
     let (kind, better) = match &t.kind {
-        TermKind::Number { better: Better::Lower } => ("number", json!("lower")),
-        TermKind::Number { better: Better::Higher } => ("number", json!("higher")),
+        TermKind::Number {
+            better: Better::Lower,
+        } => ("number", json!("lower")),
+        TermKind::Number {
+            better: Better::Higher,
+        } => ("number", json!("higher")),
         TermKind::Choice { .. } => ("choice", Value::Null),
         TermKind::YesNo => ("yes_no", Value::Null),
     };
@@ -46,8 +50,9 @@ pub fn term_json(t: &Term, e: &TermEval) -> Value {
         "offer": val(t.offer),
         "has_offer": t.offer.is_some(),
         "position": e.position.as_str(),
-        "beyond_walk": e.position == Position::Beyond,
-        "near_walk": e.position == Position::Walk,
+        // Unknown without an offer: a condition on them is then "not evaluable".
+        "beyond_walk": t.offer.map(|_| e.position == Position::Beyond),
+        "near_walk": t.offer.map(|_| e.position == Position::Walk),
         "gap_to_walk": opt_num(e.gap_to_walk),
         "score": opt_num(e.score),
     })
@@ -55,8 +60,18 @@ pub fn term_json(t: &Term, e: &TermEval) -> Value {
 
 /// The context of DESIGN §4 (without the exit scripts' extras).
 pub fn base(b: &Brief, d: &Derived) -> Map<String, Value> {
-    let terms: Vec<Value> = b.terms.iter().zip(&d.evals).map(|(t, e)| term_json(t, e)).collect();
-    let by_id: Map<String, Value> = b.terms.iter().zip(&terms).map(|(t, j)| (t.id.clone(), j.clone())).collect();
+    let terms: Vec<Value> = b
+        .terms
+        .iter()
+        .zip(&d.evals)
+        .map(|(t, e)| term_json(t, e))
+        .collect();
+    let by_id: Map<String, Value> = b
+        .terms
+        .iter()
+        .zip(&terms)
+        .map(|(t, j)| (t.id.clone(), j.clone()))
+        .collect();
     let alternatives: Vec<Value> = b
         .alternatives
         .iter()
@@ -70,16 +85,25 @@ pub fn base(b: &Brief, d: &Derived) -> Map<String, Value> {
     m.insert("authority".into(), json!(word(&b.authority)));
     m.insert("terms".into(), Value::Array(terms));
     m.insert("term".into(), Value::Object(by_id));
-    m.insert("observed".into(), json!(b.observed.iter().map(|o| o.id.as_str()).collect::<Vec<_>>()));
+    m.insert(
+        "observed".into(),
+        json!(b.observed.iter().map(|o| o.id.as_str()).collect::<Vec<_>>()),
+    );
     m.insert("alternatives".into(), Value::Array(alternatives));
     m.insert("options".into(), json!(b.alternatives.len()));
     m.insert("score".into(), opt_num(d.score));
     m.insert("batna_score".into(), opt_num(d.batna.map(|(_, s)| s)));
     m.insert("leverage".into(), json!(word(&d.leverage)));
-    m.insert("rounds_without_movement".into(), json!(d.rounds_without_movement));
+    m.insert(
+        "rounds_without_movement".into(),
+        json!(d.rounds_without_movement),
+    );
     m.insert("retracted".into(), json!(d.retracted));
     m.insert("stakeholders_aligned".into(), json!(d.stakeholders_aligned));
-    m.insert("days_to_deadline".into(), d.days_to_deadline.map_or(Value::Null, |x| json!(x)));
+    m.insert(
+        "days_to_deadline".into(),
+        d.days_to_deadline.map_or(Value::Null, |x| json!(x)),
+    );
     m
 }
 
@@ -104,7 +128,8 @@ pub fn to_cel(v: &Value) -> Cel {
         Value::String(s) => Cel::String(s.clone().into()),
         Value::Array(a) => Cel::List(a.iter().map(to_cel).collect::<Vec<_>>().into()),
         Value::Object(o) => {
-            let map: std::collections::HashMap<String, Cel> = o.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect();
+            let map: std::collections::HashMap<String, Cel> =
+                o.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect();
             Cel::Map(map.into())
         }
     }

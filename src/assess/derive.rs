@@ -50,7 +50,11 @@ pub struct TermEval {
 const SCORE_LIMIT: f64 = 1e9;
 
 fn finite(x: f64) -> f64 {
-    if x.is_nan() { 0.0 } else { x.clamp(-SCORE_LIMIT, SCORE_LIMIT) }
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(-SCORE_LIMIT, SCORE_LIMIT)
+    }
 }
 
 /// The level that stands in for wish (wish, else want, else walk) and for want.
@@ -126,12 +130,19 @@ pub fn eval_term(t: &Term) -> TermEval {
             gap_to_walk: Some(gap_to_walk(t, v)),
             score: Some(score(t, v)),
         },
-        None => TermEval { position: Position::Unknown, gap_to_walk: None, score: None },
+        None => TermEval {
+            position: Position::Unknown,
+            gap_to_walk: None,
+            score: None,
+        },
     }
 }
 
 /// Weight-averaged score over the terms that have a value; None when none has.
-pub fn weighted_score(terms: &[Term], value_of: impl Fn(usize) -> Option<TermValue>) -> Option<f64> {
+pub fn weighted_score(
+    terms: &[Term],
+    value_of: impl Fn(usize) -> Option<TermValue>,
+) -> Option<f64> {
     let mut sum = 0.0;
     let mut weights = 0.0;
     for (i, t) in terms.iter().enumerate() {
@@ -153,7 +164,11 @@ pub fn alternative_scores(b: &Brief) -> Vec<Option<f64>> {
                 return None;
             }
             weighted_score(&b.terms, |i| {
-                a.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v).or(b.terms[i].offer)
+                a.terms
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map(|(_, v)| *v)
+                    .or(b.terms[i].offer)
             })
         })
         .collect()
@@ -163,10 +178,10 @@ pub fn alternative_scores(b: &Brief) -> Vec<Option<f64>> {
 pub fn batna(scores: &[Option<f64>]) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in scores.iter().enumerate() {
-        if let Some(s) = *s {
-            if best.is_none_or(|(_, b)| s > b) {
-                best = Some((i, s));
-            }
+        if let Some(s) = *s
+            && best.is_none_or(|(_, b)| s > b)
+        {
+            best = Some((i, s));
         }
     }
     best
@@ -227,11 +242,20 @@ pub fn days_to_deadline(b: &Brief, today: Date) -> Option<i64> {
 pub fn describe(v: TermValue, t: &Term) -> String {
     match (v, &t.kind) {
         (TermValue::Number(x), _) => format_number(x),
-        (TermValue::Choice(i), TermKind::Choice { options }) => options.get(i).cloned().unwrap_or_default(),
+        (TermValue::Choice(i), TermKind::Choice { options }) => {
+            options.get(i).cloned().unwrap_or_default()
+        }
         (TermValue::Choice(i), _) => i.to_string(),
         (TermValue::Bool(true), _) => "yes".into(),
         (TermValue::Bool(false), _) => "no".into(),
     }
+}
+
+/// Scores to one decimal, as the rules' texts print them.
+pub fn format_score(x: f64) -> String {
+    let s = format!("{x:.1}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// Numbers as people write them: no trailing zeros, at most 2 decimals.

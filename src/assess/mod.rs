@@ -124,26 +124,39 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
         match rule.when.eval(&cel, missing) {
             Outcome::True => fired_breakers.push(rule),
             Outcome::False => {}
-            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable { id: rule.id.clone(), missing: m }),
+            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
+                id: rule.id.clone(),
+                missing: m,
+            }),
         }
     }
     for rule in &rules.red_flags {
         match rule.when.eval(&cel, missing) {
             Outcome::True => fired_flags.push(rule),
             Outcome::False => {}
-            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable { id: rule.id.clone(), missing: m }),
+            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
+                id: rule.id.clone(),
+                missing: m,
+            }),
         }
     }
     let below = match d.score {
         Some(s) => s < rules.caution_below,
         None => {
-            not_evaluable.push(NotEvaluable { id: SCORE_RULE.into(), missing: "no term has an offer".into() });
+            not_evaluable.push(NotEvaluable {
+                id: SCORE_RULE.into(),
+                missing: "no term has an offer".into(),
+            });
             false
         }
     };
     let verdict = if !fired_breakers.is_empty() {
         Verdict::Walk
-    } else if below || fired_flags.iter().any(|r| r.severity == Some(Severity::High)) {
+    } else if below
+        || fired_flags
+            .iter()
+            .any(|r| r.severity == Some(Severity::High))
+    {
         Verdict::Caution
     } else {
         Verdict::Proceed
@@ -167,7 +180,10 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
                 }
             }
             Outcome::False => {}
-            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable { id: script.id.clone(), missing: m }),
+            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
+                id: script.id.clone(),
+                missing: m,
+            }),
         }
     }
 
@@ -181,7 +197,15 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
         .map(|r| FiredDealBreaker {
             id: r.id.clone(),
             title: r.title.clone(),
-            why: render(&r.text, &text_ctx, false, &r.origin, &format!("the `why` of deal breaker `{}`", r.id), b, &mut errors),
+            why: render(
+                &r.text,
+                &text_ctx,
+                false,
+                &r.origin,
+                &format!("the `why` of deal breaker `{}`", r.id),
+                b,
+                &mut errors,
+            ),
         })
         .collect();
     let red_flags: Vec<FiredRedFlag> = fired_flags
@@ -190,20 +214,57 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
             id: r.id.clone(),
             severity: r.severity.unwrap_or(Severity::Medium),
             title: r.title.clone(),
-            advice: render(&r.text, &text_ctx, false, &r.origin, &format!("the `advice` of red flag `{}`", r.id), b, &mut errors),
+            advice: render(
+                &r.text,
+                &text_ctx,
+                false,
+                &r.origin,
+                &format!("the `advice` of red flag `{}`", r.id),
+                b,
+                &mut errors,
+            ),
         })
         .collect();
-    text_ctx.insert("fired".into(), json!({ "deal_breakers": deal_breakers, "red_flags": red_flags }));
+    text_ctx.insert(
+        "fired".into(),
+        json!({ "deal_breakers": deal_breakers, "red_flags": red_flags }),
+    );
     let exit_words = chosen.map(|s| {
         let what = |part: &str| format!("{part} of exit script `{}`", s.id);
         let say = s
             .say
             .iter()
-            .map(|line| render(line, &text_ctx, false, &s.origin, &what("a `say` line"), b, &mut errors))
+            .map(|line| {
+                render(
+                    line,
+                    &text_ctx,
+                    false,
+                    &s.origin,
+                    &what("a `say` line"),
+                    b,
+                    &mut errors,
+                )
+            })
             .collect();
         let letter = s.letter.as_ref().map(|l| {
-            let subject = render(&l.subject, &text_ctx, false, &s.origin, &what("the letter subject"), b, &mut errors);
-            let body = render(&l.body, &text_ctx, true, &s.origin, &what("the letter body"), b, &mut errors);
+            let subject = render(
+                &l.subject,
+                &text_ctx,
+                false,
+                &s.origin,
+                &what("the letter subject"),
+                b,
+                &mut errors,
+            );
+            let body = render(
+                &l.body,
+                &text_ctx,
+                true,
+                &s.origin,
+                &what("the letter body"),
+                b,
+                &mut errors,
+            );
             (subject.replace(['\r', '\n'], " ").trim().to_string(), body)
         });
         ExitWords { say, letter }
@@ -230,13 +291,19 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
         title: b.title.clone(),
         verdict,
         score: d.score,
-        batna: d.batna.map(|(i, s)| Batna { name: b.alternatives[i].name.clone(), score: s }),
+        batna: d.batna.map(|(i, s)| Batna {
+            name: b.alternatives[i].name.clone(),
+            score: s,
+        }),
         leverage: d.leverage,
         terms,
         deal_breakers,
         red_flags,
         not_evaluable,
-        exit_script: chosen.map(|s| ChosenExit { id: s.id.clone(), stage: s.stage }),
+        exit_script: chosen.map(|s| ChosenExit {
+            id: s.id.clone(),
+            stage: s.stage,
+        }),
         context: text_ctx,
         exit_words,
         warnings: observed_warnings(b, rules),
@@ -254,7 +321,11 @@ fn render(
     errors: &mut Vec<Diagnostic>,
 ) -> String {
     texts::render(text, ctx, markdown).unwrap_or_else(|e| {
-        errors.push(Diagnostic::error(origin, None, format!("{what} failed to render for {}: {e}", b.path.display())));
+        errors.push(Diagnostic::error(
+            origin,
+            None,
+            format!("{what} failed to render for {}: {e}", b.path.display()),
+        ));
         String::new()
     })
 }
@@ -273,7 +344,12 @@ fn explain_missing(b: &Brief, d: &Derived, reads: &[String]) -> Option<String> {
         parts.push("the brief has no deadline".to_string());
     }
     if reads("terms") || reads("term") {
-        let no_offer: Vec<&str> = b.terms.iter().filter(|t| t.offer.is_none()).map(|t| t.id.as_str()).collect();
+        let no_offer: Vec<&str> = b
+            .terms
+            .iter()
+            .filter(|t| t.offer.is_none())
+            .map(|t| t.id.as_str())
+            .collect();
         if !no_offer.is_empty() && !parts.iter().any(|p| p == "no term has an offer") {
             parts.push(format!("no offer for {}", no_offer.join(", ")));
         }
@@ -293,9 +369,13 @@ fn observed_warnings(b: &Brief, rules: &Rules) -> Vec<Diagnostic> {
         .map(|o| {
             let hint = did_you_mean(&o.id, known.iter().map(String::as_str))
                 .unwrap_or_else(|| "no rule tests for it, so it changes nothing".to_string());
-            Diagnostic::warning(&b.path, Some(o.pos), format!("observed behaviour `{}` is not mentioned by any rule", o.id))
-                .with_hint(hint)
-                .with_source(&b.source)
+            Diagnostic::warning(
+                &b.path,
+                Some(o.pos),
+                format!("observed behaviour `{}` is not mentioned by any rule", o.id),
+            )
+            .with_hint(hint)
+            .with_source(&b.source)
         })
         .collect()
 }

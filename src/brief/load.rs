@@ -1,13 +1,13 @@
 //! Brief loading and validation: YAML text → `Brief`, or every problem in the
 //! file, each located (DESIGN §2 "Rules on values").
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
-use crate::fields::{Checker, Fields, clip};
 use super::keys;
 use super::*;
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::fields::{Checker, Fields, clip};
 use crate::yaml::{self, Node, Value};
 
 /// Load a brief file. `Err` holds every error found (and any warnings); `Ok`
@@ -38,11 +38,22 @@ fn from_node(
 fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
     let f = c.fields(root, "the brief", keys::BRIEF, &["title", "side", "terms"])?;
     let title = f.get("title").and_then(|n| c.text(n, "`title`"));
-    let side = f.get("side").and_then(|n| c.choice(n, "`side`", &["buyer", "seller"]));
-    let side = side.map(|s| if s == "buyer" { Side::Buyer } else { Side::Seller });
+    let side = f
+        .get("side")
+        .and_then(|n| c.choice(n, "`side`", &["buyer", "seller"]));
+    let side = side.map(|s| {
+        if s == "buyer" {
+            Side::Buyer
+        } else {
+            Side::Seller
+        }
+    });
     let date = f.get("date").and_then(|n| c.date(n, "`date`"));
     let deadline = f.get("deadline").and_then(|n| c.date(n, "`deadline`"));
-    let us = f.get("us").map(|n| party(c, n, "`us`", keys::US)).unwrap_or_default();
+    let us = f
+        .get("us")
+        .map(|n| party(c, n, "`us`", keys::US))
+        .unwrap_or_default();
     let (them, authority) = match f.get("them") {
         Some(n) => {
             let p = party(c, n, "`them`", keys::THEM);
@@ -50,7 +61,9 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
                 .as_map()
                 .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("authority")))
                 .filter(|(_, v)| !v.is_null())
-                .and_then(|(_, v)| c.choice(v, "`them.authority`", &["full", "limited", "unknown"]));
+                .and_then(|(_, v)| {
+                    c.choice(v, "`them.authority`", &["full", "limited", "unknown"])
+                });
             let authority = match authority {
                 Some("full") => Authority::Full,
                 Some("limited") => Authority::Limited,
@@ -81,10 +94,22 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
         Some(n) => read_terms(c, n, default_better),
         None => Vec::new(),
     };
-    let alternatives = f.get("alternatives").map(|n| read_alternatives(c, n, &terms)).unwrap_or_default();
-    let offers = f.get("offers").map(|n| read_offers(c, n, &terms)).unwrap_or_default();
-    let observed = f.get("observed").map(|n| read_observed(c, n)).unwrap_or_default();
-    let stakeholders = f.get("stakeholders").map(|n| read_stakeholders(c, n)).unwrap_or_default();
+    let alternatives = f
+        .get("alternatives")
+        .map(|n| read_alternatives(c, n, &terms))
+        .unwrap_or_default();
+    let offers = f
+        .get("offers")
+        .map(|n| read_offers(c, n, &terms))
+        .unwrap_or_default();
+    let observed = f
+        .get("observed")
+        .map(|n| read_observed(c, n))
+        .unwrap_or_default();
+    let stakeholders = f
+        .get("stakeholders")
+        .map(|n| read_stakeholders(c, n))
+        .unwrap_or_default();
     let letter = read_letter(c, &f);
     let notes = f.get("notes").and_then(|n| c.text(n, "`notes`"));
 
@@ -127,51 +152,37 @@ fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
     let Some(f) = c.fields(node, what, known, &[]) else {
         return Party::default();
     };
-    let name = f.get("name").and_then(|n| c.text(n, &format!("{what} name")));
-    let organisation = f.get("organisation").and_then(|n| c.text(n, &format!("{what} organisation")));
+    let name = f
+        .get("name")
+        .and_then(|n| c.text(n, &format!("{what} name")));
+    let organisation = f
+        .get("organisation")
+        .and_then(|n| c.text(n, &format!("{what} organisation")));
     let email = f.get("email").and_then(|n| {
         let s = c.text(n, &format!("{what} email"))?;
-        match check_address(&s) {
+        match crate::render::email::check_address(&s) {
             Ok(()) => Some(s),
             Err(why) => {
-                c.error(n.pos, format!("{what} email `{}` is not a valid email address: {why}", clip(&s)), Some("write a plain address such as lee.park@acme.example".into()));
+                c.error(
+                    n.pos,
+                    format!("{what} email: {why}"),
+                    Some("write a plain address such as lee.park@acme.example".into()),
+                );
                 None
             }
         }
     });
-    if let Some(n) = f.get("name") {
-        if let Some(s) = n.as_str() {
-            if s.contains(['\r', '\n']) {
-                c.error(n.pos, format!("{what} name must be on one line"), None);
-            }
-        }
+    if let Some(n) = f.get("name")
+        && let Some(s) = n.as_str()
+        && s.contains(['\r', '\n'])
+    {
+        c.error(n.pos, format!("{what} name must be on one line"), None);
     }
-    Party { name, organisation, email }
-}
-
-/// A single plain mailbox address: what can safely go into a mail header.
-pub fn check_address(s: &str) -> Result<(), String> {
-    if s.chars().any(|ch| ch.is_control()) {
-        return Err("it contains a line break or control character".into());
+    Party {
+        name,
+        organisation,
+        email,
     }
-    if s.chars().any(|ch| ch.is_whitespace() || matches!(ch, '<' | '>' | '"' | ',' | ';' | '(' | ')')) {
-        return Err("an address has no spaces, names or brackets".into());
-    }
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return Err("it has no `@`".into());
-    };
-    if local.is_empty() || local.contains('@') {
-        return Err("the part before `@` is empty or holds another `@`".into());
-    }
-    let labels_ok = !domain.is_empty()
-        && domain.split('.').all(|l| {
-            !l.is_empty() && !l.starts_with('-') && !l.ends_with('-')
-                && l.chars().all(|ch| ch.is_alphanumeric() || ch == '-')
-        });
-    if !labels_ok {
-        return Err("the domain after `@` is missing or malformed".into());
-    }
-    Ok(())
 }
 
 fn read_terms(c: &mut Checker, node: &Node, default_better: Better) -> Vec<Term> {
@@ -179,36 +190,49 @@ fn read_terms(c: &mut Checker, node: &Node, default_better: Better) -> Vec<Term>
     if items.is_empty() && node.as_seq().is_some() {
         c.error(node.pos, "`terms` must list at least one term", None);
     }
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashMap<String, crate::diag::Pos> = HashMap::new();
     let mut terms = Vec::new();
     for (i, item) in items.iter().enumerate() {
         // Name the term by its id in messages when it has a usable one.
-        let written_id = item
-            .as_map()
-            .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("id")))
-            .and_then(|(_, v)| v.as_str())
-            .filter(|id| !seen.contains(*id));
-        let what = written_id.map_or_else(|| format!("term {}", i + 1), |id| format!("term `{}`", clip(id)));
+        let written_id = crate::fields::peek_str(item, "id").filter(|id| !seen.contains_key(*id));
+        let what = written_id.map_or_else(
+            || format!("term {}", i + 1),
+            |id| format!("term `{}`", clip(id)),
+        );
         let Some(f) = c.fields(item, &what, keys::TERM, &["id", "walk"]) else {
             continue;
         };
         let id = f.get("id").and_then(|n| {
             let id = c.text(n, "the term `id`")?;
             let valid = !id.is_empty()
-                && id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+                && id
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
             if !valid {
                 let fixed: String = id
                     .to_lowercase()
                     .chars()
                     .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
                     .collect();
-                c.error(n.pos, format!("term id `{}` may only use a-z, 0-9 and _", clip(&id)), Some(format!("for example `{fixed}`")));
+                c.error(
+                    n.pos,
+                    format!("term id `{}` may only use a-z, 0-9 and _", clip(&id)),
+                    Some(format!("for example `{fixed}`")),
+                );
                 return None;
             }
-            if !seen.insert(id.clone()) {
-                c.error(n.pos, format!("term id `{id}` is used twice"), Some("give every term its own id".into()));
+            if let Some(first) = seen.get(&id) {
+                c.error(
+                    n.pos,
+                    format!(
+                        "term id `{id}` is used twice (first at line {})",
+                        first.line
+                    ),
+                    Some("give every term its own id".into()),
+                );
                 return None;
             }
+            seen.insert(id.clone(), n.pos);
             Some(id)
         });
         if let Some(t) = read_term(c, &f, id, &what, default_better) {
@@ -218,38 +242,67 @@ fn read_terms(c: &mut Checker, node: &Node, default_better: Better) -> Vec<Term>
     terms
 }
 
-fn read_term(c: &mut Checker, f: &Fields, id: Option<String>, what: &str, default_better: Better) -> Option<Term> {
-    let label = f.get("label").and_then(|n| c.text(n, &format!("{what} label")));
-    let unit = f.get("unit").and_then(|n| c.text(n, &format!("{what} unit")));
+fn read_term(
+    c: &mut Checker,
+    f: &Fields,
+    id: Option<String>,
+    what: &str,
+    default_better: Better,
+) -> Option<Term> {
+    let label = f
+        .get("label")
+        .and_then(|n| c.text(n, &format!("{what} label")));
+    let unit = f
+        .get("unit")
+        .and_then(|n| c.text(n, &format!("{what} unit")));
     let weight = match f.get("weight") {
         Some(n) => match c.number(n, &format!("{what} weight")) {
             Some(w) if w > 0.0 => w,
             Some(w) => {
-                c.error(n.pos, format!("{what} weight must be greater than 0, found `{w}`"), Some("leave it out for the default weight of 1".into()));
+                c.error(
+                    n.pos,
+                    format!("{what} weight must be greater than 0, found `{w}`"),
+                    Some("leave it out for the default weight of 1".into()),
+                );
                 1.0
             }
             None => 1.0,
         },
         None => 1.0,
     };
-    let deal_breaker = f.get("deal_breaker").and_then(|n| c.boolean(n, &format!("{what} deal_breaker"))).unwrap_or(true);
+    let deal_breaker = f
+        .get("deal_breaker")
+        .and_then(|n| c.boolean(n, &format!("{what} deal_breaker")))
+        .unwrap_or(true);
     let walk_node = f.get("walk");
 
     // The kind follows from the keys: `options` make a choice term, a yes/no
     // `walk` a yes/no term, anything else is numeric.
     let kind = if let Some(opts) = f.get("options") {
         if let Some(b) = f.get("better") {
-            c.error(b.pos, format!("{what} has `options`: `better` only applies to numeric terms"), Some("options are listed best first; remove `better`".into()));
+            c.error(
+                b.pos,
+                format!("{what} has `options`: `better` only applies to numeric terms"),
+                Some("options are listed best first; remove `better`".into()),
+            );
         }
         let mut options = Vec::new();
         let items = c.seq(opts, &format!("{what} options"));
         if items.is_empty() && opts.as_seq().is_some() {
-            c.error(opts.pos, format!("{what} options must list at least one option"), None);
+            c.error(
+                opts.pos,
+                format!("{what} options must list at least one option"),
+                None,
+            );
         }
         for o in items {
             if let Some(s) = c.text(o, &format!("an option of {what}")) {
                 if options.contains(&s) {
-                    c.error(o.pos, format!("option `{}` is listed twice in {what}", clip(&s)), None);
+                    c.error(
+                        o.pos,
+                        format!("option `{}` is listed twice in {what}", clip(&s)),
+                        None,
+                    );
                 } else {
                     options.push(s);
                 }
@@ -258,7 +311,11 @@ fn read_term(c: &mut Checker, f: &Fields, id: Option<String>, what: &str, defaul
         TermKind::Choice { options }
     } else if walk_node.is_some_and(|n| matches!(n.value, Value::Bool(_))) {
         if let Some(b) = f.get("better") {
-            c.error(b.pos, format!("{what} is a yes/no term: `better` only applies to numeric terms"), Some("remove `better`".into()));
+            c.error(
+                b.pos,
+                format!("{what} is a yes/no term: `better` only applies to numeric terms"),
+                Some("remove `better`".into()),
+            );
         }
         TermKind::YesNo
     } else {
@@ -273,7 +330,10 @@ fn read_term(c: &mut Checker, f: &Fields, id: Option<String>, what: &str, defaul
         TermKind::Number { better }
     };
 
-    let mut value = |key: &str| f.get(key).and_then(|n| term_value(c, n, &kind, &format!("{what} {key}")).map(|v| (v, n)));
+    let mut value = |key: &str| {
+        f.get(key)
+            .and_then(|n| term_value(c, n, &kind, &format!("{what} {key}")).map(|v| (v, n)))
+    };
     let wish = value("wish");
     let want = value("want");
     let walk = value("walk");
@@ -294,18 +354,33 @@ fn read_term(c: &mut Checker, f: &Fields, id: Option<String>, what: &str, defaul
     };
     if !matches!(kind, TermKind::YesNo) {
         let limits = [("wish", wish), ("want", want), ("walk", walk)];
-        let given: Vec<_> = limits.iter().filter_map(|(k, v)| v.map(|(v, n)| (*k, v, n))).collect();
+        let given: Vec<_> = limits
+            .iter()
+            .filter_map(|(k, v)| v.map(|(v, n)| (*k, v, n)))
+            .collect();
         for pair in given.windows(2) {
             let (ka, va, _) = pair[0];
             let (kb, vb, nb) = pair[1];
             if probe.advantage(va, vb) < 0.0 {
                 let dir = match &kind {
-                    TermKind::Number { better: Better::Lower } => format!("lower is better here, so {ka} ≤ {kb}"),
-                    TermKind::Number { better: Better::Higher } => format!("higher is better here, so {ka} ≥ {kb}"),
+                    TermKind::Number {
+                        better: Better::Lower,
+                    } => format!("lower is better here, so {ka} ≤ {kb}"),
+                    TermKind::Number {
+                        better: Better::Higher,
+                    } => format!("higher is better here, so {ka} ≥ {kb}"),
                     _ => format!("options are best first, so {ka} comes no later than {kb}"),
                 };
                 let hint = match &kind {
-                    TermKind::Number { .. } => Some(format!("{dir}; if the direction is wrong, set `better: {}`", match &kind { TermKind::Number { better: Better::Lower } => "higher", _ => "lower" })),
+                    TermKind::Number { .. } => Some(format!(
+                        "{dir}; if the direction is wrong, set `better: {}`",
+                        match &kind {
+                            TermKind::Number {
+                                better: Better::Lower,
+                            } => "higher",
+                            _ => "lower",
+                        }
+                    )),
                     _ => Some(dir.clone()),
                 };
                 c.error(nb.pos, format!("{what}: `{kb}` is better for us than `{ka}`, but the levels must run wish → want → walk from best to worst"), hint);
@@ -339,7 +414,11 @@ fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Opti
                 None => {
                     let hint = did_you_mean(&s, options.iter().map(String::as_str))
                         .or_else(|| Some(format!("the options are: {}", options.join(", "))));
-                    c.error(node.pos, format!("{what} `{}` is not one of the term's options", clip(&s)), hint);
+                    c.error(
+                        node.pos,
+                        format!("{what} `{}` is not one of the term's options", clip(&s)),
+                        hint,
+                    );
                     None
                 }
             }
@@ -348,17 +427,22 @@ fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Opti
 }
 
 /// `terms: { price: 10.05, ... }` in offers and alternatives.
-fn term_values(c: &mut Checker, node: &Node, terms: &[Term], what: &str) -> Vec<(usize, TermValue)> {
+fn term_values(
+    c: &mut Checker,
+    node: &Node,
+    terms: &[Term],
+    what: &str,
+) -> Vec<(usize, TermValue)> {
     let ids: Vec<&str> = terms.iter().map(|t| t.id.as_str()).collect();
     let Some(f) = c.fields(node, &format!("the terms of {what}"), &ids, &[]) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (i, t) in terms.iter().enumerate() {
-        if let Some(n) = f.get(&t.id) {
-            if let Some(v) = term_value(c, n, &t.kind, &format!("`{}` in {what}", t.id)) {
-                out.push((i, v));
-            }
+        if let Some(n) = f.get(&t.id)
+            && let Some(v) = term_value(c, n, &t.kind, &format!("`{}` in {what}", t.id))
+        {
+            out.push((i, v));
         }
     }
     out
@@ -371,11 +455,22 @@ fn read_alternatives(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<Altern
         let Some(f) = c.fields(item, &what, keys::ALTERNATIVE, &["name"]) else {
             continue;
         };
-        let name = f.get("name").and_then(|n| c.text(n, &format!("{what} name")));
-        let summary = f.get("summary").and_then(|n| c.text(n, &format!("{what} summary")));
-        let values = f.get("terms").map(|n| term_values(c, n, terms, &what)).unwrap_or_default();
+        let name = f
+            .get("name")
+            .and_then(|n| c.text(n, &format!("{what} name")));
+        let summary = f
+            .get("summary")
+            .and_then(|n| c.text(n, &format!("{what} summary")));
+        let values = f
+            .get("terms")
+            .map(|n| term_values(c, n, terms, &what))
+            .unwrap_or_default();
         if let Some(name) = name {
-            out.push(Alternative { name, summary, terms: values });
+            out.push(Alternative {
+                name,
+                summary,
+                terms: values,
+            });
         }
     }
     out
@@ -388,12 +483,23 @@ fn read_offers(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<OfferRound> 
         let Some(f) = c.fields(item, &what, keys::OFFER, &["from", "terms"]) else {
             continue;
         };
-        let date = f.get("date").and_then(|n| c.date(n, &format!("{what} date")));
-        let from = f.get("from").and_then(|n| c.choice(n, &format!("{what} from"), &["us", "them"]));
-        let values = f.get("terms").map(|n| term_values(c, n, terms, &what)).unwrap_or_default();
+        let date = f
+            .get("date")
+            .and_then(|n| c.date(n, &format!("{what} date")));
+        let from = f
+            .get("from")
+            .and_then(|n| c.choice(n, &format!("{what} from"), &["us", "them"]));
+        let values = f
+            .get("terms")
+            .map(|n| term_values(c, n, terms, &what))
+            .unwrap_or_default();
         if let Some(from) = from {
             let from = if from == "us" { From::Us } else { From::Them };
-            out.push(OfferRound { date, from, terms: values });
+            out.push(OfferRound {
+                date,
+                from,
+                terms: values,
+            });
         }
     }
     out
@@ -416,11 +522,22 @@ fn read_stakeholders(c: &mut Checker, node: &Node) -> Vec<Stakeholder> {
         let Some(f) = c.fields(item, &what, keys::STAKEHOLDER, &["name"]) else {
             continue;
         };
-        let name = f.get("name").and_then(|n| c.text(n, &format!("{what} name")));
-        let role = f.get("role").and_then(|n| c.text(n, &format!("{what} role")));
-        let signed_off = f.get("signed_off").and_then(|n| c.boolean(n, &format!("{what} signed_off"))).unwrap_or(false);
+        let name = f
+            .get("name")
+            .and_then(|n| c.text(n, &format!("{what} name")));
+        let role = f
+            .get("role")
+            .and_then(|n| c.text(n, &format!("{what} role")));
+        let signed_off = f
+            .get("signed_off")
+            .and_then(|n| c.boolean(n, &format!("{what} signed_off")))
+            .unwrap_or(false);
         if let Some(name) = name {
-            out.push(Stakeholder { name, role, signed_off });
+            out.push(Stakeholder {
+                name,
+                role,
+                signed_off,
+            });
         }
     }
     out
@@ -429,15 +546,17 @@ fn read_stakeholders(c: &mut Checker, node: &Node) -> Vec<Stakeholder> {
 fn read_letter(c: &mut Checker, f: &Fields) -> Letter {
     let mut tone = Tone::Warm;
     let mut sign_off = None;
-    if let Some(node) = f.get("letter") {
-        if let Some(lf) = c.fields(node, "`letter`", keys::LETTER, &[]) {
-            if let Some(n) = lf.get("tone") {
-                if c.choice(n, "`letter.tone`", &["warm", "formal"]) == Some("formal") {
-                    tone = Tone::Formal;
-                }
-            }
-            sign_off = lf.get("sign_off").and_then(|n| c.text(n, "`letter.sign_off`"));
+    if let Some(node) = f.get("letter")
+        && let Some(lf) = c.fields(node, "`letter`", keys::LETTER, &[])
+    {
+        if let Some(n) = lf.get("tone")
+            && c.choice(n, "`letter.tone`", &["warm", "formal"]) == Some("formal")
+        {
+            tone = Tone::Formal;
         }
+        sign_off = lf
+            .get("sign_off")
+            .and_then(|n| c.text(n, "`letter.sign_off`"));
     }
     let sign_off = sign_off.unwrap_or_else(|| match tone {
         Tone::Warm => "Kind regards".into(),

@@ -125,7 +125,9 @@ impl Term {
                 }
             }
             (TermValue::Choice(a), TermValue::Choice(b), _) => b as f64 - a as f64,
-            (TermValue::Bool(a), TermValue::Bool(b), _) => f64::from(u8::from(a)) - f64::from(u8::from(b)),
+            (TermValue::Bool(a), TermValue::Bool(b), _) => {
+                f64::from(u8::from(a)) - f64::from(u8::from(b))
+            }
             _ => 0.0,
         }
     }
@@ -202,13 +204,35 @@ pub struct Brief {
 /// The keys a brief may use, per mapping: the validator and the JSON Schema share them.
 pub mod keys {
     pub const BRIEF: &[&str] = &[
-        "title", "date", "side", "us", "them", "relationship", "investment", "deadline",
-        "terms", "alternatives", "observed", "offers", "stakeholders", "letter", "notes",
+        "title",
+        "date",
+        "side",
+        "us",
+        "them",
+        "relationship",
+        "investment",
+        "deadline",
+        "terms",
+        "alternatives",
+        "observed",
+        "offers",
+        "stakeholders",
+        "letter",
+        "notes",
     ];
     pub const US: &[&str] = &["name", "organisation", "email"];
     pub const THEM: &[&str] = &["name", "organisation", "email", "authority"];
     pub const TERM: &[&str] = &[
-        "id", "label", "unit", "better", "options", "wish", "want", "walk", "offer", "weight",
+        "id",
+        "label",
+        "unit",
+        "better",
+        "options",
+        "wish",
+        "want",
+        "walk",
+        "offer",
+        "weight",
         "deal_breaker",
     ];
     pub const ALTERNATIVE: &[&str] = &["name", "summary", "terms"];

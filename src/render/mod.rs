@@ -1,16 +1,21 @@
 //! Rendering: an assessed brief → the bytes of each output file. A closed set of
 //! formats with a `match`, not a trait: there are no plugins.
 
+pub mod email;
+pub mod gauges;
 pub mod html;
+pub mod letter;
 pub mod pack;
+pub mod pdf;
 pub mod templates;
 pub mod texts;
+pub mod typst;
 
 use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, Verdict};
 use crate::brief::Brief;
 use crate::diag::Diagnostic;
 use templates::{Family, Templates};
@@ -26,8 +31,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] =
-        [Format::Markdown, Format::Html, Format::Pdf, Format::Typst, Format::Email, Format::Json];
+    pub const ALL: [Format; 6] = [
+        Format::Markdown,
+        Format::Html,
+        Format::Pdf,
+        Format::Typst,
+        Format::Email,
+        Format::Json,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -42,7 +53,15 @@ impl Format {
 
     /// The formats this build can write.
     pub fn available(self) -> bool {
-        matches!(self, Format::Markdown | Format::Html | Format::Json)
+        matches!(
+            self,
+            Format::Markdown
+                | Format::Html
+                | Format::Pdf
+                | Format::Typst
+                | Format::Email
+                | Format::Json
+        )
     }
 }
 
@@ -59,8 +78,13 @@ impl FromStr for Format {
             "json" => Format::Json,
             other => {
                 let names = Format::ALL.map(Format::name);
-                let hint = crate::diag::did_you_mean(other, names).map(|h| format!(" ({h})")).unwrap_or_default();
-                return Err(format!("unknown format `{other}`{hint}; the formats are: {}", names.join(", ")));
+                let hint = crate::diag::did_you_mean(other, names)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "unknown format `{other}`{hint}; the formats are: {}",
+                    names.join(", ")
+                ));
             }
         };
         Ok(f)
@@ -82,6 +106,9 @@ pub struct RenderOptions<'a> {
     pub paper: Paper,
     /// Write the letter even when no exit script applies.
     pub force_letter: bool,
+    /// Make the PDFs with this external Typst compiler instead of the built-in
+    /// engine (`--typst-cmd`, `pdf_engine: typst`).
+    pub typst_cmd: Option<&'a str>,
 }
 
 /// One output file: its name inside `OUT/<brief>/` and its bytes.
@@ -98,39 +125,188 @@ pub fn render(
     formats: &[Format],
     opts: &RenderOptions,
 ) -> Result<(Vec<Output>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let ctx = pack::context(b, a, opts.caution_below, opts.today);
-    let tctx = tera::Context::from_serialize(&ctx).map_err(|e| vec![Diagnostic::error(&b.path, None, e.to_string())])?;
-    let warnings = Vec::new();
+    let mut ctx = pack::context(b, a, opts.caution_below, opts.today);
+    let paper = match opts.paper {
+        Paper::A4 => "a4",
+        Paper::Letter => "letter",
+    };
+    ctx.insert("paper".into(), Value::from(paper));
+    let tctx = texts::tera_context(&ctx).map_err(|e| vec![Diagnostic::error(&b.path, None, e)])?;
+    let mut warnings = Vec::new();
     let mut outputs = Vec::new();
     let wants = |f: Format| formats.contains(&f);
-    let letter_wanted = a.exit_words.as_ref().is_some_and(|w| w.letter.is_some()) || opts.force_letter;
+    let letter_wanted =
+        a.exit_words.as_ref().is_some_and(|w| w.letter.is_some()) || opts.force_letter;
 
-    let md = opts.templates.render(Family::Markdown, "prep-pack.md.tera", &tctx).map_err(|d| vec![d])?;
+    let md = opts
+        .templates
+        .render(Family::Markdown, "prep-pack.md.tera", &tctx)
+        .map_err(|d| vec![d])?;
+    let gauge_data = gauges::gauges(b, a.batna.as_ref().map(|x| x.name.as_str()));
     if wants(Format::Markdown) {
-        outputs.push(Output { name: "prep-pack.md", bytes: md.clone().into_bytes() });
+        outputs.push(Output {
+            name: "prep-pack.md",
+            bytes: md.clone().into_bytes(),
+        });
     }
     if wants(Format::Html) {
-        let body = html::markdown_to_html(&md, "");
+        let body = html::markdown_to_html(&md, &gauges::svg(&gauge_data));
         let mut hctx = tctx.clone();
         hctx.insert("body", &body);
-        let page = opts.templates.render(Family::Html, "prep-pack.html.tera", &hctx).map_err(|d| vec![d])?;
-        outputs.push(Output { name: "prep-pack.html", bytes: page.into_bytes() });
+        let page = opts
+            .templates
+            .render(Family::Html, "prep-pack.html.tera", &hctx)
+            .map_err(|d| vec![d])?;
+        outputs.push(Output {
+            name: "prep-pack.html",
+            bytes: page.into_bytes(),
+        });
     }
     if letter_wanted && wants(Format::Markdown) {
         let letter = letter_markdown(opts.templates, &ctx, &tctx)?;
-        outputs.push(Output { name: "letter.md", bytes: letter.into_bytes() });
+        outputs.push(Output {
+            name: "letter.md",
+            bytes: letter.into_bytes(),
+        });
+    }
+    if wants(Format::Typst) {
+        let typ_ctx = typst::context(b, a, &tctx);
+        outputs.extend(typst::outputs(opts.templates, &typ_ctx, letter_wanted)?);
+    }
+    if let (true, Some(cmd)) = (wants(Format::Pdf), opts.typst_cmd) {
+        let typ_ctx = typst::context(b, a, &tctx);
+        outputs.extend(typst::pdfs_with_typst_cli(
+            opts.templates,
+            b,
+            &typ_ctx,
+            letter_wanted,
+            cmd,
+        )?);
+    } else if wants(Format::Pdf) {
+        let headline = pack::headline(a, opts.caution_below);
+        let date = b.date.map(|d| d.to_string());
+        let gauges: Vec<pdf::Gauge> = gauge_data.iter().map(pdf_gauge).collect();
+        let doc = pdf::PrepPackPdf {
+            markdown: &md,
+            title: &b.title,
+            date: date.as_deref(),
+            verdict: match a.verdict {
+                Verdict::Walk => pdf::Verdict::Walk,
+                Verdict::Caution => pdf::Verdict::Caution,
+                Verdict::Proceed => pdf::Verdict::Proceed,
+            },
+            verdict_headline: &headline,
+            gauges: &gauges,
+            paper: pdf_paper(opts.paper),
+        };
+        let out = pdf::render_prep_pack(&doc)
+            .map_err(|e| vec![Diagnostic::error(&b.path, None, e.to_string())])?;
+        pdf_warnings(b, &out.warnings, &mut warnings);
+        outputs.push(Output {
+            name: "prep-pack.pdf",
+            bytes: out.bytes,
+        });
+        if letter_wanted {
+            let out = letter_pdf(b, &ctx, opts.paper)
+                .map_err(|e| vec![Diagnostic::error(&b.path, None, e)])?;
+            pdf_warnings(b, &out.warnings, &mut warnings);
+            outputs.push(Output {
+                name: "letter.pdf",
+                bytes: out.bytes,
+            });
+        }
+    }
+    if letter_wanted && wants(Format::Email) {
+        let date = letter_date(b, opts.today);
+        let msg = letter::message(b, &ctx, date)
+            .map_err(|e| vec![Diagnostic::error(&b.path, None, e)])?;
+        outputs.push(Output {
+            name: "email.eml",
+            bytes: email::to_eml(&msg),
+        });
     }
     if wants(Format::Json) {
-        let mut json = serde_json::to_string_pretty(a).map_err(|e| vec![Diagnostic::error(&b.path, None, e.to_string())])?;
+        let mut json = serde_json::to_string_pretty(a)
+            .map_err(|e| vec![Diagnostic::error(&b.path, None, e.to_string())])?;
         json.push('\n');
-        outputs.push(Output { name: "assessment.json", bytes: json.into_bytes() });
+        outputs.push(Output {
+            name: "assessment.json",
+            bytes: json.into_bytes(),
+        });
     }
     Ok((outputs, warnings))
 }
 
+fn pdf_paper(p: Paper) -> pdf::Paper {
+    match p {
+        Paper::A4 => pdf::Paper::A4,
+        Paper::Letter => pdf::Paper::Letter,
+    }
+}
+
+fn pdf_gauge(g: &gauges::GaugeData) -> pdf::Gauge {
+    pdf::Gauge {
+        label: g.label.clone(),
+        walk_label: g.walk_label.clone(),
+        want_label: g.want_label.clone(),
+        wish_label: g.wish_label.clone(),
+        want_pos: g.want_pos,
+        offer_pos: g.offer_pos,
+        offer_label: g.offer_label.clone(),
+        batna_pos: g.batna_pos,
+        batna_label: g.batna_label.clone(),
+    }
+}
+
+/// Glyphs the bundled font lacks: a warning on the brief, once each.
+fn pdf_warnings(b: &Brief, found: &[String], warnings: &mut Vec<Diagnostic>) {
+    for w in found {
+        if !warnings.iter().any(|d| d.message == *w) {
+            warnings.push(Diagnostic::warning(&b.path, None, w.clone()));
+        }
+    }
+}
+
+/// The letter as a printable business letter.
+fn letter_pdf(b: &Brief, ctx: &Map<String, Value>, paper: Paper) -> Result<pdf::PdfOutput, String> {
+    let s = |k: &str| ctx.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let lines = |p: &crate::brief::Party| -> Vec<String> {
+        [&p.name, &p.organisation, &p.email]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    };
+    let subject = letter::subject(b, ctx);
+    let body = letter::body(b, ctx);
+    let date = s("letter_date");
+    let sign_off = s("sign_off");
+    let doc = pdf::LetterPdf {
+        sender_lines: lines(&b.us),
+        date: &date,
+        recipient_lines: lines(&b.them),
+        subject: &subject,
+        body_markdown: &body,
+        sign_off: &sign_off,
+        signature: b.us.name.as_deref().unwrap_or(""),
+        paper: pdf_paper(paper),
+    };
+    pdf::render_letter(&doc).map_err(|e| e.to_string())
+}
+
+/// The letter's date: the meeting date, or today once the meeting has passed.
+pub fn letter_date(b: &Brief, today: jiff::civil::Date) -> jiff::civil::Date {
+    b.date.unwrap_or(today).max(today)
+}
+
 /// The letter as Markdown. Without an exit script (a forced letter), the body is
 /// a neutral holding note.
-fn letter_markdown(t: &Templates, ctx: &Map<String, Value>, tctx: &tera::Context) -> Result<String, Vec<Diagnostic>> {
+fn letter_markdown(
+    t: &Templates,
+    ctx: &Map<String, Value>,
+    tctx: &tera::Context,
+) -> Result<String, Vec<Diagnostic>> {
     let _ = ctx;
-    t.render(Family::Markdown, "letter.md.tera", tctx).map_err(|d| vec![d])
+    t.render(Family::Markdown, "letter.md.tera", tctx)
+        .map_err(|d| vec![d])
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::assess::derive::{describe, format_number, want_ref, wish_ref};
+use crate::assess::derive::{describe, format_number, format_score, score, want_ref, wish_ref};
 use crate::assess::{Assessment, Verdict};
 use crate::brief::{Authority, Brief, From, Term, TermKind, TermValue};
 use crate::render::texts::with_unit;
@@ -40,13 +40,20 @@ pub fn headline(a: &Assessment, caution_below: f64) -> String {
                 format!("{}.", first.trim_end_matches('.'))
             } else {
                 match a.score {
-                    Some(s) => format!("The deal scores {} (below {}).", format_number(s), format_number(caution_below)),
+                    Some(s) => format!(
+                        "The deal scores {} (below {}).",
+                        format_score(s),
+                        format_number(caution_below)
+                    ),
                     None => "Proceed with care.".into(),
                 }
             }
         }
         Verdict::Proceed => match a.score {
-            Some(s) => format!("The deal scores {} and no deal breaker or serious red flag fired.", format_number(s)),
+            Some(s) => format!(
+                "The deal scores {} and no deal breaker or serious red flag fired.",
+                format_score(s)
+            ),
             None => "No deal breaker or serious red flag fired.".into(),
         },
     }
@@ -62,7 +69,9 @@ pub fn stage_label(s: Stage) -> &'static str {
 }
 
 fn value_text(t: &Term, v: Option<TermValue>) -> String {
-    v.map_or_else(String::new, |v| with_unit(&describe(v, t), t.unit.as_deref()))
+    v.map_or_else(String::new, |v| {
+        with_unit(&describe(v, t), t.unit.as_deref())
+    })
 }
 
 /// The steps from wish toward want, never past walk.
@@ -86,20 +95,22 @@ fn concession_steps(t: &Term) -> Vec<String> {
             }
             steps
         }
-        (TermKind::Choice { options }, TermValue::Choice(a), TermValue::Choice(b)) => {
-            (a.min(b)..=b.max(a)).filter_map(|i| options.get(i).cloned()).collect()
-        }
+        (TermKind::Choice { options }, TermValue::Choice(a), TermValue::Choice(b)) => (a.min(b)
+            ..=b.max(a))
+            .filter_map(|i| options.get(i).cloned())
+            .collect(),
         _ => vec![value_text(t, Some(wish))],
     }
 }
 
 /// How many decimals a value is written with (at most 4).
 fn decimals(x: f64) -> i32 {
-    (0..4).find(|d| {
-        let s = 10f64.powi(*d);
-        ((x * s).round() - x * s).abs() < 1e-9
-    })
-    .unwrap_or(4)
+    (0..4)
+        .find(|d| {
+            let s = 10f64.powi(*d);
+            ((x * s).round() - x * s).abs() < 1e-9
+        })
+        .unwrap_or(4)
 }
 
 fn gap_text(t: &Term, gap: Option<f64>) -> String {
@@ -108,9 +119,19 @@ fn gap_text(t: &Term, gap: Option<f64>) -> String {
         (Some(g), TermKind::Choice { .. }) => {
             let n = g.abs();
             let word = if n == 1.0 { "step" } else { "steps" };
-            format!("{}{} {word}", if g < 0.0 { "−" } else { "" }, format_number(n))
+            format!(
+                "{}{} {word}",
+                if g < 0.0 { "−" } else { "" },
+                format_number(n)
+            )
         }
-        (Some(g), TermKind::YesNo) => if g < 0.0 { "not met".into() } else { "met".into() },
+        (Some(g), TermKind::YesNo) => {
+            if g < 0.0 {
+                "not met".into()
+            } else {
+                "met".into()
+            }
+        }
         (Some(g), _) => {
             let s = with_unit(&format_number(g.abs()), t.unit.as_deref());
             if g < 0.0 { format!("−{s}") } else { s }
@@ -119,16 +140,25 @@ fn gap_text(t: &Term, gap: Option<f64>) -> String {
 }
 
 /// The full context for the prep pack and letter templates.
-pub fn context(b: &Brief, a: &Assessment, caution_below: f64, today: jiff::civil::Date) -> Map<String, Value> {
+pub fn context(
+    b: &Brief,
+    a: &Assessment,
+    caution_below: f64,
+    today: jiff::civil::Date,
+) -> Map<String, Value> {
     let mut ctx = a.context.clone();
-    let batna_alt = a.batna.as_ref().and_then(|bt| b.alternatives.iter().find(|x| x.name == bt.name));
+    let batna_alt = a
+        .batna
+        .as_ref()
+        .and_then(|bt| b.alternatives.iter().find(|x| x.name == bt.name));
     let rows: Vec<Value> = b
         .terms
         .iter()
         .zip(&a.terms)
         .enumerate()
         .map(|(i, (t, r))| {
-            let batna_value = batna_alt.and_then(|alt| alt.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v));
+            let batna_value =
+                batna_alt.and_then(|alt| alt.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v));
             json!({
                 "id": t.id,
                 "label": t.label,
@@ -144,10 +174,17 @@ pub fn context(b: &Brief, a: &Assessment, caution_below: f64, today: jiff::civil
                 "batna": value_text(t, batna_value),
                 "position": r.position.as_str(),
                 "gap": gap_text(t, r.gap_to_walk),
-                "score": r.score.map(format_number),
+                "score": r.score.map(format_score),
                 "weight": format_number(t.weight),
                 "deal_breaker": t.deal_breaker,
                 "beyond_walk": r.beyond_walk,
+                // Where want, the offer and the BATNA sit on the score scale (0 at
+                // walk, 100 at wish), for gauges drawn by the templates; a yes/no
+                // term has no scale to draw.
+                "yes_no": matches!(t.kind, TermKind::YesNo),
+                "want_pos": score(t, want_ref(t)),
+                "offer_pos": r.score,
+                "batna_pos": batna_value.map(|v| score(t, v)),
             })
         })
         .collect();
@@ -184,7 +221,12 @@ pub fn context(b: &Brief, a: &Assessment, caution_below: f64, today: jiff::civil
             })
         })
         .collect();
-    let unsigned: Vec<&str> = b.stakeholders.iter().filter(|s| !s.signed_off).map(|s| s.name.as_str()).collect();
+    let unsigned: Vec<&str> = b
+        .stakeholders
+        .iter()
+        .filter(|s| !s.signed_off)
+        .map(|s| s.name.as_str())
+        .collect();
     let checklist = vec![
         json!({
             "done": unsigned.is_empty() && !b.stakeholders.is_empty(),
@@ -198,7 +240,7 @@ pub fn context(b: &Brief, a: &Assessment, caution_below: f64, today: jiff::civil
             "item": "Alternatives ready",
             "detail": match (b.alternatives.len(), &a.batna) {
                 (0, _) => "no alternative listed: what will you do if this fails?".to_string(),
-                (n, Some(bt)) => format!("{n} listed; best: {} (scores {})", bt.name, format_number(bt.score)),
+                (n, Some(bt)) => format!("{n} listed; best: {} (scores {})", bt.name, format_score(bt.score)),
                 (n, None) => format!("{n} listed, none priced: add their terms to compare"),
             },
         }),
@@ -222,10 +264,13 @@ pub fn context(b: &Brief, a: &Assessment, caution_below: f64, today: jiff::civil
         }),
         _ => Value::Null,
     };
-    ctx.insert("assessment".into(), serde_json::to_value(a).unwrap_or(Value::Null));
+    ctx.insert(
+        "assessment".into(),
+        serde_json::to_value(a).unwrap_or(Value::Null),
+    );
     ctx.insert("verdict_label".into(), json!(verdict_label(a.verdict)));
     ctx.insert("headline".into(), json!(headline(a, caution_below)));
-    ctx.insert("score_text".into(), json!(a.score.map(format_number)));
+    ctx.insert("score_text".into(), json!(a.score.map(format_score)));
     ctx.insert("caution_below".into(), json!(format_number(caution_below)));
     ctx.insert("rows".into(), Value::Array(rows));
     ctx.insert("concessions".into(), Value::Array(concessions));
@@ -234,17 +279,53 @@ pub fn context(b: &Brief, a: &Assessment, caution_below: f64, today: jiff::civil
     ctx.insert("exit".into(), exit);
     ctx.insert("gauges_marker".into(), json!(GAUGES_MARKER));
     ctx.insert("today".into(), json!(today.to_string()));
-    ctx.insert("letter_date".into(), json!(long_date(b.date.unwrap_or(today).max(today))));
-    ctx.insert("letter_body".into(), json!(a.exit_words.as_ref().and_then(|w| w.letter.as_ref()).map(|l| l.1.clone())));
-    ctx.insert("letter_subject".into(), json!(a.exit_words.as_ref().and_then(|w| w.letter.as_ref()).map(|l| l.0.clone())));
+    ctx.insert(
+        "letter_date".into(),
+        json!(long_date(super::letter_date(b, today))),
+    );
+    ctx.insert(
+        "letter_body".into(),
+        json!(
+            a.exit_words
+                .as_ref()
+                .and_then(|w| w.letter.as_ref())
+                .map(|l| l.1.clone())
+        ),
+    );
+    ctx.insert(
+        "letter_subject".into(),
+        json!(
+            a.exit_words
+                .as_ref()
+                .and_then(|w| w.letter.as_ref())
+                .map(|l| l.0.clone())
+        ),
+    );
+    // A forced letter (no exit script) gets the neutral holding note.
+    let (subject, body) = (
+        super::letter::subject(b, &ctx),
+        super::letter::body(b, &ctx),
+    );
+    ctx.insert("letter_subject".into(), json!(subject));
+    ctx.insert("letter_body".into(), json!(body));
     ctx
 }
 
 /// "23 November 2026".
 pub fn long_date(d: jiff::civil::Date) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let m = MONTHS[usize::try_from(d.month() - 1).unwrap_or(0).min(11)];
     format!("{} {m} {}", d.day(), d.year())

@@ -12,9 +12,26 @@ use crate::escape;
 
 /// The built-in templates, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("prep-pack.md.tera", include_str!("../../templates/prep-pack.md.tera")),
-    ("prep-pack.html.tera", include_str!("../../templates/prep-pack.html.tera")),
-    ("letter.md.tera", include_str!("../../templates/letter.md.tera")),
+    (
+        "prep-pack.md.tera",
+        include_str!("../../templates/prep-pack.md.tera"),
+    ),
+    (
+        "prep-pack.html.tera",
+        include_str!("../../templates/prep-pack.html.tera"),
+    ),
+    (
+        "letter.md.tera",
+        include_str!("../../templates/letter.md.tera"),
+    ),
+    (
+        "prep-pack.typ.tera",
+        include_str!("../../templates/prep-pack.typ.tera"),
+    ),
+    (
+        "letter.typ.tera",
+        include_str!("../../templates/letter.typ.tera"),
+    ),
 ];
 
 /// Which escaping a family of templates gets.
@@ -22,6 +39,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub enum Family {
     Markdown,
     Html,
+    Typst,
 }
 
 impl Family {
@@ -29,6 +47,7 @@ impl Family {
         match self {
             Family::Markdown => ".md.tera",
             Family::Html => ".html.tera",
+            Family::Typst => ".typ.tera",
         }
     }
 }
@@ -37,6 +56,7 @@ impl Family {
 pub struct Templates {
     markdown: Tera,
     html: Tera,
+    typst: Tera,
     /// Template files read from the user's folder (for the watcher).
     pub files: Vec<PathBuf>,
 }
@@ -44,18 +64,26 @@ pub struct Templates {
 impl Templates {
     /// Built-in templates, overridden by `*.tera` files in `dir` when given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, Vec<Diagnostic>> {
-        let mut sources: Vec<(String, String, Option<PathBuf>)> =
-            BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string(), None)).collect();
+        let mut sources: Vec<(String, String, Option<PathBuf>)> = BUILTIN
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string(), None))
+            .collect();
         let mut files = Vec::new();
         let mut diags = Vec::new();
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir).map_err(|e| {
-                vec![Diagnostic::error(dir, None, format!("cannot read the templates folder: {e}"))]
+                vec![Diagnostic::error(
+                    dir,
+                    None,
+                    format!("cannot read the templates folder: {e}"),
+                )]
             })?;
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             for path in paths {
-                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned)
+                else {
                     continue;
                 };
                 if !name.ends_with(".tera") || !path.is_file() {
@@ -67,41 +95,65 @@ impl Templates {
                         sources.push((name, text, Some(path.clone())));
                         files.push(path);
                     }
-                    Err(e) => diags.push(Diagnostic::error(&path, None, format!("cannot read the template: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        &path,
+                        None,
+                        format!("cannot read the template: {e}"),
+                    )),
                 }
             }
         }
         let markdown = build(Family::Markdown, &sources, &mut diags);
         let html = build(Family::Html, &sources, &mut diags);
+        let typst = build(Family::Typst, &sources, &mut diags);
         if !diags.is_empty() {
             return Err(diags);
         }
-        Ok(Templates { markdown, html, files })
+        Ok(Templates {
+            markdown,
+            html,
+            typst,
+            files,
+        })
     }
 
     pub fn render(&self, family: Family, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         let tera = match family {
             Family::Markdown => &self.markdown,
             Family::Html => &self.html,
+            Family::Typst => &self.typst,
         };
-        tera.render(name, ctx).map_err(|e| to_diag(Path::new(name), None, &e))
+        tera.render(name, ctx)
+            .map_err(|e| to_diag(Path::new(name), None, &e))
     }
 }
 
-fn build(family: Family, sources: &[(String, String, Option<PathBuf>)], diags: &mut Vec<Diagnostic>) -> Tera {
+fn build(
+    family: Family,
+    sources: &[(String, String, Option<PathBuf>)],
+    diags: &mut Vec<Diagnostic>,
+) -> Tera {
     let mut tera = Tera::new();
     tera.set_escape_fn(match family {
         Family::Markdown => escape::tera_markdown,
         Family::Html => escape::tera_html,
+        Family::Typst => crate::render::typst::escape::tera_markup,
     });
+    // Brief text that goes into a Typst string literal needs its own escaping.
+    tera.register_filter("typst_str", crate::render::typst::escape::typst_str_filter);
     tera.autoescape_on([family.suffix()]);
     // Templates are added one at a time so that each syntax error is reported
     // against its own file.
     for (name, text, path) in sources {
         if let Err(e) = tera.add_raw_template(name, text) {
-            let file = path.clone().unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
+            let file = path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
             let d = to_diag(&file, Some(text), &e);
-            if !diags.iter().any(|x| x.file == d.file && x.message == d.message) {
+            if !diags
+                .iter()
+                .any(|x| x.file == d.file && x.message == d.message)
+            {
                 diags.push(d);
             }
         }
@@ -114,12 +166,20 @@ pub fn to_diag(file: &Path, source: Option<&str>, e: &tera::Error) -> Diagnostic
     let (message, pos) = match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let s = r.span();
-            (r.message().to_string(), Some(Pos { line: s.start_line, col: s.start_col + 1 }))
+            (
+                r.message().to_string(),
+                Some(Pos {
+                    line: s.start_line,
+                    col: s.start_col + 1,
+                }),
+            )
         }
         _ => (e.to_string(), None),
     };
     let file = match e.kind() {
-        ErrorKind::RenderingError(r) if !r.filename().is_empty() && source.is_none() => PathBuf::from(r.filename()),
+        ErrorKind::RenderingError(r) if !r.filename().is_empty() && source.is_none() => {
+            PathBuf::from(r.filename())
+        }
         _ => file.to_path_buf(),
     };
     let mut d = Diagnostic::error(&file, pos, format!("template error: {message}"));
@@ -133,13 +193,19 @@ pub fn to_diag(file: &Path, source: Option<&str>, e: &tera::Error) -> Diagnostic
 /// renders).
 pub fn check_syntax(text: &str) -> Result<(), String> {
     let mut tera = Tera::new();
-    tera.add_raw_template("rule text", text).map_err(|e| match e.kind() {
-        ErrorKind::SyntaxError(r) => {
-            let s = r.span();
-            format!("{} (line {}, column {} of the text)", r.message(), s.start_line, s.start_col + 1)
-        }
-        _ => e.to_string(),
-    })
+    tera.add_raw_template("rule text", text)
+        .map_err(|e| match e.kind() {
+            ErrorKind::SyntaxError(r) => {
+                let s = r.span();
+                format!(
+                    "{} (line {}, column {} of the text)",
+                    r.message(),
+                    s.start_line,
+                    s.start_col + 1
+                )
+            }
+            _ => e.to_string(),
+        })
 }
 
 /// Render a one-off text (a rule's text) with markdown escaping or none.
@@ -148,8 +214,9 @@ pub fn render_text(text: &str, ctx: &Context, markdown: bool) -> Result<String, 
     if markdown {
         tera.set_escape_fn(escape::tera_markdown);
     }
-    tera.render_str(text, ctx, markdown).map_err(|e| match e.kind() {
-        ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => r.message().to_string(),
-        _ => e.to_string(),
-    })
+    tera.render_str(text, ctx, markdown)
+        .map_err(|e| match e.kind() {
+            ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => r.message().to_string(),
+            _ => e.to_string(),
+        })
 }

@@ -15,8 +15,10 @@ pub fn brief_json(b: &Brief) -> Value {
     let mut them = party(&b.them);
     them["authority"] = json!(word(&b.authority));
     let value_list = |vals: &[(usize, crate::brief::TermValue)]| -> Value {
-        let m: Map<String, Value> =
-            vals.iter().map(|(i, v)| (b.terms[*i].id.clone(), b.terms[*i].display_value(*v))).collect();
+        let m: Map<String, Value> = vals
+            .iter()
+            .map(|(i, v)| (b.terms[*i].id.clone(), b.terms[*i].display_value(*v)))
+            .collect();
         Value::Object(m)
     };
     json!({
@@ -38,13 +40,17 @@ pub fn brief_json(b: &Brief) -> Value {
         })).collect::<Vec<_>>(),
         "stakeholders": b.stakeholders,
         "letter": { "tone": word(&b.letter.tone), "sign_off": b.letter.sign_off },
-        "notes": b.notes,
+        "notes": b.notes.as_deref().map(super::html::sanitize_markdown),
     })
 }
 
 /// Adds `brief`, `met`, `unmet`, `batna`, `tone`, `sign_off` to a context.
 pub fn extend_for_letters(ctx: &mut Map<String, Value>, b: &Brief, d: &Derived) {
-    let terms = ctx.get("terms").and_then(Value::as_array).cloned().unwrap_or_default();
+    let terms = ctx
+        .get("terms")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<Value> {
         b.terms
             .iter()
@@ -53,7 +59,10 @@ pub fn extend_for_letters(ctx: &mut Map<String, Value>, b: &Brief, d: &Derived) 
             .filter(|((_, e), _)| keep(e.position))
             .map(|((t, _), j)| {
                 let mut j = j.clone();
-                j["offer_text"] = json!(t.offer.map(|v| with_unit(&describe(v, t), t.unit.as_deref())));
+                j["offer_text"] = json!(
+                    t.offer
+                        .map(|v| with_unit(&describe(v, t), t.unit.as_deref()))
+                );
                 j
             })
             .collect()
@@ -65,7 +74,10 @@ pub fn extend_for_letters(ctx: &mut Map<String, Value>, b: &Brief, d: &Derived) 
     ctx.insert("unmet".into(), Value::Array(unmet));
     ctx.insert(
         "batna".into(),
-        d.batna.map_or(Value::Null, |(i, s)| json!({ "name": b.alternatives[i].name, "score": s })),
+        d.batna.map_or(
+            Value::Null,
+            |(i, s)| json!({ "name": b.alternatives[i].name, "score": s }),
+        ),
     );
     ctx.insert("tone".into(), json!(word(&b.letter.tone)));
     ctx.insert("sign_off".into(), json!(b.letter.sign_off));
@@ -78,8 +90,30 @@ pub fn with_unit(value: &str, unit: Option<&str>) -> String {
     }
 }
 
+/// A Tera context from JSON. Whole numbers stored as floats (a walk value of 44,
+/// a score of 100) become integers, so that templates print `44`, not `44.0`.
+pub fn tera_context(ctx: &Map<String, Value>) -> Result<tera::Context, String> {
+    fn tidy(v: &Value) -> Value {
+        match v {
+            Value::Number(n) => match n.as_f64() {
+                Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15 => {
+                    Value::from(x as i64)
+                }
+                _ => v.clone(),
+            },
+            Value::Array(a) => Value::Array(a.iter().map(tidy).collect()),
+            Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), tidy(v))).collect())
+            }
+            _ => v.clone(),
+        }
+    }
+    let tidied: Map<String, Value> = ctx.iter().map(|(k, v)| (k.clone(), tidy(v))).collect();
+    tera::Context::from_serialize(&tidied).map_err(|e| e.to_string())
+}
+
 /// Render a rule text against a context.
 pub fn render(text: &str, ctx: &Map<String, Value>, markdown: bool) -> Result<String, String> {
-    let ctx = tera::Context::from_serialize(ctx).map_err(|e| e.to_string())?;
+    let ctx = tera_context(ctx)?;
     super::templates::render_text(text, &ctx, markdown)
 }

@@ -12,9 +12,22 @@ use crate::diag::did_you_mean;
 
 /// The variables every condition may use (DESIGN §4).
 pub const CONTEXT_NAMES: &[&str] = &[
-    "side", "relationship", "investment", "authority", "terms", "term", "observed",
-    "alternatives", "options", "score", "batna_score", "leverage", "rounds_without_movement",
-    "retracted", "stakeholders_aligned", "days_to_deadline",
+    "side",
+    "relationship",
+    "investment",
+    "authority",
+    "terms",
+    "term",
+    "observed",
+    "alternatives",
+    "options",
+    "score",
+    "batna_score",
+    "leverage",
+    "rounds_without_movement",
+    "retracted",
+    "stakeholders_aligned",
+    "days_to_deadline",
 ];
 
 /// The extra variables exit scripts see.
@@ -23,17 +36,62 @@ pub const EXIT_NAMES: &[&str] = &["verdict", "deal_breakers", "red_flags"];
 /// Fields of a term map and of an alternative map: a `.field` that is none of these
 /// (outside `term.<id>`) is a typo.
 pub const FIELD_NAMES: &[&str] = &[
-    "id", "label", "unit", "kind", "better", "deal_breaker", "weight", "wish", "want", "walk",
-    "offer", "has_offer", "position", "beyond_walk", "near_walk", "gap_to_walk", "score",
-    "name", "summary", "has_terms",
+    "id",
+    "label",
+    "unit",
+    "kind",
+    "better",
+    "deal_breaker",
+    "weight",
+    "wish",
+    "want",
+    "walk",
+    "offer",
+    "has_offer",
+    "position",
+    "beyond_walk",
+    "near_walk",
+    "gap_to_walk",
+    "score",
+    "name",
+    "summary",
+    "has_terms",
 ];
 
 /// CEL's standard functions and methods (those the `cel` crate implements).
 const FUNCTIONS: &[&str] = &[
-    "size", "contains", "startsWith", "endsWith", "matches", "int", "uint", "double", "string",
-    "bool", "bytes", "type", "dyn", "timestamp", "duration", "max", "min", "has", "exists",
-    "all", "exists_one", "map", "filter", "getFullYear", "getMonth", "getDayOfYear",
-    "getDayOfMonth", "getDate", "getDayOfWeek", "getHours", "getMinutes", "getSeconds",
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "bytes",
+    "type",
+    "dyn",
+    "timestamp",
+    "duration",
+    "max",
+    "min",
+    "has",
+    "exists",
+    "all",
+    "exists_one",
+    "map",
+    "filter",
+    "getFullYear",
+    "getMonth",
+    "getDayOfYear",
+    "getDayOfMonth",
+    "getDate",
+    "getDayOfWeek",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
     "getMilliseconds",
 ];
 
@@ -45,11 +103,10 @@ pub struct Condition {
     pub reads: Vec<String>,
 }
 
-/// A problem in a condition, at a 1-based (line, column) inside its source text.
+/// A problem in a condition, at a character offset inside its source text.
 #[derive(Debug)]
 pub struct CondError {
-    pub line: usize,
-    pub col: usize,
+    pub offset: usize,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -67,11 +124,20 @@ impl Condition {
         let program = Program::compile(source).map_err(|errs| {
             errs.errors
                 .iter()
-                .map(|e| CondError {
-                    line: usize::try_from(e.pos.0).unwrap_or(1).max(1),
-                    col: usize::try_from(e.pos.1).unwrap_or(0) + 1,
-                    message: format!("this condition is not valid CEL: {}", e.msg),
-                    hint: None,
+                .map(|e| {
+                    let line = usize::try_from(e.pos.0).unwrap_or(1).max(1);
+                    let col = usize::try_from(e.pos.1).unwrap_or(0) + 1;
+                    CondError {
+                        offset: offset_of(source, line, col),
+                        message: format!(
+                            "this condition is not valid CEL: {}",
+                            plain_syntax_error(&e.msg)
+                        ),
+                        hint: Some(
+                            "conditions are CEL, e.g. `score < 40 && 'false_urgency' in observed`"
+                                .into(),
+                        ),
+                    }
                 })
                 .collect::<Vec<_>>()
         })?;
@@ -79,20 +145,35 @@ impl Condition {
         if exit {
             names.extend_from_slice(EXIT_NAMES);
         }
-        let mut walk = Walk { names: &names, bound: Vec::new(), reads: HashSet::new(), problems: Vec::new() };
+        let mut walk = Walk {
+            names: &names,
+            bound: Vec::new(),
+            reads: HashSet::new(),
+            problems: Vec::new(),
+        };
         walk.expr(program.expression());
         let mut errors = Vec::new();
         for (id, message, hint) in walk.problems {
-            let offset = program.source_info().offset_for(id).map_or(0, |o| o.0 as usize);
-            let (line, col) = line_col(source, offset);
-            errors.push(CondError { line, col, message, hint });
+            let offset = program
+                .source_info()
+                .offset_for(id)
+                .map_or(0, |o| o.0 as usize);
+            errors.push(CondError {
+                offset,
+                message,
+                hint,
+            });
         }
         if !errors.is_empty() {
             return Err(errors);
         }
         let mut reads: Vec<String> = walk.reads.into_iter().collect();
         reads.sort();
-        Ok(Condition { source: source.to_string(), program, reads })
+        Ok(Condition {
+            source: source.to_string(),
+            program,
+            reads,
+        })
     }
 
     /// Evaluate against a context. A result that is not a boolean (a null compared,
@@ -102,7 +183,8 @@ impl Condition {
             Ok(Value::Bool(true)) => Outcome::True,
             Ok(Value::Bool(false)) => Outcome::False,
             Ok(Value::Null) => Outcome::NotEvaluable(
-                missing(&self.reads).unwrap_or_else(|| "the condition gave no answer (null)".into()),
+                missing(&self.reads)
+                    .unwrap_or_else(|| "the condition gave no answer (null)".into()),
             ),
             Ok(other) => Outcome::NotEvaluable(format!(
                 "the condition gave {} instead of true or false",
@@ -125,19 +207,26 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// 1-based line and column of a character offset.
-fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let mut line = 1;
-    let mut col = 1;
-    for ch in source.chars().take(offset) {
-        if ch == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
+/// The character offset of a 1-based (line, column) in `source`.
+fn offset_of(source: &str, line: usize, col: usize) -> usize {
+    let before: usize = source
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(|l| l.chars().count())
+        .sum();
+    before + col - 1
+}
+
+/// The CEL parser's messages, in plain words: no grammar token lists.
+fn plain_syntax_error(msg: &str) -> String {
+    let msg = msg.trim_start_matches("Syntax error: ");
+    let msg = msg.split(" expecting").next().unwrap_or(msg);
+    if msg.contains("'<EOF>'") {
+        return "the condition ends too early (something is missing at the end)".into();
     }
-    (line, col)
+    msg.replace("mismatched input", "unexpected")
+        .replace("extraneous input", "unexpected")
+        .replace("token recognition error at:", "unexpected character")
 }
 
 /// Walks a compiled expression: collects the free variables it reads and reports
@@ -159,16 +248,28 @@ impl Walk<'_> {
                 if self.names.contains(&name.as_str()) {
                     self.reads.insert(name.clone());
                 } else {
-                    let hint = did_you_mean(name, self.names.iter().copied())
-                        .or_else(|| Some(format!("the names a condition can use are: {}", self.names.join(", "))));
-                    self.problems.push((e.id, format!("`{name}` is not a name in the evaluation context"), hint));
+                    let hint = did_you_mean(name, self.names.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "the names a condition can use are: {}",
+                            self.names.join(", ")
+                        ))
+                    });
+                    self.problems.push((
+                        e.id,
+                        format!("`{name}` is not a name in the evaluation context"),
+                        hint,
+                    ));
                 }
             }
             Expr::Select(sel) => {
                 let on_term_map = matches!(&sel.operand.expr, Expr::Ident(n) if n == "term");
                 if !on_term_map && !FIELD_NAMES.contains(&sel.field.as_str()) {
                     let hint = did_you_mean(&sel.field, FIELD_NAMES.iter().copied());
-                    self.problems.push((e.id, format!("`{}` is not a field of a term or an alternative", sel.field), hint));
+                    self.problems.push((
+                        e.id,
+                        format!("`{}` is not a field of a term or an alternative", sel.field),
+                        hint,
+                    ));
                 }
                 self.expr(&sel.operand);
             }
@@ -177,7 +278,8 @@ impl Walk<'_> {
                 let is_word = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
                 if is_word && !FUNCTIONS.contains(&name) {
                     let hint = did_you_mean(name, FUNCTIONS.iter().copied());
-                    self.problems.push((e.id, format!("`{name}` is not a CEL function"), hint));
+                    self.problems
+                        .push((e.id, format!("`{name}` is not a CEL function"), hint));
                 }
                 if let Some(t) = &call.target {
                     self.expr(t);
@@ -223,8 +325,11 @@ mod tests {
 
     #[test]
     fn accepts_context_names_and_bound_variables() {
-        let c = Condition::compile("terms.exists(t, t.beyond_walk && t.deal_breaker) || score < 40", false)
-            .expect("valid");
+        let c = Condition::compile(
+            "terms.exists(t, t.beyond_walk && t.deal_breaker) || score < 40",
+            false,
+        )
+        .expect("valid");
         assert_eq!(c.reads, vec!["score".to_string(), "terms".to_string()]);
     }
 
@@ -232,7 +337,7 @@ mod tests {
     fn rejects_unknown_names_with_position_and_suggestion() {
         let errs = Condition::compile("'x' in observd", false).expect_err("unknown name");
         assert_eq!(errs.len(), 1);
-        assert_eq!((errs[0].line, errs[0].col), (1, 8));
+        assert_eq!(errs[0].offset, 7);
         assert!(errs[0].message.contains("`observd`"));
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `observed`?"));
     }
@@ -253,6 +358,9 @@ mod tests {
     #[test]
     fn syntax_errors_are_located() {
         let errs = Condition::compile("score <", false).expect_err("syntax");
-        assert!(errs[0].message.contains("not valid CEL"));
+        assert_eq!(
+            errs[0].message,
+            "this condition is not valid CEL: the condition ends too early (something is missing at the end)"
+        );
     }
 }

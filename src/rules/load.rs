@@ -11,7 +11,14 @@ use crate::diag::{Diagnostic, Pos};
 use crate::fields::Checker;
 use crate::yaml::{self, Node, Value};
 
-const TOP: &[&str] = &["version", "extends", "caution_below", "deal_breakers", "red_flags", "exit_scripts"];
+const TOP: &[&str] = &[
+    "version",
+    "extends",
+    "caution_below",
+    "deal_breakers",
+    "red_flags",
+    "exit_scripts",
+];
 const DEAL_BREAKER: &[&str] = &["id", "title", "when", "why"];
 const RED_FLAG: &[&str] = &["id", "severity", "title", "when", "advice"];
 const EXIT: &[&str] = &["id", "stage", "priority", "when", "say", "letter"];
@@ -20,7 +27,11 @@ const LETTER: &[&str] = &["subject", "body"];
 /// The built-in rules. They are part of the binary, so a problem in them is a bug:
 /// the test suite loads them.
 pub fn load_default() -> Result<Rules, Vec<Diagnostic>> {
-    load_str(Path::new("rules/default.yaml (built in)"), DEFAULT_RULES, false)
+    load_str(
+        Path::new("rules/default.yaml (built in)"),
+        DEFAULT_RULES,
+        false,
+    )
 }
 
 /// Load a user rules file (merged over the defaults when it says `extends: default`).
@@ -51,17 +62,24 @@ pub fn load_str(path: &Path, text: &str, is_user: bool) -> Result<Rules, Vec<Dia
 
 fn read(c: &mut Checker, root: &Node) -> Option<(Rules, bool, bool)> {
     let f = c.fields(root, "the rules file", TOP, &["version"])?;
-    if let Some(v) = f.get("version") {
-        if !matches!(v.value, Value::Int(1)) {
-            c.error(v.pos, format!("`version` must be 1, found `{}`", v.value), Some("this walkaway reads rules format version 1".into()));
-        }
+    if let Some(v) = f.get("version")
+        && !matches!(v.value, Value::Int(1))
+    {
+        c.error(
+            v.pos,
+            format!("`version` must be 1, found `{}`", v.value),
+            Some("this walkaway reads rules format version 1".into()),
+        );
     }
     let extends = match f.get("extends") {
         Some(n) => c.choice(n, "`extends`", &["default"]).is_some(),
         None => false,
     };
     let caution_given = f.get("caution_below").is_some();
-    let caution_below = f.get("caution_below").and_then(|n| c.number(n, "`caution_below`")).unwrap_or(40.0);
+    let caution_below = f
+        .get("caution_below")
+        .and_then(|n| c.number(n, "`caution_below`"))
+        .unwrap_or(40.0);
     let mut ids: Vec<(String, Pos)> = Vec::new();
     let mut deal_breakers = Vec::new();
     let mut red_flags = Vec::new();
@@ -87,26 +105,57 @@ fn read(c: &mut Checker, root: &Node) -> Option<(Rules, bool, bool)> {
             }
         }
     }
-    let rules = Rules { caution_below, deal_breakers, red_flags, exit_scripts, files: Vec::new() };
+    let rules = Rules {
+        caution_below,
+        deal_breakers,
+        red_flags,
+        exit_scripts,
+        files: Vec::new(),
+    };
     Some((rules, extends, caution_given))
 }
 
-fn unique_id(c: &mut Checker, node: Option<&Node>, what: &str, ids: &mut Vec<(String, Pos)>) -> Option<String> {
+fn unique_id(
+    c: &mut Checker,
+    node: Option<&Node>,
+    what: &str,
+    ids: &mut Vec<(String, Pos)>,
+) -> Option<String> {
     let node = node?;
     let id = c.text(node, &format!("the {what} `id`"))?;
-    if id.is_empty() || !id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_') {
-        c.error(node.pos, format!("rule id `{id}` may only use a-z, 0-9 and _"), None);
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+    {
+        c.error(
+            node.pos,
+            format!("rule id `{id}` may only use a-z, 0-9 and _"),
+            None,
+        );
         return None;
     }
     if let Some((_, first)) = ids.iter().find(|(i, _)| *i == id) {
-        c.error(node.pos, format!("rule id `{id}` is used twice (first at line {})", first.line), Some("give every rule its own id".into()));
+        c.error(
+            node.pos,
+            format!(
+                "rule id `{id}` is used twice (first at line {})",
+                first.line
+            ),
+            Some("give every rule its own id".into()),
+        );
         return None;
     }
     ids.push((id.clone(), node.pos));
     Some(id)
 }
 
-fn read_rule(c: &mut Checker, node: &Node, kind: Kind, ids: &mut Vec<(String, Pos)>) -> Option<Rule> {
+fn read_rule(
+    c: &mut Checker,
+    node: &Node,
+    kind: Kind,
+    ids: &mut Vec<(String, Pos)>,
+) -> Option<Rule> {
     let (what, keys, text_key) = match kind {
         Kind::DealBreaker => ("deal breaker", DEAL_BREAKER, "why"),
         Kind::RedFlag => ("red flag", RED_FLAG, "advice"),
@@ -115,38 +164,74 @@ fn read_rule(c: &mut Checker, node: &Node, kind: Kind, ids: &mut Vec<(String, Po
         Kind::DealBreaker => &["id", "title", "when"],
         Kind::RedFlag => &["id", "severity", "title", "when"],
     };
-    let f = c.fields(node, &format!("a {what}"), keys, required)?;
+    let named = crate::fields::peek_str(node, "id")
+        .map_or_else(|| format!("a {what}"), |id| format!("{what} `{id}`"));
+    let f = c.fields(node, &named, keys, required)?;
     let id = unique_id(c, f.get("id"), what, ids);
-    let label = id.as_ref().map_or_else(|| format!("a {what}"), |id| format!("{what} `{id}`"));
-    let severity = f.get("severity").and_then(|n| match c.choice(n, &format!("{label} severity"), &["low", "medium", "high"])? {
-        "low" => Some(Severity::Low),
-        "medium" => Some(Severity::Medium),
-        _ => Some(Severity::High),
+    let label = id
+        .as_ref()
+        .map_or_else(|| format!("a {what}"), |id| format!("{what} `{id}`"));
+    let severity = f.get("severity").and_then(|n| {
+        match c.choice(n, &format!("{label} severity"), &["low", "medium", "high"])? {
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            _ => Some(Severity::High),
+        }
     });
-    let title = f.get("title").and_then(|n| c.text(n, &format!("{label} title")));
+    let title = f
+        .get("title")
+        .and_then(|n| c.text(n, &format!("{label} title")));
     let when = f.get("when").and_then(|n| condition(c, n, false));
     let text = match f.get(text_key) {
         Some(n) => tera_text(c, n, &format!("{label} {text_key}")).unwrap_or_default(),
         None => String::new(),
     };
-    Some(Rule { id: id?, kind, severity, title: title?, when: when?, text, origin: c.path.to_path_buf() })
+    Some(Rule {
+        id: id?,
+        kind,
+        severity,
+        title: title?,
+        when: when?,
+        text,
+        origin: c.path.to_path_buf(),
+    })
 }
 
 fn read_exit(c: &mut Checker, node: &Node, ids: &mut Vec<(String, Pos)>) -> Option<ExitScript> {
-    let f = c.fields(node, "an exit script", EXIT, &["id", "stage", "when"])?;
+    let named = crate::fields::peek_str(node, "id").map_or_else(
+        || "an exit script".to_string(),
+        |id| format!("exit script `{id}`"),
+    );
+    let f = c.fields(node, &named, EXIT, &["id", "stage", "when"])?;
     let id = unique_id(c, f.get("id"), "exit script", ids);
-    let label = id.as_ref().map_or_else(|| "an exit script".to_string(), |id| format!("exit script `{id}`"));
-    let stage = f.get("stage").and_then(|n| match c.choice(n, &format!("{label} stage"), &["warn", "pause", "exit_open", "exit_closed"])? {
-        "warn" => Some(Stage::Warn),
-        "pause" => Some(Stage::Pause),
-        "exit_open" => Some(Stage::ExitOpen),
-        _ => Some(Stage::ExitClosed),
+    let label = id.as_ref().map_or_else(
+        || "an exit script".to_string(),
+        |id| format!("exit script `{id}`"),
+    );
+    let stage = f.get("stage").and_then(|n| {
+        match c.choice(
+            n,
+            &format!("{label} stage"),
+            &["warn", "pause", "exit_open", "exit_closed"],
+        )? {
+            "warn" => Some(Stage::Warn),
+            "pause" => Some(Stage::Pause),
+            "exit_open" => Some(Stage::ExitOpen),
+            _ => Some(Stage::ExitClosed),
+        }
     });
     let priority = match f.get("priority") {
         Some(n) => match n.value {
             Value::Int(i) => i,
             _ => {
-                c.error(n.pos, format!("{label} priority must be a whole number, found `{}`", n.value), None);
+                c.error(
+                    n.pos,
+                    format!(
+                        "{label} priority must be a whole number, found `{}`",
+                        n.value
+                    ),
+                    None,
+                );
                 0
             }
         },
@@ -166,12 +251,32 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut Vec<(String, Pos)>) -> Opti
         }
     }
     let letter = f.get("letter").and_then(|n| {
-        let lf = c.fields(n, &format!("the letter of {label}"), LETTER, &["subject", "body"])?;
-        let subject = lf.get("subject").and_then(|s| tera_text(c, s, &format!("{label} letter subject")));
-        let body = lf.get("body").and_then(|b| tera_text(c, b, &format!("{label} letter body")));
-        Some(LetterText { subject: subject?, body: body? })
+        let lf = c.fields(
+            n,
+            &format!("the letter of {label}"),
+            LETTER,
+            &["subject", "body"],
+        )?;
+        let subject = lf
+            .get("subject")
+            .and_then(|s| tera_text(c, s, &format!("{label} letter subject")));
+        let body = lf
+            .get("body")
+            .and_then(|b| tera_text(c, b, &format!("{label} letter body")));
+        Some(LetterText {
+            subject: subject?,
+            body: body?,
+        })
     });
-    Some(ExitScript { id: id?, stage: stage?, priority, when: when?, say, letter, origin: c.path.to_path_buf() })
+    Some(ExitScript {
+        id: id?,
+        stage: stage?,
+        priority,
+        when: when?,
+        say,
+        letter,
+        origin: c.path.to_path_buf(),
+    })
 }
 
 /// Compile a `when:` condition; errors are placed inside the YAML value.
@@ -180,7 +285,14 @@ fn condition(c: &mut Checker, node: &Node, exit: bool) -> Option<Condition> {
         Value::Str(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         _ => {
-            c.error(node.pos, format!("a condition must be text (a CEL expression), found {}", node.value.kind()), None);
+            c.error(
+                node.pos,
+                format!(
+                    "a condition must be text (a CEL expression), found {}",
+                    node.value.kind()
+                ),
+                None,
+            );
             return None;
         }
     };
@@ -188,7 +300,7 @@ fn condition(c: &mut Checker, node: &Node, exit: bool) -> Option<Condition> {
         Ok(cond) => Some(cond),
         Err(errors) => {
             for e in errors {
-                let pos = pos_in_value(c.source, node.pos, e.line, e.col);
+                let pos = pos_in_value(c.source, node.pos, e.offset, &source);
                 c.error(pos, e.message, e.hint);
             }
             None
@@ -196,32 +308,44 @@ fn condition(c: &mut Checker, node: &Node, exit: bool) -> Option<Condition> {
     }
 }
 
-/// Where a (line, col) inside a scalar's text lies in the file: on the value's own
-/// line, shifted past an opening quote; on later lines of a block scalar, at the
-/// same column within that line's indentation.
-fn pos_in_value(source: &str, at: Pos, line: usize, col: usize) -> Pos {
-    let first = source.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
-    let head: Vec<char> = first.chars().skip(at.col.saturating_sub(1)).collect();
-    match head.first() {
-        Some('\'' | '"') if line == 1 => Pos { line: at.line, col: at.col + col },
-        Some('|' | '>') => {
-            let l = at.line + line;
-            let text = source.lines().nth(l - 1).unwrap_or("");
-            let indent = text.chars().take_while(|c| *c == ' ').count();
-            Pos { line: l, col: indent + col }
-        }
-        _ if line == 1 => Pos { line: at.line, col: at.col + col - 1 },
-        _ => at,
+/// Where a character offset inside a scalar's text lies in the file. The scalar
+/// starts at `at` (after its opening quote, if any); its text then runs along the
+/// file's lines: a line break in the text (a literal block) or the end of a file
+/// line (a folded or plain scalar, where the break became a space) moves to the
+/// next line, past its indentation.
+fn pos_in_value(source: &str, at: Pos, offset: usize, text: &str) -> Pos {
+    let lines: Vec<Vec<char>> = source.lines().map(|l| l.chars().collect()).collect();
+    let mut line = at.line;
+    let mut col = at.col;
+    if matches!(
+        lines.get(line - 1).and_then(|l| l.get(col - 1)),
+        Some('\'' | '"')
+    ) {
+        col += 1;
     }
+    for ch in text.chars().take(offset) {
+        let len = lines.get(line - 1).map_or(0, Vec::len);
+        if ch == '\n' || col > len {
+            line += 1;
+            let next = lines.get(line - 1).map_or(&[][..], Vec::as_slice);
+            col = next.iter().take_while(|c| **c == ' ').count() + 1;
+            continue;
+        }
+        col += 1;
+    }
+    Pos { line, col }
 }
 
 /// A Tera text: checked for syntax now, rendered per brief later.
 fn tera_text(c: &mut Checker, node: &Node, what: &str) -> Option<String> {
     let text = c.text(node, what)?;
     if let Err(e) = crate::render::templates::check_syntax(&text) {
-        c.error(node.pos, format!("{what} is not a valid Tera template: {e}"), None);
+        c.error(
+            node.pos,
+            format!("{what} is not a valid Tera template: {e}"),
+            None,
+        );
         return None;
     }
     Some(text)
 }
-

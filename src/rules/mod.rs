@@ -117,8 +117,10 @@ impl Rules {
             self.caution_below = user.caution_below;
         }
         for rule in user.deal_breakers.into_iter().chain(user.red_flags) {
-            self.deal_breakers.retain(|r| r.id != rule.id || rule.kind == Kind::DealBreaker);
-            self.red_flags.retain(|r| r.id != rule.id || rule.kind == Kind::RedFlag);
+            self.deal_breakers
+                .retain(|r| r.id != rule.id || rule.kind == Kind::DealBreaker);
+            self.red_flags
+                .retain(|r| r.id != rule.id || rule.kind == Kind::RedFlag);
             let list = match rule.kind {
                 Kind::DealBreaker => &mut self.deal_breakers,
                 Kind::RedFlag => &mut self.red_flags,

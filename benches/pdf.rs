@@ -1,0 +1,74 @@
+//! Benchmark: renders each bundled example's prep pack to PDF through the real
+//! pipeline (load, assess, Markdown, PDF) and prints the median time per render
+//! and the file sizes. Run with `cargo bench --bench pdf`. Single-threaded; the
+//! first render of a process (which parses the bundled fonts) is reported apart.
+//! Briefs whose exit script has a letter also render `letter.pdf` in the same call,
+//! so the Markdown-only time is printed beside it to show the PDF's share.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use walkaway::render::templates::Templates;
+use walkaway::render::{Format, Paper, RenderOptions, render};
+
+const RUNS: usize = 30;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let today = jiff::civil::date(2026, 11, 23);
+    let rules = walkaway::rules::load_default().expect("built-in rules load");
+    let templates = Templates::load(None).expect("built-in templates load");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut paths: Vec<_> = std::fs::read_dir(&examples)
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut first = true;
+    for paper in [Paper::A4, Paper::Letter] {
+        for path in &paths {
+            let (brief, _) = walkaway::brief::load_file(path).expect("example loads");
+            let a = walkaway::assess::assess(&brief, &rules, today).expect("example assesses");
+            let opts = RenderOptions {
+                templates: &templates,
+                caution_below: rules.caution_below,
+                today,
+                paper,
+                force_letter: false,
+                typst_cmd: None,
+            };
+            let time = |formats: &[Format]| {
+                let start = Instant::now();
+                let (out, _) = render(&brief, &a, formats, &opts).expect("renders");
+                (start.elapsed(), out)
+            };
+            if first {
+                let (t, _) = time(&[Format::Pdf]);
+                println!(
+                    "first PDF render in this process (parses fonts): {:.1} ms",
+                    t.as_secs_f64() * 1e3
+                );
+                first = false;
+            }
+            let pdf: Vec<Duration> = (0..RUNS).map(|_| time(&[Format::Pdf]).0).collect();
+            let md: Vec<Duration> = (0..RUNS).map(|_| time(&[Format::Markdown]).0).collect();
+            let (_, out) = time(&[Format::Pdf]);
+            let sizes: Vec<String> = out
+                .iter()
+                .map(|o| format!("{} {} B", o.name, o.bytes.len()))
+                .collect();
+            println!(
+                "{:<10} {:<22} median {:>6.2} ms (markdown alone {:>5.2} ms)  {}",
+                format!("{paper:?}"),
+                brief.name,
+                median(pdf).as_secs_f64() * 1e3,
+                median(md).as_secs_f64() * 1e3,
+                sizes.join(", ")
+            );
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! The follow-up email as an RFC 5322 message (`email.eml`, and what `send` delivers).
+//!
+//! `lettre` does the hard parts: RFC 2047 encoding of non-ASCII names and subjects,
+//! header folding, MIME structure and transfer encodings. This file decides what goes
+//! in and keeps brief text from ever becoming a header: addresses are validated
+//! strictly (no CR/LF, no display name, ASCII only), and names and subjects are
+//! flattened to one line before lettre sees them.
+//!
+//! The output is deterministic: the Message-ID and the MIME boundary are derived from
+//! the content, so rendering the same brief twice writes the same bytes (snapshots,
+//! `watch` not churning files, and `send` delivering exactly the `.eml` on disk).
+
+use std::time::SystemTime;
+
+use lettre::Address;
+use lettre::Message;
+use lettre::address::AddressError;
+use lettre::message::{Mailbox as LettreMailbox, MultiPart, SinglePart};
+
+/// A person as they appear in a From or To header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    /// Display name; any text (it is encoded, and flattened to one line).
+    pub name: Option<String>,
+    /// A bare address such as `lee.park@acme.example` (see [`check_address`]).
+    pub address: String,
+}
+
+/// Everything the message is made of.
+#[derive(Debug, Clone)]
+pub struct EmailParts<'a> {
+    pub from: &'a Mailbox,
+    pub to: &'a Mailbox,
+    /// One line; CR/LF and other control characters become spaces.
+    pub subject: &'a str,
+    /// The `text/plain` alternative (UTF-8).
+    pub text: &'a str,
+    /// The `text/html` alternative (UTF-8), the same content as `text`.
+    pub html: &'a str,
+    /// The `Date` header: the letter's date, not the time of rendering, so that the
+    /// output is reproducible.
+    pub date: SystemTime,
+}
+
+/// Checks that `s` is one bare mailbox address, as a brief's `email:` must be.
+///
+/// Stricter than RFC 5322 on purpose: no display name (that is the `name:` field),
+/// no whitespace and no non-ASCII characters, because the address is written into
+/// the headers as is, and an address that needs SMTPUTF8 would fail at send time on
+/// most servers. The error is plain words for a located diagnostic, e.g.
+/// "`lee@` is not a valid email address: the domain after @ is missing".
+pub fn check_address(s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err("the email address is empty".to_owned());
+    }
+    // escape_debug keeps a CR/LF in the message visible instead of breaking the line.
+    let shown = s.escape_debug().to_string();
+    let bad = |why: &str| Err(format!("`{shown}` is not a valid email address: {why}"));
+
+    if s.contains(['\r', '\n']) {
+        return bad("it contains a line break");
+    }
+    if s.chars().any(char::is_control) {
+        return bad("it contains a control character");
+    }
+    if s.contains(['<', '>']) {
+        let hint = match (s.find('<'), s.rfind('>')) {
+            (Some(open), Some(close)) if open < close => {
+                format!(" (write `{}`)", s[open + 1..close].trim().escape_debug())
+            }
+            _ => String::new(),
+        };
+        return bad(&format!(
+            "write the bare address without a name or angle brackets{hint}; \
+             the name has its own field"
+        ));
+    }
+    if s.contains([',', ';']) {
+        return bad("give a single address");
+    }
+    if s.chars().any(char::is_whitespace) {
+        return bad("it contains a space");
+    }
+    if !s.is_ascii() {
+        return bad(
+            "it contains non-ASCII characters (write an international domain in its \
+             `xn--` form)",
+        );
+    }
+    let Some(at) = s.rfind('@') else {
+        return bad("it has no @");
+    };
+    if at == 0 {
+        return bad("the part before @ is missing");
+    }
+    let domain = &s[at + 1..];
+    if domain.is_empty() {
+        return bad("the domain after @ is missing");
+    }
+    match s.parse::<Address>() {
+        Ok(_) => Ok(()),
+        Err(AddressError::InvalidDomain) => bad(&format!(
+            "`{}` is not a valid domain",
+            domain.escape_debug()
+        )),
+        Err(AddressError::InvalidUser) => bad("the part before @ is not valid"),
+        Err(e) => bad(&e.to_string().to_lowercase()),
+    }
+}
+
+/// Builds the message: From, To, Subject, Date, Message-ID, MIME-Version and a
+/// `multipart/alternative` body (`text/plain` first, then `text/html`, both UTF-8).
+///
+/// The addresses are checked again here (the brief validation should have caught a
+/// bad one already, with its location); the error then names the field.
+pub fn build_message(p: &EmailParts) -> Result<Message, String> {
+    let from = to_lettre(p.from).map_err(|e| format!("From: {e}"))?;
+    let to = to_lettre(p.to).map_err(|e| format!("To: {e}"))?;
+    let subject = one_line(p.subject);
+
+    let digest = content_digest(p, &subject);
+    // The id names the sender's domain, as RFC 5322 §3.6.4 recommends. The
+    // address is ASCII (check_address), so the domain is a valid id-right.
+    let message_id = format!("<{digest}.walkaway@{}>", from.email.domain());
+
+    // A boundary must not occur in the parts. The parts are encoded by lettre (often
+    // 7bit, i.e. verbatim), so check the raw text and perturb on the (astronomically
+    // unlikely) hit, keeping the result deterministic.
+    let mut boundary = format!("walkaway-{digest}");
+    let mut n = 0u32;
+    while p.text.contains(&boundary) || p.html.contains(&boundary) {
+        n += 1;
+        boundary = format!("walkaway-{digest}-{n}");
+    }
+
+    let body = MultiPart::alternative()
+        .boundary(boundary)
+        .singlepart(SinglePart::plain(p.text.to_owned()))
+        .singlepart(SinglePart::html(p.html.to_owned()));
+
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .date(p.date)
+        .message_id(Some(message_id))
+        .multipart(body)
+        .map_err(|e| format!("the email could not be built: {e}"))
+}
+
+/// The message as `.eml` bytes (CRLF line endings, 7-bit clean).
+pub fn to_eml(msg: &Message) -> Vec<u8> {
+    msg.formatted()
+}
+
+fn to_lettre(m: &Mailbox) -> Result<LettreMailbox, String> {
+    check_address(&m.address)?;
+    let address = m
+        .address
+        .parse::<Address>()
+        .map_err(|e| format!("`{}`: {e}", m.address.escape_debug()))?;
+    // An empty (or all-whitespace) name means no name, not `"" <addr>`.
+    let name = m.name.as_deref().map(one_line).filter(|n| !n.is_empty());
+    Ok(LettreMailbox::new(name, address))
+}
+
+/// Flattens text to one header-safe line: control characters (CR, LF, tab...)
+/// become spaces, runs of whitespace collapse, the ends are trimmed. lettre would
+/// encode a CR/LF rather than let it through, but an encoded line break in a
+/// subject is still a surprise to every reader.
+fn one_line(s: &str) -> String {
+    s.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// 128 bits (hex) identifying this message's content: two FNV-1a passes with
+/// different seeds. Not cryptographic; it only needs to be stable across runs and
+/// Rust versions (std's hasher is not) and distinct for distinct messages.
+fn content_digest(p: &EmailParts, subject: &str) -> String {
+    let secs = p
+        .date
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let fields: [&[u8]; 9] = [
+        p.from.address.as_bytes(),
+        p.from.name.as_deref().unwrap_or("").as_bytes(),
+        p.to.address.as_bytes(),
+        p.to.name.as_deref().unwrap_or("").as_bytes(),
+        subject.as_bytes(),
+        &secs.to_be_bytes(),
+        p.text.as_bytes(),
+        p.html.as_bytes(),
+        b"walkaway-email-v1",
+    ];
+    let hash = |seed: u64| {
+        let mut h = seed;
+        let mut eat = |b: u8| {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        };
+        for f in fields {
+            // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+            (f.len() as u64)
+                .to_be_bytes()
+                .into_iter()
+                .for_each(&mut eat);
+            f.iter().copied().for_each(&mut eat);
+        }
+        h
+    };
+    format!(
+        "{:016x}{:016x}",
+        hash(0xcbf2_9ce4_8422_2325),
+        hash(0x6c62_272e_07bb_0142)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mail_parser::{MessageParser, MimeHeaders};
+    use std::time::Duration;
+
+    /// 2026-12-03 09:30:00 UTC.
+    fn letter_date() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_290_200)
+    }
+
+    fn dana() -> Mailbox {
+        Mailbox {
+            name: Some("Zoë Łukasiewicz".into()),
+            address: "dana@northwind.example".into(),
+        }
+    }
+
+    fn lee() -> Mailbox {
+        Mailbox {
+            name: Some("Lee Park".into()),
+            address: "lee.park@acme.example".into(),
+        }
+    }
+
+    const TEXT: &str =
+        "Dear Lee,\n\nThank you for your time — we will not go ahead.\n\nKind regards\nZoë\n";
+    const HTML: &str = "<p>Dear Lee,</p>\n<p>Thank you for your time — we will not go ahead.</p>\n<p>Kind regards<br>Zoë</p>\n";
+
+    fn eml(from: &Mailbox, to: &Mailbox, subject: &str) -> Vec<u8> {
+        let msg = build_message(&EmailParts {
+            from,
+            to,
+            subject,
+            text: TEXT,
+            html: HTML,
+            date: letter_date(),
+        })
+        .expect("builds");
+        to_eml(&msg)
+    }
+
+    /// The header section, unfolded, as (name, raw value) pairs.
+    fn raw_headers(eml: &[u8]) -> Vec<(String, String)> {
+        let text = String::from_utf8(eml.to_vec()).expect("7-bit output");
+        let head = text.split("\r\n\r\n").next().unwrap_or_default();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for line in head.split("\r\n") {
+            if line.starts_with([' ', '\t']) {
+                out.last_mut().expect("continuation after a header").1 += line;
+            } else {
+                let (k, v) = line.split_once(':').expect("a header line has a colon");
+                out.push((k.to_owned(), v.trim().to_owned()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn headers_and_parts_parse_back() {
+        let bytes = eml(&dana(), &lee(), "Łódź — next steps");
+        assert!(bytes.is_ascii(), "the .eml is 7-bit clean");
+        let raw = raw_headers(&bytes);
+        let raw_value = |name: &str| {
+            raw.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| panic!("{name} header missing"))
+        };
+        // RFC 2047 encoded words, not raw UTF-8.
+        assert!(raw_value("Subject").starts_with("=?utf-8?"), "{raw:?}");
+        assert!(raw_value("From").starts_with("=?utf-8?"), "{raw:?}");
+        assert_eq!(raw_value("MIME-Version"), "1.0");
+        assert_eq!(raw_value("Date"), "Thu, 03 Dec 2026 09:30:00 +0000");
+
+        let msg = MessageParser::default().parse(&bytes).expect("parses");
+        assert_eq!(msg.subject(), Some("Łódź — next steps"));
+        let from = msg.from().and_then(|a| a.first()).expect("From");
+        assert_eq!(from.name(), Some("Zoë Łukasiewicz"));
+        assert_eq!(from.address(), Some("dana@northwind.example"));
+        let to = msg.to().and_then(|a| a.first()).expect("To");
+        assert_eq!(to.name(), Some("Lee Park"));
+        assert_eq!(to.address(), Some("lee.park@acme.example"));
+        assert_eq!(
+            msg.date().map(|d| d.to_timestamp()),
+            Some(1_796_290_200),
+            "Date is the letter date"
+        );
+        let id = msg.message_id().expect("Message-ID");
+        assert!(id.ends_with("@northwind.example"), "{id}");
+
+        let ct = msg.content_type().expect("Content-Type");
+        assert_eq!(
+            (ct.ctype(), ct.subtype()),
+            ("multipart", Some("alternative"))
+        );
+        // parts[0] is the multipart container itself; then plain, then html.
+        assert_eq!(msg.parts.len(), 3);
+        let plain = &msg.parts[1];
+        let html = &msg.parts[2];
+        let ct = plain.content_type().expect("part type");
+        assert_eq!((ct.ctype(), ct.subtype()), ("text", Some("plain")));
+        assert_eq!(ct.attribute("charset"), Some("utf-8"));
+        let ct = html.content_type().expect("part type");
+        assert_eq!((ct.ctype(), ct.subtype()), ("text", Some("html")));
+        assert_eq!(ct.attribute("charset"), Some("utf-8"));
+        // Line endings become CRLF on the wire; the text is otherwise intact.
+        assert_eq!(
+            msg.body_text(0).map(|t| t.replace("\r\n", "\n")).as_deref(),
+            Some(TEXT)
+        );
+        assert_eq!(
+            msg.body_html(0).map(|t| t.replace("\r\n", "\n")).as_deref(),
+            Some(HTML)
+        );
+    }
+
+    #[test]
+    fn output_is_deterministic_and_distinct() {
+        let a = eml(&dana(), &lee(), "Next steps");
+        assert_eq!(a, eml(&dana(), &lee(), "Next steps"));
+        let b = eml(&dana(), &lee(), "Next steps, again");
+        let id = |e: &[u8]| {
+            raw_headers(e)
+                .into_iter()
+                .find(|(k, _)| k == "Message-ID")
+                .map(|(_, v)| v)
+        };
+        assert_ne!(id(&a), id(&b));
+    }
+
+    #[test]
+    fn no_header_can_be_injected() {
+        let evil_from = Mailbox {
+            name: Some("Dana\r\nBcc: evil@x.y\r\nX-Evil: 1".into()),
+            address: "dana@northwind.example".into(),
+        };
+        let bytes = eml(&evil_from, &lee(), "Hello\r\nBcc: evil@x.y\nX-Evil: 2");
+        let names: Vec<String> = raw_headers(&bytes).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            names,
+            [
+                "From",
+                "To",
+                "Subject",
+                "Date",
+                "Message-ID",
+                "MIME-Version",
+                "Content-Type"
+            ],
+            "only the headers we set"
+        );
+        let msg = MessageParser::default().parse(&bytes).expect("parses");
+        assert_eq!(msg.subject(), Some("Hello Bcc: evil@x.y X-Evil: 2"));
+        let from = msg.from().and_then(|a| a.first()).expect("From");
+        assert_eq!(from.name(), Some("Dana Bcc: evil@x.y X-Evil: 1"));
+        assert!(msg.bcc().is_none());
+    }
+
+    #[test]
+    fn names_with_specials_stay_one_mailbox() {
+        let to = Mailbox {
+            name: Some("Park, Lee \"the buyer\" <Acme>".into()),
+            address: "lee.park@acme.example".into(),
+        };
+        let bytes = eml(&dana(), &to, "s");
+        let msg = MessageParser::default().parse(&bytes).expect("parses");
+        let to = msg.to().expect("To");
+        assert_eq!(
+            to.iter().count(),
+            1,
+            "a comma in a name is not a second address"
+        );
+        let first = to.first().expect("one");
+        assert_eq!(first.name(), Some("Park, Lee \"the buyer\" <Acme>"));
+        assert_eq!(first.address(), Some("lee.park@acme.example"));
+
+        let nameless = Mailbox {
+            name: Some(" \r\n ".into()),
+            address: "lee.park@acme.example".into(),
+        };
+        let raw = raw_headers(&eml(&dana(), &nameless, "s"));
+        assert!(raw.contains(&("To".to_owned(), "lee.park@acme.example".to_owned())));
+    }
+
+    #[test]
+    fn addresses_are_checked() {
+        assert_eq!(check_address("lee.park@acme.example"), Ok(()));
+        assert_eq!(check_address("dana+deals@northwind.example"), Ok(()));
+        let cases = [
+            ("a@b.c\r\nBcc: evil@x.y", "line break"),
+            ("lee@", "domain after @ is missing"),
+            ("not an address", "space"),
+            ("Lee <lee@x.y>", "write `lee@x.y`"),
+            ("lee", "no @"),
+            ("@acme.example", "before @ is missing"),
+            ("lee@acme..example", "not a valid domain"),
+            ("lee@x.y, sam@x.y", "single address"),
+            ("zoë@acme.example", "non-ASCII"),
+            ("", "empty"),
+        ];
+        for (input, expected) in cases {
+            let err = check_address(input).expect_err(input);
+            assert!(err.contains(expected), "{input:?}: {err}");
+            assert!(!err.contains('\n') && !err.contains('\r'), "{err:?}");
+        }
+        assert_eq!(
+            check_address("lee@").unwrap_err(),
+            "`lee@` is not a valid email address: the domain after @ is missing"
+        );
+    }
+
+    #[test]
+    fn bad_address_is_refused_by_build() {
+        let bad = Mailbox {
+            name: None,
+            address: "lee@acme.example\r\nBcc: evil@x.y".into(),
+        };
+        let err = build_message(&EmailParts {
+            from: &dana(),
+            to: &bad,
+            subject: "s",
+            text: "t",
+            html: "h",
+            date: letter_date(),
+        })
+        .unwrap_err();
+        assert!(err.starts_with("To: "), "{err}");
+    }
+}

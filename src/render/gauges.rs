@@ -1,0 +1,121 @@
+//! Term gauges: for each numeric or choice term, where walk, want, wish, their
+//! offer and the BATNA's value sit on the score scale (walk = 0, wish = 100). The
+//! PDF draws them with its own shapes, the HTML page as inline SVG; both read this.
+
+use crate::assess::derive::{describe, score};
+use crate::brief::{Brief, TermKind, TermValue};
+use crate::escape;
+use crate::render::texts::with_unit;
+
+#[derive(Debug, Clone)]
+pub struct GaugeData {
+    pub label: String,
+    pub walk_label: String,
+    pub want_label: Option<String>,
+    pub wish_label: Option<String>,
+    pub want_pos: Option<f64>,
+    pub wish_pos: Option<f64>,
+    pub offer_pos: Option<f64>,
+    pub offer_label: Option<String>,
+    pub batna_pos: Option<f64>,
+    pub batna_label: Option<String>,
+}
+
+/// The gauges of a brief: one per numeric or choice term, in file order.
+pub fn gauges(b: &Brief, batna: Option<&str>) -> Vec<GaugeData> {
+    let batna_alt = batna.and_then(|name| b.alternatives.iter().find(|a| a.name == name));
+    b.terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.kind, TermKind::YesNo))
+        .map(|(i, t)| {
+            let text = |v: TermValue| with_unit(&describe(v, t), t.unit.as_deref());
+            let batna_value =
+                batna_alt.and_then(|a| a.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v));
+            let label = match (&t.unit, &t.kind) {
+                (Some(u), TermKind::Number { .. }) if !u.is_empty() => format!("{} ({u})", t.label),
+                _ => t.label.clone(),
+            };
+            GaugeData {
+                label,
+                walk_label: describe(t.walk, t),
+                want_label: t.want.map(|v| describe(v, t)),
+                wish_label: t.wish.map(|v| describe(v, t)),
+                want_pos: t.want.map(|v| score(t, v)),
+                wish_pos: t.wish.map(|v| score(t, v)),
+                offer_pos: t.offer.map(|v| score(t, v)),
+                offer_label: t.offer.map(text),
+                batna_pos: batna_value.map(|v| score(t, v)),
+                batna_label: batna_value.map(text),
+            }
+        })
+        .collect()
+}
+
+/// The gauges as one inline SVG block for the HTML page.
+pub fn svg(gauges: &[GaugeData]) -> String {
+    if gauges.is_empty() {
+        return String::new();
+    }
+    const W: f64 = 640.0;
+    const ROW: f64 = 56.0;
+    const BAR_X: f64 = 190.0;
+    const BAR_W: f64 = 420.0;
+    let mut out = format!(
+        "<figure class=\"gauges\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {}\" width=\"100%\" role=\"img\" aria-label=\"Where each term stands between walk-away and wish\">\n",
+        ROW * gauges.len() as f64 + 8.0
+    );
+    for (i, g) in gauges.iter().enumerate() {
+        let y = 8.0 + ROW * i as f64;
+        let points = [g.offer_pos, g.batna_pos].into_iter().flatten();
+        let lo = points.clone().fold(-40.0_f64, f64::min).max(-150.0);
+        let hi = points.fold(110.0_f64, f64::max).min(250.0);
+        let x = |p: f64| BAR_X + (p.clamp(lo, hi) - lo) / (hi - lo) * BAR_W;
+        let bar_y = y + 14.0;
+        out.push_str(&format!(
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" font-weight=\"600\">{}</text>\n",
+            bar_y + 9.0,
+            escape::html(&g.label)
+        ));
+        // Beyond walk: hatched grey; inside: light band.
+        out.push_str(&format!(
+            "<rect x=\"{BAR_X:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"12\" fill=\"#d9d9d9\"/><rect x=\"{:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"12\" fill=\"#eef2f7\" stroke=\"#718096\" stroke-width=\"0.5\"/>\n",
+            x(0.0) - BAR_X,
+            x(0.0),
+            BAR_X + BAR_W - x(0.0)
+        ));
+        let mut tick = |pos: f64, label: &str, below: bool| {
+            let tx = x(pos);
+            let ty = if below { bar_y + 26.0 } else { bar_y - 3.0 };
+            out.push_str(&format!(
+                "<line x1=\"{tx:.1}\" y1=\"{:.1}\" x2=\"{tx:.1}\" y2=\"{:.1}\" stroke=\"#1a202c\" stroke-width=\"1.5\"/><text x=\"{tx:.1}\" y=\"{ty:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>\n",
+                bar_y - 1.0,
+                bar_y + 13.0,
+                escape::html(label)
+            ));
+        };
+        tick(0.0, &format!("walk {}", g.walk_label), true);
+        if let (Some(p), Some(l)) = (g.want_pos, &g.want_label) {
+            tick(p, &format!("want {l}"), true);
+        }
+        if let (Some(p), Some(l)) = (g.wish_pos, &g.wish_label) {
+            tick(p, &format!("wish {l}"), true);
+        }
+        if let (Some(p), Some(l)) = (g.offer_pos, &g.offer_label) {
+            let ox = x(p);
+            out.push_str(&format!(
+                "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {ox:.1},{:.1}\" fill=\"#1a202c\"/><text x=\"{ox:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" font-weight=\"600\">offer {}</text>\n",
+                ox - 5.0, bar_y - 12.0, ox + 5.0, bar_y - 12.0, bar_y + 1.0, bar_y - 14.0, escape::html(l)
+            ));
+        }
+        if let (Some(p), Some(l)) = (g.batna_pos, &g.batna_label) {
+            let bx = x(p);
+            out.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"#1a202c\" stroke-width=\"1.5\" transform=\"rotate(45 {bx:.1} {:.1})\"/><text x=\"{bx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">BATNA {}</text>\n",
+                bx - 4.0, bar_y + 2.0, bar_y + 6.0, bar_y + 38.0, escape::html(l)
+            ));
+        }
+    }
+    out.push_str("</svg></figure>\n");
+    out
+}

@@ -1,0 +1,173 @@
+//! Sample documents shared by the tests: a realistic prep pack (verdict,
+//! six-column terms table, gauge marker, red flags, concession plan, lines
+//! to say, notes with Unicode names, offer history), its gauges, and a
+//! walk-away letter of about 200 words.
+
+use super::{Gauge, LetterPdf, Paper, PrepPackPdf, Verdict};
+
+pub const SAMPLE: &str = r#"# Acme Components — 2027 supply renewal
+
+## Verdict
+
+**Walk away.** An offer is past our walk-away point: the unit price of 10.45 EUR is 0.25 EUR beyond our limit of 10.20 EUR. Score: −12.5 (caution below 40).
+
+## Terms
+
+| Term | Wish | Want | Walk | Their offer | Position | Gap to walk |
+|---|--:|--:|--:|--:|---|--:|
+| Unit price (EUR) | 9.10 | 9.60 | 10.20 | 10.45 | **beyond** | −0.25 |
+| Payment terms (days) | 60 | 45 | 30 | 30 | walk | 0 |
+| Delivery frequency | weekly | fortnightly | monthly | monthly | walk | 0 steps |
+| Performance guarantee | — | — | required | not offered | **beyond** | — |
+| Minimum order quantity (units per calendar quarter) | 5 000 | 8 000 | 12 000 | 10 000 | want | 2 000 |
+| Warranty (months) | 36 | 24 | 12 | — | unknown | — |
+
+<!-- walkaway:gauges -->
+
+## Red flags
+
+- **Manufactured urgency** (medium): Lee said the price "expires Friday". Ask what really changes if the date passes.
+- **Retracted concession** (high): 45-day payment terms were on the table on 2 November and are gone now.
+  - Name it calmly; ask for it back before discussing anything else.
+  - Do not trade for it twice.
+- **Limited authority** (medium): Lee Park needs sign-off from Zoë Łukasiewicz for anything below 10.40.
+
+## Concession plan
+
+1. Concede delivery frequency first: monthly is acceptable if the price moves.
+2. Hold the line on the guarantee — it is a *must have*, not a trading chip.
+3. Trade payment terms for price only at a rate of at least 0.05 EUR per 15 days.
+   1. Start at 60 days.
+   2. Fall back to 45 days.
+4. Never go past `walk` on price: 10.20 EUR.
+
+## Lines to say
+
+> We value working with Acme and would like to continue.
+> At 10.45 we cannot: our walk-away point is set and signed off by our CFO.
+>
+> If the price comes back to 10.20 or below, with the guarantee, we can sign this week.
+
+## Missing information
+
+- `worse_than_batna`: not evaluable — no alternative has terms for *delivery*.
+
+## Notes
+
+Lee mentioned a new plant opening in March in Łódź; capacity there may make them ***more flexible*** after Q1. Grace Müller (Beta Parts) confirmed their quote of 10.05 € is valid until 15 January. Дмитрий from logistics says the monthly schedule is workable — but see ~~weekly~~ fortnightly preference in the ops review. A raw <span>tag</span> stays literal.
+
+Contact: [Beta Parts portal](https://beta-parts.example/quotes/2027?ref=northwind-tools-renewal) — reference number ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH.
+
+---
+
+## Offer history
+
+| Date | From | Unit price | Payment days |
+|---|---|--:|--:|
+| 2026-11-02 | them | 10.80 | 30 |
+| 2026-11-09 | us | 9.40 | 60 |
+| 2026-11-16 | them | 10.45 | 30 |
+"#;
+
+pub fn sample_gauges() -> Vec<Gauge> {
+    vec![
+        Gauge {
+            label: "Unit price (EUR)".into(),
+            walk_label: "10.20".into(),
+            want_label: Some("9.60".into()),
+            wish_label: Some("9.10".into()),
+            want_pos: Some(54.5),
+            offer_pos: Some(-22.7),
+            offer_label: Some("10.45".into()),
+            batna_pos: Some(13.6),
+            batna_label: Some("10.05".into()),
+        },
+        Gauge {
+            label: "Payment terms (days)".into(),
+            walk_label: "30".into(),
+            want_label: Some("45".into()),
+            wish_label: Some("60".into()),
+            want_pos: Some(50.0),
+            offer_pos: Some(0.0),
+            offer_label: Some("30".into()),
+            batna_pos: Some(50.0),
+            batna_label: Some("45".into()),
+        },
+        Gauge {
+            label: "Delivery frequency".into(),
+            walk_label: "monthly".into(),
+            want_label: Some("fortnightly".into()),
+            wish_label: Some("weekly".into()),
+            want_pos: Some(50.0),
+            offer_pos: Some(0.0),
+            offer_label: Some("monthly".into()),
+            ..Gauge::default()
+        },
+        Gauge {
+            label: "Minimum order quantity (units per calendar quarter)".into(),
+            walk_label: "12 000".into(),
+            want_label: Some("8 000".into()),
+            wish_label: Some("5 000".into()),
+            want_pos: Some(57.0),
+            offer_pos: Some(400.0),
+            offer_label: Some("1 000".into()),
+            ..Gauge::default()
+        },
+        Gauge {
+            label: "Warranty (months)".into(),
+            walk_label: "12".into(),
+            want_label: None,
+            wish_label: Some("36".into()),
+            ..Gauge::default()
+        },
+    ]
+}
+
+pub fn sample_pack<'a>(md: &'a str, gauges: &'a [Gauge], paper: Paper) -> PrepPackPdf<'a> {
+    PrepPackPdf {
+        markdown: md,
+        title: "Acme Components — 2027 supply renewal",
+        date: Some("3 December 2026"),
+        verdict: Verdict::Walk,
+        verdict_headline: "Walk away: an offer is past our walk-away point (unit price 10.45 > 10.20 EUR)",
+        gauges,
+        paper,
+    }
+}
+
+pub fn sample_letter(paper: Paper) -> LetterPdf<'static> {
+    LetterPdf {
+        sender_lines: vec![
+            "Dana Ruiz".into(),
+            "Northwind Tools".into(),
+            "dana@northwind.example".into(),
+        ],
+        date: "23 November 2026",
+        recipient_lines: vec![
+            "Lee Park".into(),
+            "Acme Components".into(),
+            "Łódź, Poland".into(),
+        ],
+        subject: "Our 2027 supply renewal — where we stand",
+        body_markdown: LETTER_BODY,
+        sign_off: "Kind regards",
+        signature: "Dana Ruiz",
+        paper,
+    }
+}
+
+const LETTER_BODY: &str = "Dear Lee,\n\n\
+Thank you for the time you and your team gave us over the past weeks, and for the \
+openness of our conversations in Łódź. We value the relationship Acme Components has \
+built with Northwind Tools over the years, and we took your latest proposal seriously.\n\n\
+After reviewing it with our stakeholders, we have decided not to proceed with the \
+renewal on the terms offered. Several of our interests were met:\n\n\
+- monthly delivery fits our warehouse plan;\n\
+- the payment terms of 30 days are workable.\n\n\
+Others were not. The unit price of 10.45 EUR is above what we can accept, and a \
+performance guarantee remains essential for us. These are decisions our organisation \
+made before the meeting, not a judgement of your team's work.\n\n\
+We would welcome a conversation if your position on price and the guarantee changes. \
+Zoë Łukasiewicz and Grace Müller are copied for their records, and our door remains \
+open for future opportunities.\n\n\
+Thank you again for your professionalism throughout.";

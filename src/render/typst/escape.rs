@@ -1,0 +1,142 @@
+//! Escaping of brief text for Typst source, so that a brief can never run code
+//! (`#read(..)`, `#include ..`), open math (`$`), emphasis, a reference or a label,
+//! close the content block it sits in, or start a comment, heading or list.
+//!
+//! Two contexts: markup (text inside `[...]` or at the top level of a document)
+//! and string literals (`"..."` in code). Typst reads a backslash before any
+//! non-whitespace character as that character, literally, so markup escaping is a
+//! backslash before every character that could mean something.
+
+use std::io::{self, Write};
+
+/// Characters that are markup (or start a shorthand or smart quote) anywhere in a
+/// line. `(` is on the list because text that directly follows an embedded
+/// expression (`#strong[a]` then `(b)`) would otherwise become call arguments.
+const ALWAYS: &[char] = &[
+    '\\', '#', '$', '*', '_', '`', '<', '>', '@', '[', ']', '{', '}', '(', '~', '/', '=', '-', '+',
+    '\'', '"',
+];
+
+/// Text for Typst markup. Line breaks become spaces (a value never starts a
+/// paragraph, a heading or a list item, and stays in its table cell), control
+/// characters are dropped, and every character with a meaning is backslash-escaped.
+/// The value is treated as if it started a line and followed an expression,
+/// because a template may put it in either place.
+pub fn markup(s: &str) -> String {
+    let chars: Vec<char> = s
+        .chars()
+        .map(|c| if is_newline(c) { ' ' } else { c })
+        .collect();
+    let mut out = String::with_capacity(s.len() + s.len() / 4 + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_control() && c != '\t' {
+            continue;
+        }
+        let escape = ALWAYS.contains(&c) || (c == '.' && needs_dot_escape(&chars, i));
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A `.` means something when it is part of `...` (an ellipsis shorthand), ends a
+/// leading number (`1.` starts a numbered list), or opens the text (right after an
+/// embedded expression it would be a field access: `#strong[a].b`).
+fn needs_dot_escape(chars: &[char], i: usize) -> bool {
+    if i == 0 || chars.get(i + 1) == Some(&'.') || chars[i - 1] == '.' {
+        return true;
+    }
+    let leading = chars[..i]
+        .iter()
+        .skip_while(|c| **c == ' ')
+        .all(char::is_ascii_digit);
+    leading && chars.get(i + 1).is_none_or(|c| c.is_whitespace())
+}
+
+/// What Typst counts as a line break (its lexer's list).
+fn is_newline(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// A Typst string literal, quotes included: `\` and `"` escaped, control
+/// characters written as `\u{..}` escapes so that the literal stays on one line.
+pub fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_newline(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Tera's escape function for `*.typ.tera` templates (Tera takes a plain `fn`).
+pub fn tera_markup(s: &str, w: &mut dyn Write) -> io::Result<()> {
+    w.write_all(markup(s).as_bytes())
+}
+
+/// The `typst_str` filter: `{{ brief.title | typst_str }}` writes a complete
+/// string literal. Its output is marked safe so that autoescaping does not escape
+/// the literal a second time; `none` stays `none`.
+pub fn typst_str_filter(v: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if v.is_none() {
+        return tera::Value::safe_string("none");
+    }
+    let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    tera::Value::safe_string(&string(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_escapes_code_math_and_markup() {
+        assert_eq!(
+            markup(r#"#read("/etc/passwd")"#),
+            r#"\#read\(\"\/etc\/passwd\")"#
+        );
+        assert_eq!(markup("$x$ *b* _i_ `c`"), r"\$x\$ \*b\* \_i\_ \`c\`");
+        assert_eq!(markup("@ref <label> ] }"), r"\@ref \<label\> \] \}");
+        assert_eq!(markup(r"a\b"), r"a\\b");
+        assert_eq!(markup("// c /* d */"), r"\/\/ c \/\* d \*\/");
+        assert_eq!(markup("= h\n- l\n+ e"), r"\= h \- l \+ e");
+        assert_eq!(markup("~ 'q' \"q\""), r#"\~ \'q\' \"q\""#);
+    }
+
+    #[test]
+    fn markup_escapes_dots_only_where_they_mean_something() {
+        assert_eq!(markup("10.45 EUR"), "10.45 EUR");
+        assert_eq!(markup("1. first"), r"1\. first");
+        assert_eq!(markup("wait..."), r"wait\.\.\.");
+        assert_eq!(markup(".field"), r"\.field");
+        assert_eq!(markup("7."), r"7\.");
+        assert_eq!(markup("Zoë Łukasiewicz"), "Zoë Łukasiewicz");
+    }
+
+    #[test]
+    fn markup_flattens_lines_and_drops_controls() {
+        assert_eq!(markup("a\r\nb\u{2028}c\u{0}d"), "a  b cd");
+    }
+
+    #[test]
+    fn strings_are_closed_literals() {
+        assert_eq!(string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(string("l1\nl2\u{1}"), r#""l1\nl2\u{1}""#);
+    }
+}

@@ -1,0 +1,376 @@
+//! The watcher's state between events: the current setup, what is watched, the
+//! briefs known, and what to do with a batch of changes (build what it touched,
+//! reload the shared inputs, notice briefs that came and went). `mod.rs` owns the
+//! event loop around it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use super::{Change, Options, Reload, Scope, Sources};
+use crate::build::{self, BriefReport, Setup};
+use crate::term;
+
+/// How long a brief that vanished is waited for before it counts as deleted:
+/// editors that save by rename leave a short gap with no file.
+const GRACE: Duration = Duration::from_millis(300);
+
+/// The changes seen since the last build.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Canonical paths of briefs that changed (or may have).
+    pub(super) briefs: BTreeSet<PathBuf>,
+    /// Something that may be a folder changed. Every batch looks for new and
+    /// vanished briefs anyway; this only makes sure the batch happens.
+    pub(super) tree: bool,
+    /// Reload `walkaway.yaml`, the rules and the templates, then build everything.
+    pub(super) reload: bool,
+    /// Events were lost: build everything.
+    pub(super) rescan: bool,
+}
+
+impl Batch {
+    /// Record a change; whether it matters.
+    pub(super) fn add(&mut self, change: Change) -> bool {
+        match change {
+            Change::Brief(p) => {
+                self.briefs.insert(p);
+            }
+            Change::Tree => self.tree = true,
+            Change::Rules | Change::Template | Change::Config => self.reload = true,
+            Change::Ignore => return false,
+        }
+        true
+    }
+}
+
+pub(super) struct Session<'a> {
+    pub(super) opts: &'a Options,
+    /// `opts.dir`, canonical: the watcher reports paths under it.
+    pub(super) dir: PathBuf,
+    pub(super) watcher: Box<dyn Watcher>,
+    /// What is being watched now.
+    pub(super) roots: Vec<(PathBuf, RecursiveMode)>,
+    pub(super) scope: Scope,
+    pub(super) setup: Setup,
+    pub(super) sources: Sources,
+    /// The briefs: canonical path → the path as shown to the user.
+    pub(super) known: BTreeMap<PathBuf, PathBuf>,
+    /// Briefs that vanished: canonical path → (shown path, when to give up on them).
+    pub(super) missing: BTreeMap<PathBuf, (PathBuf, Instant)>,
+    pub(super) reload: &'a Reload<'a>,
+    /// When to try a reload again (walkaway.yaml vanished mid-save).
+    pub(super) retry_reload: Option<Instant>,
+    /// walkaway.yaml vanished and has been waited for once.
+    pub(super) config_waited: bool,
+    pub(super) color: bool,
+}
+
+impl Session<'_> {
+    /// Print a line, stamped with the time.
+    pub(super) fn say(&self, text: &str) {
+        eprintln!("{} {text}", self.stamp());
+    }
+
+    fn stamp(&self) -> String {
+        let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
+        if self.color {
+            format!("\x1b[2m{time}\x1b[0m")
+        } else {
+            time
+        }
+    }
+
+    pub(super) fn banner(&self) -> String {
+        format!(
+            "watching {} ({}); Ctrl-C to stop",
+            self.opts.dir.display(),
+            self.inputs()
+        )
+    }
+
+    /// Which rules and templates are in use, and where the outputs go.
+    fn inputs(&self) -> String {
+        let shown = |p: &Option<PathBuf>| {
+            p.as_ref()
+                .map_or_else(|| "built-in".to_string(), |p| p.display().to_string())
+        };
+        format!(
+            "rules: {}, templates: {}, output: {}",
+            shown(&self.sources.rules),
+            shown(&self.sources.templates),
+            self.setup.out.display()
+        )
+    }
+
+    /// Recompute the filter's scope from the current setup and watch what it
+    /// needs: the briefs' folder, and the folders of the rules file, the
+    /// templates and `walkaway.yaml` when they lie outside it.
+    pub(super) fn apply_sources(&mut self) -> Result<(), String> {
+        // With no walkaway.yaml, watch where one would be found (the current
+        // folder), so creating one takes effect.
+        let config = self
+            .sources
+            .config
+            .clone()
+            .or_else(|| std::path::absolute(crate::config::FILE_NAME).ok());
+        let mut rules: Vec<PathBuf> = self
+            .setup
+            .rules
+            .files
+            .iter()
+            .chain(&self.sources.rules)
+            .map(|p| canonical(p))
+            .collect();
+        rules.dedup();
+        self.scope = Scope {
+            dir: self.dir.clone(),
+            out: canonical(&self.setup.out),
+            config: config.as_deref().map(canonical),
+            rules,
+            // With no templates folder in use, watch where the project's would be
+            // (next to walkaway.yaml, as `cli` looks for it), so creating one takes effect.
+            templates: self
+                .sources
+                .templates
+                .clone()
+                .or_else(|| Some(config.as_deref()?.parent()?.join("templates")))
+                .as_deref()
+                .map(canonical),
+        };
+        let mut roots = vec![(self.dir.clone(), RecursiveMode::Recursive)];
+        let parents = self
+            .scope
+            .rules
+            .iter()
+            .chain(&self.scope.config)
+            .filter_map(|p| p.parent().map(Path::to_path_buf));
+        for extra in parents.chain(self.scope.templates.clone()) {
+            if !extra.starts_with(&self.dir)
+                && extra.is_dir()
+                && !roots.iter().any(|(r, _)| *r == extra)
+            {
+                roots.push((extra, RecursiveMode::NonRecursive));
+            }
+        }
+        for (old, _) in &self.roots {
+            if !roots.iter().any(|(r, _)| r == old) {
+                let _ = self.watcher.unwatch(old);
+            }
+        }
+        for (root, mode) in &roots {
+            if self.roots.iter().any(|(r, m)| r == root && m == mode) {
+                continue;
+            }
+            match self.watcher.watch(root, *mode) {
+                Ok(()) => {}
+                Err(e) if *root == self.dir => {
+                    return Err(format!("cannot watch {}: {e}", self.opts.dir.display()));
+                }
+                Err(e) => self.say(&format!("warning: cannot watch {}: {e}", root.display())),
+            }
+        }
+        self.roots = roots;
+        Ok(())
+    }
+
+    /// The briefs under the folder now (canonical → shown), by the same rules as `build`.
+    pub(super) fn discover(&self) -> Option<BTreeMap<PathBuf, PathBuf>> {
+        let mut exclude = self.setup.rules.files.clone();
+        exclude.extend(self.setup.templates.files.iter().cloned());
+        match build::discover(&self.opts.dir, &self.setup.out, &exclude) {
+            Ok(found) => Some(
+                found
+                    .into_iter()
+                    .map(|shown| {
+                        let rel = shown.strip_prefix(&self.opts.dir).unwrap_or(&shown);
+                        (self.dir.join(rel), shown)
+                    })
+                    .collect(),
+            ),
+            Err(e) => {
+                // Often transient (a folder removed while we walk it): the
+                // next event looks again.
+                self.say(&format!(
+                    "warning: cannot read {}: {e}",
+                    self.opts.dir.display()
+                ));
+                None
+            }
+        }
+    }
+
+    /// Build these briefs (in parallel) and print one line for each.
+    pub(super) fn build(&self, paths: &[PathBuf]) {
+        if paths.is_empty() {
+            return;
+        }
+        let reports = build::build_all(paths, &self.setup, &|_| {});
+        for r in &reports {
+            self.report(r);
+        }
+    }
+
+    fn report(&self, r: &BriefReport) {
+        for d in &r.diagnostics {
+            eprint!("{}", term::diagnostic(d, self.color));
+        }
+        if let Some(e) = &r.io_error {
+            eprintln!("{}: {e}", paint("error", "1;31", self.color));
+        }
+        let mut line = term::build_line(r, self.color);
+        if r.failed() {
+            line.push_str(" — the last good outputs were kept");
+        }
+        self.say(&line);
+    }
+
+    /// Act on a batch of changes.
+    pub(super) fn process(&mut self, batch: Batch) -> Result<(), String> {
+        let mut everything = batch.rescan;
+        if batch.reload {
+            everything |= self.reload()?;
+        }
+        let Some(found) = self.discover() else {
+            return Ok(());
+        };
+        let mut todo: BTreeSet<PathBuf> = BTreeSet::new();
+        for canon in found.keys() {
+            let touched =
+                everything || batch.briefs.contains(canon) || !self.known.contains_key(canon);
+            if touched {
+                todo.insert(canon.clone());
+            }
+            self.missing.remove(canon);
+        }
+        // A brief that is gone may be mid-rename: wait before calling it deleted.
+        let deadline = Instant::now() + GRACE.max(self.opts.debounce * 2);
+        for (canon, shown) in &self.known {
+            if !found.contains_key(canon) && !self.missing.contains_key(canon) {
+                self.missing
+                    .insert(canon.clone(), (shown.clone(), deadline));
+            }
+        }
+        let paths: Vec<PathBuf> = todo.iter().filter_map(|c| found.get(c).cloned()).collect();
+        self.known = found;
+        if everything && !batch.reload && !paths.is_empty() {
+            self.say("events were lost; building every brief again");
+        }
+        self.build(&paths);
+        Ok(())
+    }
+
+    /// Reload walkaway.yaml, the rules and the templates; whether it worked
+    /// (then every brief must be built again).
+    fn reload(&mut self) -> Result<bool, String> {
+        // A rules file or walkaway.yaml that is missing is most likely being
+        // replaced by an editor: keep what we have and wait for it to return
+        // (its return is an event; walkaway.yaml is also retried, since
+        // deleting it is a legitimate way to go back to the defaults).
+        if let Some(rules) = self.sources.rules.as_ref().filter(|p| !p.exists()) {
+            self.say(&format!(
+                "{} is missing; keeping the previous rules until it is back",
+                rules.display()
+            ));
+            return Ok(false);
+        }
+        match self.sources.config.as_ref().filter(|p| !p.exists()) {
+            Some(config) if !self.config_waited => {
+                self.config_waited = true;
+                self.retry_reload = Some(Instant::now() + GRACE * 3);
+                self.say(&format!("{} is missing; waiting for it", config.display()));
+                return Ok(false);
+            }
+            _ => self.config_waited = false,
+        }
+        match (self.reload)() {
+            Some((setup, sources)) => {
+                self.setup = setup;
+                self.sources = sources;
+                self.apply_sources()?;
+                self.say(&format!(
+                    "reloaded ({}); building every brief",
+                    self.inputs()
+                ));
+                Ok(true)
+            }
+            None => {
+                self.say(&format!(
+                    "{}: the previous rules, templates and settings are kept; fix and save to try again",
+                    paint("not reloaded", "1;31", self.color)
+                ));
+                Ok(false)
+            }
+        }
+    }
+
+    /// Give up on briefs that vanished and did not come back.
+    pub(super) fn expire_missing(&mut self) {
+        let now = Instant::now();
+        let expired: Vec<PathBuf> = self
+            .missing
+            .iter()
+            .filter(|(_, (_, t))| now >= *t)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for canon in expired {
+            let Some((shown, _)) = self.missing.remove(&canon) else {
+                continue;
+            };
+            if canon.exists() {
+                continue; // back again; its event builds it
+            }
+            let name = shown
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let outputs = self.setup.out.join(&name);
+            if name.is_empty() || !outputs.is_dir() {
+                self.say(&format!("{} was removed", shown.display()));
+            } else if self.opts.prune {
+                match std::fs::remove_dir_all(&outputs) {
+                    Ok(()) => self.say(&format!(
+                        "{} was removed; removed its outputs in {}",
+                        shown.display(),
+                        outputs.display()
+                    )),
+                    Err(e) => self.say(&format!(
+                        "{} was removed; cannot remove {}: {e}",
+                        shown.display(),
+                        outputs.display()
+                    )),
+                }
+            } else {
+                self.say(&format!(
+                    "{} was removed; its outputs in {} are left in place (--prune removes them)",
+                    shown.display(),
+                    outputs.display()
+                ));
+            }
+        }
+    }
+}
+
+fn paint(text: &str, code: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// `path` made absolute and canonical as far as it exists: event paths are
+/// reported under canonical roots, and the output folder or a rules file may not
+/// exist yet (or just now).
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(path) {
+        return c;
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => abs,
+    }
+}

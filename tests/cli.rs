@@ -1,0 +1,933 @@
+//! The binary, run as a user would: on fixture briefs in `tests/fixtures/`, with
+//! `--today 2026-11-23`. Asserts what a reader sees: verdicts, exit codes, files
+//! written, escaping, and the full text of each located error message.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use serde_json::Value;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `render` one fixture into a fresh temporary folder.
+fn render(brief: &str, extra: &[&str]) -> (tempfile::TempDir, Run) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let out_arg = out.path().to_str().expect("utf-8 path").to_string();
+    let mut args = vec!["render", brief, "-o", &out_arg, "--today", TODAY];
+    args.extend_from_slice(extra);
+    let r = run(&args);
+    (out, r)
+}
+
+// ---------------------------------------------------------------------------
+// check
+
+#[test]
+fn check_prints_each_verdict_and_why() {
+    let r = run(&[
+        "check",
+        "good/chairs.yaml",
+        "good/job.yaml",
+        "good/renewal.yaml",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stderr, "");
+    let chairs = "good/chairs.yaml: PROCEED — The deal scores 88 and no deal breaker or serious red flag fired. (score 88)\n  exit script   none\n";
+    let job = "good/job.yaml: CAUTION — The deal scores 26.2 (below 40). (score 26.2)\n  \
+               red flag      false_urgency (medium): Pressure from an unexplained deadline\n  \
+               red flag      limited_authority (medium): The other side cannot sign off\n  \
+               red flag      near_walk (low): Close to our walk-away point\n  \
+               not evaluable beyond_walk: no offer for equity\n  \
+               exit script   warning_shot (warn)\n";
+    assert!(
+        r.stdout.starts_with(&format!("{chairs}{job}")),
+        "{}",
+        r.stdout
+    );
+    let renewal: Vec<&str> = r.stdout[chairs.len() + job.len()..].lines().collect();
+    assert_eq!(
+        renewal[0],
+        "good/renewal.yaml: WALK AWAY — An offer is past our walk-away point. (score -9.5)"
+    );
+    assert!(renewal[1].starts_with("  deal breaker  beyond_walk: Price per thousand labels: they offer 46.5 EUR; our limit is 44"), "{}", renewal[1]);
+    assert!(renewal[2].starts_with("  deal breaker  worse_than_batna: Scored on the same terms, Baltic Print quote comes out ahead"), "{}", renewal[2]);
+    assert_eq!(
+        renewal[3..],
+        [
+            "  red flag      near_walk (low): Close to our walk-away point",
+            "  exit script   walk_away (exit, door open)"
+        ]
+    );
+}
+
+const TOP_KEYS: [&str; 11] = [
+    "batna",
+    "brief",
+    "deal_breakers",
+    "exit_script",
+    "leverage",
+    "not_evaluable",
+    "red_flags",
+    "score",
+    "terms",
+    "title",
+    "verdict",
+];
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    k.sort_unstable();
+    k
+}
+
+fn assert_finite_numbers(v: &Value) {
+    match v {
+        Value::Number(n) => assert!(n.as_f64().is_some_and(f64::is_finite), "{n}"),
+        Value::Array(a) => a.iter().for_each(assert_finite_numbers),
+        Value::Object(o) => o.values().for_each(assert_finite_numbers),
+        _ => {}
+    }
+}
+
+#[test]
+fn check_json_has_the_designed_shape() {
+    let r = run(&[
+        "check",
+        "--json",
+        "good/chairs.yaml",
+        "good/job.yaml",
+        "good/renewal.yaml",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let all: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let all = all.as_array().expect("an array");
+    assert_eq!(all.len(), 3);
+    for a in all {
+        assert_eq!(keys(a), TOP_KEYS, "{a}");
+        assert_finite_numbers(a);
+        for t in a["terms"].as_array().expect("terms") {
+            assert_eq!(
+                keys(t),
+                [
+                    "beyond_walk",
+                    "gap_to_walk",
+                    "id",
+                    "label",
+                    "position",
+                    "score"
+                ]
+            );
+        }
+        for d in a["deal_breakers"].as_array().expect("deal_breakers") {
+            assert_eq!(keys(d), ["id", "title", "why"]);
+        }
+        for f in a["red_flags"].as_array().expect("red_flags") {
+            assert_eq!(keys(f), ["advice", "id", "severity", "title"]);
+        }
+        for n in a["not_evaluable"].as_array().expect("not_evaluable") {
+            assert_eq!(keys(n), ["id", "missing"]);
+        }
+        if !a["batna"].is_null() {
+            assert_eq!(keys(&a["batna"]), ["name", "score"]);
+        }
+        if !a["exit_script"].is_null() {
+            assert_eq!(keys(&a["exit_script"]), ["id", "stage"]);
+        }
+    }
+    let summary: Vec<(&str, &str, &Value)> = all
+        .iter()
+        .map(|a| {
+            (
+                a["brief"].as_str().unwrap_or(""),
+                a["verdict"].as_str().unwrap_or(""),
+                &a["exit_script"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("chairs", "proceed", &Value::Null),
+            (
+                "job",
+                "caution",
+                &serde_json::json!({ "id": "warning_shot", "stage": "warn" })
+            ),
+            (
+                "renewal",
+                "walk",
+                &serde_json::json!({ "id": "walk_away", "stage": "exit_open" })
+            ),
+        ]
+    );
+    let renewal = &all[2];
+    assert_eq!(
+        renewal["title"],
+        "Fernhill Labels — 2027 label stock renewal"
+    );
+    assert_eq!(renewal["leverage"], "strong");
+    assert_eq!(renewal["batna"]["name"], "Baltic Print quote");
+    let price = &renewal["terms"][0];
+    assert_eq!(
+        (
+            &price["id"],
+            &price["label"],
+            &price["position"],
+            &price["beyond_walk"],
+            &price["gap_to_walk"]
+        ),
+        (
+            &"price".into(),
+            &"Price per thousand labels".into(),
+            &"beyond".into(),
+            &true.into(),
+            &(-2.5).into()
+        )
+    );
+    // (46.5 - 44) / (44 - 38) past walk.
+    assert!(
+        approx(price["score"].as_f64().unwrap_or(0.0), -250.0 / 6.0),
+        "{price}"
+    );
+    assert_eq!(renewal["terms"][2]["gap_to_walk"], 0.0);
+    let ids = |key: &str| -> Vec<String> {
+        renewal[key]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|x| x["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(ids("deal_breakers"), ["beyond_walk", "worse_than_batna"]);
+    assert_eq!(ids("red_flags"), ["near_walk"]);
+    assert_eq!(renewal["red_flags"][0]["severity"], "low");
+}
+
+#[test]
+fn fail_on() {
+    let code = |args: &[&str]| {
+        let mut all = vec!["check", "--today", TODAY];
+        all.extend_from_slice(args);
+        run(&all).code
+    };
+    assert_eq!(code(&["good/renewal.yaml", "--fail-on", "walk"]), 3);
+    assert_eq!(code(&["good/renewal.yaml", "--fail-on", "caution"]), 3);
+    assert_eq!(code(&["good/job.yaml", "--fail-on", "caution"]), 3);
+    assert_eq!(code(&["good/job.yaml", "--fail-on", "walk"]), 0);
+    assert_eq!(code(&["good/chairs.yaml", "--fail-on", "caution"]), 0);
+    assert_eq!(
+        code(&["good/chairs.yaml", "good/renewal.yaml", "--fail-on", "walk"]),
+        3
+    );
+    assert_eq!(
+        code(&["--json", "good/renewal.yaml", "--fail-on", "walk"]),
+        3
+    );
+    // Bad input wins over --fail-on.
+    assert_eq!(
+        code(&[
+            "good/renewal.yaml",
+            "bad/unknown-key.yaml",
+            "--fail-on",
+            "walk"
+        ]),
+        2
+    );
+}
+
+#[test]
+fn check_reports_the_good_briefs_beside_a_bad_one() {
+    let r = run(&[
+        "check",
+        "good/chairs.yaml",
+        "bad/unknown-key.yaml",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.starts_with("good/chairs.yaml: PROCEED"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .starts_with("error: unknown key `ofer` in term `price`\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// render
+
+#[test]
+fn render_writes_the_prep_pack_letter_and_assessment() {
+    let (out, r) = render("good/renewal.yaml", &["--format", "md,json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let dir = out.path().join("renewal");
+    assert_eq!(
+        file_names(&dir),
+        ["assessment.json", "letter.md", "prep-pack.md"]
+    );
+    let md = read(&dir.join("prep-pack.md"));
+    assert!(md.starts_with("# Fernhill Labels — 2027 label stock renewal\n\n**Verdict: Walk away.** An offer is past our walk-away point.\n"), "{md}");
+    for label in [
+        "Price per thousand labels",
+        "Payment terms",
+        "Delivery frequency",
+    ] {
+        assert!(
+            md.contains(&format!("\n| {label} | ")),
+            "no row for {label}:\n{md}"
+        );
+    }
+    for section in [
+        "## Verdict and why",
+        "## Terms",
+        "## BATNA and leverage",
+        "## Red flags",
+        "## Missing information",
+        "## Concession plan",
+        "## Exit script",
+        "## Before the meeting",
+        "## Offer history",
+        "## Notes",
+    ] {
+        assert!(
+            md.contains(&format!("\n{section}\n")),
+            "no {section}:\n{md}"
+        );
+    }
+    assert!(md.contains("\n| Price per thousand labels | 38 EUR | 41 EUR | 44 EUR | 46.5 EUR | beyond | −2.5 EUR |\n"), "{md}");
+    assert!(
+        md.contains("**Exit, door open** (walk\\_away). Lines to say, in order:"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Tom mentioned their new press arrives in February."),
+        "{md}"
+    );
+
+    // assessment.json is the same object `check --json` prints.
+    let json: Value = serde_json::from_str(&read(&dir.join("assessment.json"))).expect("JSON");
+    let check = run(&["check", "--json", "good/renewal.yaml", "--today", TODAY]);
+    let checked: Value = serde_json::from_str(&check.stdout).expect("JSON");
+    assert_eq!(json, checked[0]);
+
+    let letter = read(&dir.join("letter.md"));
+    assert!(
+        letter.contains("**Fernhill Labels — 2027 label stock renewal: our decision**"),
+        "{letter}"
+    );
+    assert!(letter.contains("Hi Tom Becker,"), "{letter}");
+    assert!(
+        letter.contains("- Price per thousand labels: outside the limit we are able to accept"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("Kind regards,  \nPriya Natarajan"),
+        "{letter}"
+    );
+}
+
+#[test]
+fn letter_only_when_an_exit_script_applies_or_forced() {
+    let (out, r) = render("good/chairs.yaml", &["--format", "md"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(file_names(&out.path().join("chairs")), ["prep-pack.md"]);
+    let md = read(&out.path().join("chairs/prep-pack.md"));
+    assert!(md.contains("**Verdict: Proceed.**"), "{md}");
+    assert!(
+        md.contains("No exit script applies: keep negotiating."),
+        "{md}"
+    );
+
+    let (out, r) = render("good/chairs.yaml", &["--format", "md", "--letter"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        file_names(&out.path().join("chairs")),
+        ["letter.md", "prep-pack.md"]
+    );
+    let letter = read(&out.path().join("chairs/letter.md"));
+    assert!(
+        letter.contains("\n**Ergonomic chairs for the Leeds office**\n"),
+        "{letter}"
+    );
+    assert!(letter.contains("Thank you for your time on Ergonomic chairs for the Leeds office. We are reviewing where things stand"), "{letter}");
+    assert!(letter.contains("Kind regards,  \nMorgan Hale"), "{letter}");
+
+    // A warning-shot letter, formal.
+    let (out, r) = render("good/job.yaml", &["--format", "md"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let letter = read(&out.path().join("job/letter.md"));
+    assert!(
+        letter.contains("**Product designer offer — Lumen Health: how we continue**"),
+        "{letter}"
+    );
+    assert!(letter.contains("Dear Rosa Diaz,"), "{letter}");
+    assert!(
+        letter.contains("- Pressure from an unexplained deadline"),
+        "{letter}"
+    );
+    assert!(letter.contains("Best regards,  \nAlex Kim"), "{letter}");
+}
+
+#[test]
+fn a_forced_letter_greets_the_counterpart() {
+    let (out, r) = render("good/chairs.yaml", &["--format", "md", "--letter"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let letter = read(&out.path().join("chairs/letter.md"));
+    assert!(
+        letter.contains("\nHi Jo Ellis,\n\nThank you for your time on"),
+        "{letter}"
+    );
+}
+
+#[test]
+fn html_is_a_full_page() {
+    let (out, r) = render("good/renewal.yaml", &["--format", "html"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // letter.md is Markdown: not asked for here.
+    assert_eq!(file_names(&out.path().join("renewal")), ["prep-pack.html"]);
+    let html = read(&out.path().join("renewal/prep-pack.html"));
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"),
+        "{html}"
+    );
+    assert!(html.trim_end().ends_with("</body>\n</html>"), "{html}");
+    assert!(
+        html.contains("<title>Fernhill Labels — 2027 label stock renewal: prep pack</title>"),
+        "{html}"
+    );
+    assert!(html.contains("@media print"), "{html}");
+    assert!(
+        html.contains("<div class=\"banner walk\" role=\"status\"><strong>Walk away</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("<table>"), "{html}");
+    assert!(
+        !html.contains("walkaway:gauges"),
+        "the gauges marker leaked:\n{html}"
+    );
+}
+
+/// Every `<` in the Markdown is escaped, except in the gauges marker.
+fn unescaped_angle_brackets(md: &str) -> Vec<&str> {
+    md.lines()
+        .filter(|l| l.trim() != "<!-- walkaway:gauges -->")
+        .filter(|l| {
+            l.char_indices()
+                .any(|(i, c)| c == '<' && !l[..i].ends_with('\\'))
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_brief_text_is_escaped() {
+    let (out, r) = render("hostile.yaml", &["--format", "md,html"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let dir = out.path().join("hostile");
+
+    let md = read(&dir.join("prep-pack.md"));
+    assert_eq!(unescaped_angle_brackets(&md), Vec::<&str>::new(), "{md}");
+    assert!(
+        md.starts_with("# \\<script\\>alert(1)\\</script\\> \\| pipes \\| \\*stars\\*\n"),
+        "{md}"
+    );
+    assert!(!md.contains("[link](javascript"), "{md}");
+    assert!(md.contains("\\[link\\](javascript:x)"), "{md}");
+    // Pipes in a label do not break the terms table: every row has 8 cell borders.
+    let rows: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("| Term |"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(rows.len(), 4, "{md}");
+    for row in rows {
+        let borders = row
+            .char_indices()
+            .filter(|(i, c)| *c == '|' && !row[..*i].ends_with('\\'))
+            .count();
+        assert_eq!(borders, 8, "{row}");
+    }
+
+    let letter = read(&dir.join("letter.md"));
+    assert_eq!(
+        unescaped_angle_brackets(&letter),
+        Vec::<&str>::new(),
+        "{letter}"
+    );
+
+    let html = read(&dir.join("prep-pack.html"));
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "{html}");
+    assert!(!lower.contains("<img"), "{html}");
+    assert!(!lower.contains("<b>"), "{html}");
+    assert!(!lower.contains("href=\"javascript"), "{html}");
+    assert!(
+        html.contains(
+            "<title>&lt;script&gt;alert(1)&lt;/script&gt; | pipes | *stars*: prep pack</title>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt; | pipes | *stars*</h1>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn notes_cannot_inject_into_the_html() {
+    let (out, r) = render("hostile-notes.yaml", &["--format", "html"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let html = read(&out.path().join("hostile-notes/prep-pack.html"));
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "{html}");
+    assert!(!lower.contains("javascript:x\""), "{html}");
+    assert!(
+        html.contains("Lee said &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn notes_cannot_inject_into_the_markdown() {
+    let (out, r) = render("hostile-notes.yaml", &["--format", "md"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&out.path().join("hostile-notes/prep-pack.md"));
+    assert_eq!(unescaped_angle_brackets(&md), Vec::<&str>::new(), "{md}");
+    assert!(!md.contains("](javascript:"), "{md}");
+}
+
+// ---------------------------------------------------------------------------
+// build
+
+#[test]
+fn build_keeps_going_past_a_bad_brief_and_leaves_its_outputs_alone() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let briefs = project.path().join("briefs");
+    copy_dir(&fixtures().join("good"), &briefs);
+    std::fs::copy(
+        fixtures().join("bad/unknown-key.yaml"),
+        briefs.join("bad.yaml"),
+    )
+    .expect("copy");
+    let previous = project.path().join("out/bad/prep-pack.md");
+    std::fs::create_dir_all(previous.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&previous, "the last good prep pack\n").expect("write");
+
+    let r = run_in(
+        project.path(),
+        &[
+            "build", "briefs", "-o", "out", "--format", "md,json", "--today", TODAY,
+        ],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    let out = project.path().join("out");
+    assert_eq!(file_names(&out), ["bad", "chairs", "job", "renewal"]);
+    assert_eq!(
+        file_names(&out.join("chairs")),
+        ["assessment.json", "prep-pack.md"]
+    );
+    assert_eq!(
+        file_names(&out.join("job")),
+        ["assessment.json", "letter.md", "prep-pack.md"]
+    );
+    assert_eq!(
+        file_names(&out.join("renewal")),
+        ["assessment.json", "letter.md", "prep-pack.md"]
+    );
+    assert_eq!(file_names(&out.join("bad")), ["prep-pack.md"]);
+    assert_eq!(read(&previous), "the last good prep pack\n");
+
+    assert!(
+        r.stderr.starts_with(
+            "error: unknown key `ofer` in term `price`\n  --> briefs/bad.yaml:8:5\n  |\n8 |     ofer: 97\n  |     ^^^^\n  = help: did you mean `offer`?\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bad ") && l.contains(" failed (")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("renewal ")
+            && l.contains(" walk away prep-pack.md, letter.md, assessment.json (")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"1 of 4 briefs failed; their previous outputs were left in place")
+    );
+}
+
+#[test]
+fn build_of_good_briefs_succeeds() {
+    let project = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures().join("good"), &project.path().join("briefs"));
+    let r = run_in(
+        project.path(),
+        &[
+            "build",
+            "briefs",
+            "-o",
+            "out",
+            "--format",
+            "md,html,json",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        file_names(&project.path().join("out/chairs")),
+        ["assessment.json", "prep-pack.html", "prep-pack.md"]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Rules, init, schema, completions
+
+#[test]
+fn a_bad_rules_file_is_exit_2_before_anything_renders() {
+    let expected = "error: `rounds_without_movment` is not a name in the evaluation context\n  --> rules/bad-name.yaml:7:12\n  |\n7 |     when: \"rounds_without_movment >= 3\"\n  |            ^^^^^^^^^^^^^^^^^^^^^^\n  = help: did you mean `rounds_without_movement`?\n";
+    let r = run(&[
+        "check",
+        "--rules",
+        "rules/bad-name.yaml",
+        "good/chairs.yaml",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (2, "", expected)
+    );
+
+    let (out, r) = render(
+        "good/chairs.yaml",
+        &["--rules", "rules/bad-name.yaml", "--format", "md"],
+    );
+    assert_eq!((r.code, r.stderr.as_str()), (2, expected));
+    assert_eq!(file_names(out.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_user_rules_file_extends_the_defaults() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let brief = read(&fixtures().join("good/chairs.yaml")) + "observed: [pays_late]\n";
+    std::fs::write(project.path().join("chairs.yaml"), brief).expect("write");
+    let rules = fixtures().join("rules/house.yaml");
+    let r = run_in(
+        project.path(),
+        &[
+            "check",
+            "chairs.yaml",
+            "--rules",
+            rules.to_str().expect("utf-8"),
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        r.stdout,
+        "chairs.yaml: CAUTION — They have paid late before. (score 88)\n  red flag      pays_late (high): They have paid late before\n  exit script   none\n"
+    );
+    // Without the rules file, `pays_late` is an unknown behaviour: a warning.
+    let r = run_in(project.path(), &["check", "chairs.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("chairs.yaml: PROCEED"), "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "warning: observed behaviour `pays_late` is not mentioned by any rule\n  --> chairs.yaml:37:12\n   |\n37 | observed: [pays_late]\n   |            ^^^^^^^^^\n   = help: no rule tests for it, so it changes nothing\n"
+    );
+}
+
+#[test]
+fn init_scaffolds_a_project_that_builds() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let r = run_in(tmp.path(), &["init", "negotiations"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let project = tmp.path().join("negotiations");
+    let brief = read(&project.join("briefs/car-purchase.yaml"));
+    let first = brief.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("# yaml-language-server: $schema="),
+        "{first}"
+    );
+    let schema = first.trim_start_matches("# yaml-language-server: $schema=");
+    let schema: Value =
+        serde_json::from_str(&read(&project.join("briefs").join(schema))).expect("schema JSON");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert!(read(&project.join("rules/house.yaml")).contains("extends: default"));
+    assert!(project.join("templates").is_dir());
+    assert!(project.join("walkaway.yaml").is_file());
+    assert!(read(&project.join("README.md")).contains("walkaway build briefs"));
+
+    let r = run_in(&project, &["build", "briefs", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&project.join("out/car-purchase/prep-pack.md"));
+    assert!(
+        md.starts_with("# Škoda Octavia Combi — purchase in Łódź\n"),
+        "{md}"
+    );
+
+    // A second init keeps what is there.
+    std::fs::write(project.join("README.md"), "mine\n").expect("write");
+    let r = run_in(tmp.path(), &["init", "negotiations"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(read(&project.join("README.md")), "mine\n");
+}
+
+#[test]
+fn schema_is_draft_07_json() {
+    for kind in ["brief", "rules"] {
+        let r = run(&["schema", kind]);
+        assert_eq!(r.code, 0, "{r:?}");
+        let schema: Value = serde_json::from_str(&r.stdout).expect("JSON");
+        assert_eq!(
+            schema["$schema"], "http://json-schema.org/draft-07/schema#",
+            "{kind}"
+        );
+        assert_eq!(schema["type"], "object", "{kind}");
+    }
+    let r = run(&["schema", "brief"]);
+    let schema: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(required, ["title", "side", "terms"]);
+}
+
+#[test]
+fn completions() {
+    let r = run(&["completions", "bash"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("_walkaway()"), "{}", r.stdout);
+    assert!(r.stdout.contains("complete -F _walkaway"), "{}", r.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// Bad input: the full located message for each kind.
+
+#[track_caller]
+fn assert_rejected(brief: &str, expected: &str) {
+    let r = run(&["check", brief, "--today", TODAY]);
+    assert_eq!(r.code, 2, "{brief}: {r:?}");
+    assert_eq!(r.stdout, "", "{brief}");
+    assert_eq!(r.stderr, expected, "{brief}");
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    assert_rejected(
+        "bad/unknown-key.yaml",
+        "error: unknown key `ofer` in term `price`\n  --> bad/unknown-key.yaml:8:5\n  |\n8 |     ofer: 97\n  |     ^^^^\n  = help: did you mean `offer`?\n",
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_rejected(
+        "bad/wrong-type.yaml",
+        "error: term `price` walk must be a number, found text `ten`\n  --> bad/wrong-type.yaml:5:11\n  |\n5 |     walk: \"ten\"\n  |           ^^^^^\n",
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    assert_rejected(
+        "bad/missing-title.yaml",
+        "error: the brief is missing the required key `title`\n  --> bad/missing-title.yaml:1:1\n   = help: add `title: ...` to the brief\n",
+    );
+}
+
+#[test]
+fn misordered_limits() {
+    assert_rejected(
+        "bad/misordered.yaml",
+        "error: term `price`: `walk` is better for us than `want`, but the levels must run wish → want → walk from best to worst\n  --> bad/misordered.yaml:7:11\n  |\n7 |     walk: 100\n  |           ^^^\n  = help: lower is better here, so want ≤ walk; if the direction is wrong, set `better: higher`\n",
+    );
+}
+
+#[test]
+fn choice_value_not_among_the_options() {
+    assert_rejected(
+        "bad/not-an-option.yaml",
+        "error: term `delivery` want `fortnighly` is not one of the term's options\n  --> bad/not-an-option.yaml:6:11\n  |\n6 |     want: fortnighly\n  |           ^^^^^^^^^^\n  = help: did you mean `fortnightly`?\n",
+    );
+}
+
+#[test]
+fn offer_naming_an_unknown_term() {
+    assert_rejected(
+        "bad/unknown-offer-term.yaml",
+        "error: unknown key `prise` in the terms of offer 1\n  --> bad/unknown-offer-term.yaml:7:28\n  |\n7 |   - { from: them, terms: { prise: 98 } }\n  |                            ^^^^^\n  = help: did you mean `price`?\n",
+    );
+}
+
+#[test]
+fn duplicate_term_ids() {
+    assert_rejected(
+        "bad/duplicate-id.yaml",
+        "error: term id `price` is used twice (first at line 4)\n  --> bad/duplicate-id.yaml:6:9\n  |\n6 |   - id: price\n  |         ^^^^^\n  = help: give every term its own id\n",
+    );
+}
+
+#[test]
+fn non_finite_numbers() {
+    assert_rejected(
+        "bad/not-finite.yaml",
+        "error: term `price` walk must be a finite number, found `NaN`\n  --> bad/not-finite.yaml:5:11\n  |\n5 |     walk: .nan\n  |           ^^^^\n  = help: write an ordinary number such as 10.5\n\
+         error: term `price` offer must be a finite number, found `-inf`\n  --> bad/not-finite.yaml:6:12\n  |\n6 |     offer: -.inf\n  |            ^^^^^\n  = help: write an ordinary number such as 10.5\n",
+    );
+}
+
+#[test]
+fn bad_email_addresses() {
+    assert_rejected(
+        "bad/email-crlf.yaml",
+        "error: `them` email: `lee@acme.example\\r\\nBcc: x@evil.example` is not a valid email address: it contains a line break\n  --> bad/email-crlf.yaml:3:27\n  |\n3 | them: { name: Lee, email: \"lee@acme.example\\r\\nBcc: x@evil.example\" }\n  |                           ^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: write a plain address such as lee.park@acme.example\n",
+    );
+    assert_rejected(
+        "bad/email-no-domain.yaml",
+        "error: `us` email: `dana@` is not a valid email address: the domain after @ is missing\n  --> bad/email-no-domain.yaml:3:26\n  |\n3 | us: { name: Dana, email: \"dana@\" }\n  |                          ^^^^^^^\n  = help: write a plain address such as lee.park@acme.example\n",
+    );
+}
+
+#[test]
+fn yaml_syntax_error() {
+    assert_rejected(
+        "bad/yaml-syntax.yaml",
+        "error: this is not valid YAML: unclosed bracket '{'\n  --> bad/yaml-syntax.yaml:4:5\n  |\n4 |   - { id: price, walk: 100\n  |     ^\n",
+    );
+}
+
+#[test]
+fn empty_file() {
+    assert_rejected(
+        "bad/empty.yaml",
+        "error: the file is empty\n  --> bad/empty.yaml:1:1\n",
+    );
+}
+
+#[test]
+fn all_errors_in_a_file_are_reported() {
+    let r = run(&["check", "bad/three-mistakes.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .count(),
+        3,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr,
+        "error: `side` must be one of `buyer`, `seller`, found `buyr`\n  --> bad/three-mistakes.yaml:2:7\n  |\n2 | side: buyr\n  |       ^^^^\n  = help: did you mean `buyer`?\n\
+         error: unknown key `ofer` in term `price`\n  --> bad/three-mistakes.yaml:6:5\n  |\n6 |     ofer: 97\n  |     ^^^^\n  = help: did you mean `offer`?\n\
+         error: term `price` weight must be greater than 0, found `0`\n  --> bad/three-mistakes.yaml:7:13\n  |\n7 |     weight: 0\n  |             ^\n  = help: leave it out for the default weight of 1\n"
+    );
+}
+
+#[test]
+fn binary_file_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("photo.yaml"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+    )
+    .expect("write");
+    let r = run_in(dir.path(), &["check", "photo.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: this is a binary file, not YAML text\n  --> photo.yaml\n   = help: briefs and rules are UTF-8 text files\n"
+    );
+}
+
+#[test]
+fn huge_file_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("title: Big\nside: buyer\nnotes: |\n");
+    while text.len() < 2_000_000 {
+        text.push_str("  all work and no play makes a very long brief\n");
+    }
+    text.truncate(2_000_000);
+    std::fs::write(dir.path().join("big.yaml"), &text).expect("write");
+    let mut cmd = walkaway_cmd(dir.path());
+    cmd.args(["check", "big.yaml", "--today", TODAY]);
+    let r = run_with_deadline(cmd, Duration::from_secs(10))
+        .expect("a 2 MB file must be refused, not read for ages");
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: the file is 2.0 MB; a brief or rules file is at most 1024 KB\n  --> big.yaml\n   = help: is this the right file? briefs and rules are short YAML documents\n"
+    );
+}
+
+#[test]
+fn alias_bomb_is_refused_not_hung() {
+    let mut cmd = walkaway_cmd(&fixtures());
+    cmd.args(["check", "bad/alias-bomb.yaml", "--today", TODAY]);
+    let r = run_with_deadline(cmd, Duration::from_secs(10))
+        .expect("an alias bomb must be refused, not expanded");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .starts_with("error: this YAML expands to far more values than any brief has"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("\n  --> bad/alias-bomb.yaml:7:8\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .count(),
+        1,
+        "{}",
+        r.stderr
+    );
+}
