@@ -66,10 +66,7 @@ pub fn assess_file(
 /// Load, assess, render and write one brief.
 pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
     let started = Instant::now();
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = output_name(path);
     let mut report = BriefReport {
         path: path.to_path_buf(),
         name: name.clone(),
@@ -106,12 +103,35 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
                 }
                 report.written.push(target);
             }
+            if report.io_error.is_none() {
+                remove_stale_letters(&dir, &setup.formats, &report.written);
+            }
             report.assessment = Some(a);
         }
         Err(diags) => report.diagnostics = diags,
     }
     report.elapsed = started.elapsed();
     report
+}
+
+/// The letter's files, by the format that writes them.
+const LETTER_FILES: &[(Format, &str)] = &[
+    (Format::Markdown, "letter.md"),
+    (Format::Pdf, "letter.pdf"),
+    (Format::Typst, "letter.typ"),
+    (Format::Email, "email.eml"),
+];
+
+/// When a brief no longer has an exit script, the letter written for it earlier
+/// would be stale (and could be sent by mistake): remove it, for the formats this
+/// build writes.
+fn remove_stale_letters(dir: &Path, formats: &[Format], written: &[PathBuf]) {
+    for (format, name) in LETTER_FILES {
+        let path = dir.join(name);
+        if formats.contains(format) && !written.contains(&path) && path.is_file() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// Build many briefs in parallel; `done` is called as each finishes (for progress).
@@ -130,6 +150,28 @@ pub fn build_all(
         .collect();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
+}
+
+/// The output folder's name for a brief: its file stem (DESIGN §5).
+pub fn output_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Briefs that would write to the same output folder (`a/x.yaml`, `b/x.yaml`):
+/// the first is kept, the others are returned as (kept, skipped) pairs.
+pub fn split_name_clashes(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, PathBuf)>) {
+    let mut kept: Vec<PathBuf> = Vec::new();
+    let mut clashes = Vec::new();
+    for p in paths {
+        match kept.iter().find(|k| output_name(k) == output_name(&p)) {
+            Some(first) if *first != p => clashes.push((first.clone(), p)),
+            Some(_) => {}
+            None => kept.push(p),
+        }
+    }
+    (kept, clashes)
 }
 
 /// Folder names that never hold briefs.
@@ -174,4 +216,58 @@ pub fn is_brief_name(name: &str) -> bool {
     (name.ends_with(".yaml") || name.ends_with(".yml"))
         && name != crate::config::FILE_NAME
         && name != "walkaway.yml"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn briefs_with_the_same_name_in_two_folders_clash() {
+        let paths = vec![
+            PathBuf::from("a/x.yaml"),
+            PathBuf::from("b/x.yml"),
+            PathBuf::from("b/y.yaml"),
+        ];
+        let (kept, clashes) = split_name_clashes(paths);
+        assert_eq!(
+            kept,
+            vec![PathBuf::from("a/x.yaml"), PathBuf::from("b/y.yaml")]
+        );
+        assert_eq!(
+            clashes,
+            vec![(PathBuf::from("a/x.yaml"), PathBuf::from("b/x.yml"))]
+        );
+    }
+
+    #[test]
+    fn discover_skips_project_files_outputs_and_hidden_folders() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for f in [
+            "briefs/a.yaml",
+            "briefs/deep/b.yml",
+            "walkaway.yaml",
+            "rules/house.yaml",
+            "out/a/x.yaml",
+            ".git/c.yaml",
+            "notes.txt",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, "x").expect("write");
+        }
+        let found = discover(root, &root.join("out"), &[]).expect("discover");
+        let rel: Vec<_> = found
+            .iter()
+            .map(|p| p.strip_prefix(root).expect("inside").to_path_buf())
+            .collect();
+        assert_eq!(
+            rel,
+            vec![
+                PathBuf::from("briefs/a.yaml"),
+                PathBuf::from("briefs/deep/b.yml")
+            ]
+        );
+    }
 }

@@ -328,10 +328,24 @@ fn render(common: &Common, briefs: &[PathBuf], out: &OutArgs, dir: Option<&Path>
         }
         None => briefs.to_vec(),
     };
+    let (paths, clashes) = build::split_name_clashes(paths);
+    for (kept, skipped) in &clashes {
+        eprintln!(
+            "error: {} and {} would both write to {}: rename one (it was skipped)",
+            kept.display(),
+            skipped.display(),
+            setup.out.join(build::output_name(skipped)).display()
+        );
+    }
     let progress = term::Progress::new(paths.len(), dir.is_some());
     let reports = build::build_all(&paths, &setup, &|r| progress.done(r));
     progress.finish();
-    report_build(&reports)
+    let code = report_build(&reports);
+    if clashes.is_empty() {
+        code
+    } else {
+        code.max(BAD_INPUT)
+    }
 }
 
 /// The setup every brief of a build shares, from the options and walkaway.yaml,

@@ -931,3 +931,50 @@ fn alias_bomb_is_refused_not_hung() {
         r.stderr
     );
 }
+
+/// A brief that no longer has an exit script loses the letter written for it
+/// before: a stale letter could be sent by mistake.
+#[test]
+fn a_letter_that_no_longer_applies_is_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let brief = dir.path().join("deal.yaml");
+    let out = dir.path().join("out");
+    let write = |offer: u32| {
+        std::fs::write(
+            &brief,
+            format!(
+                "title: Deal\nside: buyer\nus: {{ name: Dana, email: dana@a.example }}\nthem: {{ name: Lee, email: lee@b.example }}\nterms:\n  - {{ id: price, wish: 90, want: 95, walk: 100, offer: {offer} }}\n"
+            ),
+        )
+        .expect("write brief");
+    };
+    let render = || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_walkaway"))
+            .arg("render")
+            .arg(&brief)
+            .arg("-o")
+            .arg(&out)
+            .args(["--today", "2026-11-23", "--format", "md,eml,json"])
+            .output()
+            .expect("run walkaway");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    write(120);
+    render();
+    assert!(
+        out.join("deal/letter.md").is_file(),
+        "a walk verdict writes a letter"
+    );
+    assert!(out.join("deal/email.eml").is_file());
+    write(92);
+    render();
+    assert!(
+        !out.join("deal/letter.md").exists(),
+        "the stale letter must go"
+    );
+    assert!(
+        !out.join("deal/email.eml").exists(),
+        "the stale e-mail must go"
+    );
+    assert!(out.join("deal/prep-pack.md").is_file());
+}

@@ -1,28 +1,16 @@
 //! Term gauges: for each numeric or choice term, where walk, want, wish, their
 //! offer and the BATNA's value sit on the score scale (walk = 0, wish = 100). The
-//! PDF draws them with its own shapes, the HTML page as inline SVG; both read this.
+//! PDF draws them with its own shapes, the HTML page as inline SVG; both read
+//! the PDF engine's `Gauge`. Wish is always at 100 on this scale.
 
 use crate::assess::derive::{describe, score};
 use crate::brief::{Brief, TermKind, TermValue};
 use crate::escape;
+use crate::render::pdf::Gauge;
 use crate::render::texts::with_unit;
 
-#[derive(Debug, Clone)]
-pub struct GaugeData {
-    pub label: String,
-    pub walk_label: String,
-    pub want_label: Option<String>,
-    pub wish_label: Option<String>,
-    pub want_pos: Option<f64>,
-    pub wish_pos: Option<f64>,
-    pub offer_pos: Option<f64>,
-    pub offer_label: Option<String>,
-    pub batna_pos: Option<f64>,
-    pub batna_label: Option<String>,
-}
-
 /// The gauges of a brief: one per numeric or choice term, in file order.
-pub fn gauges(b: &Brief, batna: Option<&str>) -> Vec<GaugeData> {
+pub fn gauges(b: &Brief, batna: Option<&str>) -> Vec<Gauge> {
     let batna_alt = batna.and_then(|name| b.alternatives.iter().find(|a| a.name == name));
     b.terms
         .iter()
@@ -36,13 +24,12 @@ pub fn gauges(b: &Brief, batna: Option<&str>) -> Vec<GaugeData> {
                 (Some(u), TermKind::Number { .. }) if !u.is_empty() => format!("{} ({u})", t.label),
                 _ => t.label.clone(),
             };
-            GaugeData {
+            Gauge {
                 label,
                 walk_label: describe(t.walk, t),
                 want_label: t.want.map(|v| describe(v, t)),
                 wish_label: t.wish.map(|v| describe(v, t)),
                 want_pos: t.want.map(|v| score(t, v)),
-                wish_pos: t.wish.map(|v| score(t, v)),
                 offer_pos: t.offer.map(|v| score(t, v)),
                 offer_label: t.offer.map(text),
                 batna_pos: batna_value.map(|v| score(t, v)),
@@ -53,12 +40,12 @@ pub fn gauges(b: &Brief, batna: Option<&str>) -> Vec<GaugeData> {
 }
 
 /// The gauges as one inline SVG block for the HTML page.
-pub fn svg(gauges: &[GaugeData]) -> String {
+pub fn svg(gauges: &[Gauge]) -> String {
     if gauges.is_empty() {
         return String::new();
     }
     const W: f64 = 640.0;
-    const ROW: f64 = 56.0;
+    const ROW: f64 = 72.0;
     const BAR_X: f64 = 190.0;
     const BAR_W: f64 = 420.0;
     let mut out = format!(
@@ -71,7 +58,7 @@ pub fn svg(gauges: &[GaugeData]) -> String {
         let lo = points.clone().fold(-40.0_f64, f64::min).max(-150.0);
         let hi = points.fold(110.0_f64, f64::max).min(250.0);
         let x = |p: f64| BAR_X + (p.clamp(lo, hi) - lo) / (hi - lo) * BAR_W;
-        let bar_y = y + 14.0;
+        let bar_y = y + 20.0;
         out.push_str(&format!(
             "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" font-weight=\"600\">{}</text>\n",
             bar_y + 9.0,
@@ -98,8 +85,8 @@ pub fn svg(gauges: &[GaugeData]) -> String {
         if let (Some(p), Some(l)) = (g.want_pos, &g.want_label) {
             tick(p, &format!("want {l}"), true);
         }
-        if let (Some(p), Some(l)) = (g.wish_pos, &g.wish_label) {
-            tick(p, &format!("wish {l}"), true);
+        if let Some(l) = &g.wish_label {
+            tick(100.0, &format!("wish {l}"), true);
         }
         if let (Some(p), Some(l)) = (g.offer_pos, &g.offer_label) {
             let ox = x(p);

@@ -185,7 +185,6 @@ pub fn render(
     } else if wants(Format::Pdf) {
         let headline = pack::headline(a, opts.caution_below);
         let date = b.date.map(|d| d.to_string());
-        let gauges: Vec<pdf::Gauge> = gauge_data.iter().map(pdf_gauge).collect();
         let doc = pdf::PrepPackPdf {
             markdown: &md,
             title: &b.title,
@@ -196,7 +195,7 @@ pub fn render(
                 Verdict::Proceed => pdf::Verdict::Proceed,
             },
             verdict_headline: &headline,
-            gauges: &gauges,
+            gauges: &gauge_data,
             paper: pdf_paper(opts.paper),
         };
         let out = pdf::render_prep_pack(&doc)
@@ -241,20 +240,6 @@ fn pdf_paper(p: Paper) -> pdf::Paper {
     match p {
         Paper::A4 => pdf::Paper::A4,
         Paper::Letter => pdf::Paper::Letter,
-    }
-}
-
-fn pdf_gauge(g: &gauges::GaugeData) -> pdf::Gauge {
-    pdf::Gauge {
-        label: g.label.clone(),
-        walk_label: g.walk_label.clone(),
-        want_label: g.want_label.clone(),
-        wish_label: g.wish_label.clone(),
-        want_pos: g.want_pos,
-        offer_pos: g.offer_pos,
-        offer_label: g.offer_label.clone(),
-        batna_pos: g.batna_pos,
-        batna_label: g.batna_label.clone(),
     }
 }
 

@@ -322,10 +322,7 @@ impl Session<'_> {
             if canon.exists() {
                 continue; // back again; its event builds it
             }
-            let name = shown
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = crate::build::output_name(&shown);
             let outputs = self.setup.out.join(&name);
             if name.is_empty() || !outputs.is_dir() {
                 self.say(&format!("{} was removed", shown.display()));

@@ -3,7 +3,7 @@
 //! A tree first, layout second: keeping a heading with what follows and
 //! sizing table columns both need to look ahead.
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
 use super::fonts::Face;
 use super::text::Span;
@@ -156,17 +156,6 @@ impl Builder {
     }
 }
 
-fn level(h: HeadingLevel) -> u8 {
-    match h {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
 pub fn parse(markdown: &str) -> Vec<Block> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut b = Builder {
@@ -211,7 +200,7 @@ fn start(b: &mut Builder, tag: Tag) {
         Tag::Paragraph => b.flush(),
         Tag::Heading { level: l, .. } => {
             b.flush();
-            b.heading = Some(level(l));
+            b.heading = Some(l as u8);
         }
         Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => {
             b.flush();

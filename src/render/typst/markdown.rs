@@ -8,7 +8,7 @@
 //! text; images are shown as their description (Typst would read the file);
 //! links keep only http, https, mailto and tel targets.
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::escape::{markup, string};
 
@@ -115,7 +115,7 @@ impl Writer {
         match tag {
             Tag::Paragraph => self.flush(),
             Tag::Heading { level, .. } => {
-                let n = (heading_number(level) + self.offset).min(6);
+                let n = (level as u8 + self.offset).min(6);
                 self.block(&format!("#heading(level: {n})["));
             }
             Tag::BlockQuote(_) => self.block("#quote(block: true)["),
@@ -200,17 +200,6 @@ impl Writer {
             | TagEnd::DefinitionListDefinition
             | TagEnd::MetadataBlock(_) => self.flush(),
         }
-    }
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
     }
 }
 
