@@ -3,11 +3,13 @@
 //! and the file sizes. Run with `cargo bench --bench pdf`. Single-threaded; the
 //! first render of a process (which parses the bundled fonts) is reported apart.
 //! Briefs whose exit script has a letter also render `letter.pdf` in the same call,
-//! so the Markdown-only time is printed beside it to show the PDF's share.
+//! so the prep pack's PDF alone (from the pipeline's Markdown) is timed apart,
+//! beside the whole render and the Markdown alone.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use walkaway::render::pdf;
 use walkaway::render::templates::Templates;
 use walkaway::render::{Format, Paper, RenderOptions, render};
 
@@ -54,18 +56,44 @@ fn main() {
                 );
                 first = false;
             }
-            let pdf: Vec<Duration> = (0..RUNS).map(|_| time(&[Format::Pdf]).0).collect();
+            let all: Vec<Duration> = (0..RUNS).map(|_| time(&[Format::Pdf]).0).collect();
             let md: Vec<Duration> = (0..RUNS).map(|_| time(&[Format::Markdown]).0).collect();
+            // The prep pack's PDF on its own, from the pipeline's own Markdown.
+            let (_, out) = time(&[Format::Markdown]);
+            let markdown = String::from_utf8_lossy(&out[0].bytes).into_owned();
+            let gauges =
+                walkaway::render::gauges::gauges(&brief, a.batna.as_ref().map(|b| b.name.as_str()));
+            let doc = pdf::PrepPackPdf {
+                markdown: &markdown,
+                title: &brief.title,
+                date: None,
+                verdict: pdf::Verdict::Walk,
+                verdict_headline: "headline",
+                gauges: &gauges,
+                paper: if paper == Paper::A4 {
+                    pdf::Paper::A4
+                } else {
+                    pdf::Paper::Letter
+                },
+            };
+            let pack: Vec<Duration> = (0..RUNS)
+                .map(|_| {
+                    let start = Instant::now();
+                    let _ = pdf::render_prep_pack(&doc).expect("renders");
+                    start.elapsed()
+                })
+                .collect();
             let (_, out) = time(&[Format::Pdf]);
             let sizes: Vec<String> = out
                 .iter()
                 .map(|o| format!("{} {} B", o.name, o.bytes.len()))
                 .collect();
             println!(
-                "{:<10} {:<22} median {:>6.2} ms (markdown alone {:>5.2} ms)  {}",
+                "{:<7} {:<18} prep-pack.pdf {:>6.2} ms | whole render {:>6.2} ms (markdown alone {:>4.2} ms) | {}",
                 format!("{paper:?}"),
                 brief.name,
-                median(pdf).as_secs_f64() * 1e3,
+                median(pack).as_secs_f64() * 1e3,
+                median(all).as_secs_f64() * 1e3,
                 median(md).as_secs_f64() * 1e3,
                 sizes.join(", ")
             );
