@@ -508,9 +508,9 @@ fn send(common: &Common, path: &Path, yes: bool, dry_run: bool) -> u8 {
             return BAD_INPUT;
         }
     };
-    if a.exit_words.as_ref().is_none_or(|w| w.letter.is_none()) {
+    if a.exit_script.is_none() {
         eprintln!(
-            "error: no exit script with a letter applies to {} (verdict: {}), so there is no e-mail to send",
+            "error: no exit script applies to {} (verdict: {}), so there is no e-mail to send",
             path.display(),
             crate::render::pack::verdict_label(a.verdict).to_lowercase()
         );
@@ -552,12 +552,7 @@ fn send(common: &Common, path: &Path, yes: bool, dry_run: bool) -> u8 {
         }
     };
     let to = b.them.email.clone().unwrap_or_default();
-    let subject = a
-        .exit_words
-        .as_ref()
-        .and_then(|w| w.letter.as_ref())
-        .map(|l| l.0.clone())
-        .unwrap_or_default();
+    let subject = crate::render::letter::subject(&b, &ctx);
     match &b.them.name {
         Some(n) => eprintln!("To:      {n} <{to}>"),
         None => eprintln!("To:      {to}"),

@@ -978,3 +978,40 @@ fn a_letter_that_no_longer_applies_is_removed() {
     );
     assert!(out.join("deal/prep-pack.md").is_file());
 }
+
+/// DESIGN §5: the letter is written wherever an exit script applies; a script
+/// whose rules give no letter text gets the neutral holding note.
+#[test]
+fn an_exit_script_without_letter_text_still_gets_a_letter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "version: 1\nexit_scripts:\n  - id: always\n    stage: warn\n    when: \"true\"\n    say: [\"Let us slow down.\"]\n",
+    )
+    .expect("write rules");
+    let brief = dir.path().join("deal.yaml");
+    std::fs::write(
+        &brief,
+        "title: Deal\nside: buyer\nthem: { name: Lee }\nletter: { tone: formal }\nterms:\n  - { id: price, walk: 100, offer: 90 }\n",
+    )
+    .expect("write brief");
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_walkaway"))
+        .arg("render")
+        .arg(&brief)
+        .arg("--rules")
+        .arg(&rules)
+        .arg("-o")
+        .arg(&out)
+        .args(["--today", "2026-11-23", "--format", "md"])
+        .output()
+        .expect("run walkaway");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let letter = std::fs::read_to_string(out.join("deal/letter.md")).expect("letter written");
+    assert!(letter.contains("Dear Lee,"), "{letter}");
+    assert!(
+        letter.contains("Thank you for your time on Deal."),
+        "{letter}"
+    );
+}

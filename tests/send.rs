@@ -226,10 +226,7 @@ fn a_brief_without_an_exit_script_has_nothing_to_send() {
     );
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(
-        text.contains("no exit script with a letter applies"),
-        "{text}"
-    );
+    assert!(text.contains("no exit script applies"), "{text}");
 }
 
 #[test]

@@ -135,8 +135,9 @@ pub fn render(
     let mut warnings = Vec::new();
     let mut outputs = Vec::new();
     let wants = |f: Format| formats.contains(&f);
-    let letter_wanted =
-        a.exit_words.as_ref().is_some_and(|w| w.letter.is_some()) || opts.force_letter;
+    // DESIGN §5: a letter wherever an exit script applies (one without letter
+    // text in the rules gets the neutral note), or when forced.
+    let letter_wanted = a.exit_script.is_some() || opts.force_letter;
 
     let md = opts
         .templates
