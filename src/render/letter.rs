@@ -67,34 +67,36 @@ pub fn message(
     email::build_message(&parts)
 }
 
-/// The letter's subject: the exit script's, else the brief's title.
+/// The letter's subject, as `pack::context` chose it.
 pub fn subject(b: &Brief, ctx: &Map<String, Value>) -> String {
     ctx.get("letter_subject")
         .and_then(Value::as_str)
         .map_or_else(|| b.title.clone(), str::to_owned)
 }
 
-/// The letter's body (Markdown): the exit script's, else (a letter forced with
-/// `--letter`) a neutral holding note.
+/// The letter's body (Markdown), as `pack::context` chose it.
 pub fn body(b: &Brief, ctx: &Map<String, Value>) -> String {
-    match ctx.get("letter_body").and_then(Value::as_str) {
-        Some(body) => body.to_string(),
-        None => {
-            let greeting = match b.letter.tone {
-                crate::brief::Tone::Formal => "Dear",
-                crate::brief::Tone::Warm => "Hi",
-            };
-            let name = b
-                .them
-                .name
-                .as_deref()
-                .map_or_else(|| "there".to_string(), crate::escape::markdown);
-            format!(
-                "{greeting} {name},\n\nThank you for your time on {}. We are reviewing where things stand and will come back to you shortly.\n",
-                crate::escape::markdown(&b.title)
-            )
-        }
-    }
+    ctx.get("letter_body")
+        .and_then(Value::as_str)
+        .map_or_else(|| holding_note(b), str::to_owned)
+}
+
+/// The body of a letter the rules give no words for (`--letter` without an exit
+/// script, or a script without letter text): greeting and a neutral holding note.
+pub fn holding_note(b: &Brief) -> String {
+    let greeting = match b.letter.tone {
+        crate::brief::Tone::Formal => "Dear",
+        crate::brief::Tone::Warm => "Hi",
+    };
+    let name = b
+        .them
+        .name
+        .as_deref()
+        .map_or_else(|| "there".to_string(), crate::escape::markdown);
+    format!(
+        "{greeting} {name},\n\nThank you for your time on {}. We are reviewing where things stand and will come back to you shortly.\n",
+        crate::escape::markdown(&b.title)
+    )
 }
 
 /// 09:00 UTC on the letter's date: a stable Date header.

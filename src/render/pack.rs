@@ -283,29 +283,11 @@ pub fn context(
         "letter_date".into(),
         json!(long_date(super::letter_date(b, today))),
     );
-    ctx.insert(
-        "letter_body".into(),
-        json!(
-            a.exit_words
-                .as_ref()
-                .and_then(|w| w.letter.as_ref())
-                .map(|l| l.1.clone())
-        ),
-    );
-    ctx.insert(
-        "letter_subject".into(),
-        json!(
-            a.exit_words
-                .as_ref()
-                .and_then(|w| w.letter.as_ref())
-                .map(|l| l.0.clone())
-        ),
-    );
-    // A forced letter (no exit script) gets the neutral holding note.
-    let (subject, body) = (
-        super::letter::subject(b, &ctx),
-        super::letter::body(b, &ctx),
-    );
+    // The exit script's letter; a forced letter (no exit script, or a script
+    // without letter text) gets the neutral holding note.
+    let letter = a.exit_words.as_ref().and_then(|w| w.letter.as_ref());
+    let subject = letter.map_or_else(|| b.title.clone(), |l| l.0.clone());
+    let body = letter.map_or_else(|| super::letter::holding_note(b), |l| l.1.clone());
     ctx.insert("letter_subject".into(), json!(subject));
     ctx.insert("letter_body".into(), json!(body));
     ctx

@@ -37,7 +37,8 @@ pub fn context(b: &Brief, a: &Assessment, tctx: &tera::Context) -> tera::Context
         .exit_words
         .as_ref()
         .and_then(|w| w.letter.as_ref())
-        .map(|(_, body)| markdown::to_typst(body, NOTES_HEADING_OFFSET));
+        .map_or_else(|| super::letter::holding_note(b), |(_, body)| body.clone());
+    let body = markdown::to_typst(&body, NOTES_HEADING_OFFSET);
     ctx.insert("letter_body_typst", &body);
     ctx
 }
