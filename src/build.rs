@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::assess::{self, Assessment, Verdict};
-use crate::brief;
+use crate::brief::{self, Brief};
 use crate::diag::Diagnostic;
 use crate::output::write_atomic;
 use crate::render::templates::Templates;
@@ -51,16 +51,17 @@ impl BriefReport {
     }
 }
 
-/// Load and assess one brief (no rendering, no writing): what `check` needs.
+/// Load and assess one brief (no rendering, no writing), with every warning
+/// about it: what `check`, `send` and each build step start from.
 pub fn assess_file(
     path: &Path,
     rules: &Rules,
     today: jiff::civil::Date,
-) -> Result<(Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Brief, Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (b, mut warnings) = brief::load_file(path)?;
     let a = assess::assess(&b, rules, today)?;
     warnings.extend(a.warnings.iter().cloned());
-    Ok((a, warnings))
+    Ok((b, a, warnings))
 }
 
 /// Load, assess, render and write one brief.
@@ -76,9 +77,7 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
         written: Vec::new(),
         elapsed: Duration::ZERO,
     };
-    let result = brief::load_file(path).and_then(|(b, mut warnings)| {
-        let a = assess::assess(&b, &setup.rules, setup.today)?;
-        warnings.extend(a.warnings.iter().cloned());
+    let result = assess_file(path, &setup.rules, setup.today).and_then(|(b, a, mut warnings)| {
         let opts = RenderOptions {
             templates: &setup.templates,
             caution_below: setup.rules.caution_below,

@@ -267,7 +267,7 @@ fn check(common: &Common, briefs: &[PathBuf], json: bool, fail_on: Option<FailOn
     let mut text = String::new();
     for (path, result) in &results {
         match result {
-            Ok((a, warnings)) => {
+            Ok((_, a, warnings)) => {
                 print_diagnostics(warnings);
                 if !json {
                     text.push_str(&term::check_summary(
@@ -493,16 +493,11 @@ fn send(common: &Common, path: &Path, yes: bool, dry_run: bool) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let (b, warnings) = match crate::brief::load_file(path) {
-        Ok(x) => x,
-        Err(d) => {
-            print_diagnostics(&d);
-            return BAD_INPUT;
+    let (b, a) = match build::assess_file(path, &loaded.rules, loaded.today) {
+        Ok((b, a, warnings)) => {
+            print_diagnostics(&warnings);
+            (b, a)
         }
-    };
-    print_diagnostics(&warnings);
-    let a = match crate::assess::assess(&b, &loaded.rules, loaded.today) {
-        Ok(a) => a,
         Err(d) => {
             print_diagnostics(&d);
             return BAD_INPUT;

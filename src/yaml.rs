@@ -103,6 +103,13 @@ impl Node {
 /// Read and parse a YAML file into a located tree. Refuses, with a clear message,
 /// files that are too large, not text, or that blow the parser's budgets.
 pub fn parse_file(path: &Path) -> Result<(String, Node), Diagnostic> {
+    let text = read_file(path)?;
+    let node = parse_str(path, &text)?;
+    Ok((text, node))
+}
+
+/// Read a YAML file's text, refusing files that are too large or not text.
+pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES as u64 {
@@ -110,9 +117,7 @@ pub fn parse_file(path: &Path) -> Result<(String, Node), Diagnostic> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
-    let text = decode(path, bytes)?;
-    let node = parse_str(path, &text)?;
-    Ok((text, node))
+    decode(path, bytes)
 }
 
 fn too_large(path: &Path, len: usize) -> Diagnostic {

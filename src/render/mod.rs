@@ -164,7 +164,10 @@ pub fn render(
         });
     }
     if letter_wanted && wants(Format::Markdown) {
-        let letter = letter_markdown(opts.templates, &ctx, &tctx)?;
+        let letter = opts
+            .templates
+            .render(Family::Markdown, "letter.md.tera", &tctx)
+            .map_err(|d| vec![d])?;
         outputs.push(Output {
             name: "letter.md",
             bytes: letter.into_bytes(),
@@ -283,16 +286,4 @@ fn letter_pdf(b: &Brief, ctx: &Map<String, Value>, paper: Paper) -> Result<pdf::
 /// The letter's date: the meeting date, or today once the meeting has passed.
 pub fn letter_date(b: &Brief, today: jiff::civil::Date) -> jiff::civil::Date {
     b.date.unwrap_or(today).max(today)
-}
-
-/// The letter as Markdown. Without an exit script (a forced letter), the body is
-/// a neutral holding note.
-fn letter_markdown(
-    t: &Templates,
-    ctx: &Map<String, Value>,
-    tctx: &tera::Context,
-) -> Result<String, Vec<Diagnostic>> {
-    let _ = ctx;
-    t.render(Family::Markdown, "letter.md.tera", tctx)
-        .map_err(|d| vec![d])
 }

@@ -36,7 +36,7 @@ pub fn load_default() -> Result<Rules, Vec<Diagnostic>> {
 
 /// Load a user rules file (merged over the defaults when it says `extends: default`).
 pub fn load_file(path: &Path) -> Result<Rules, Vec<Diagnostic>> {
-    let (text, _) = yaml::parse_file(path).map_err(|d| vec![d])?;
+    let text = yaml::read_file(path).map_err(|d| vec![d])?;
     load_str(path, &text, true)
 }
 

@@ -218,14 +218,18 @@ impl<'f> Canvas<'f> {
         ]);
     }
 
-    pub fn polyline(&mut self, pts: &[(f32, f32)], width: f32, c: Rgbf) {
-        let points = pts
-            .iter()
+    /// Straight-line points in PDF space.
+    fn points(&self, pts: &[(f32, f32)]) -> Vec<LinePoint> {
+        pts.iter()
             .map(|(x, y)| LinePoint {
                 p: self.pt(*x, *y),
                 bezier: false,
             })
-            .collect();
+            .collect()
+    }
+
+    pub fn polyline(&mut self, pts: &[(f32, f32)], width: f32, c: Rgbf) {
+        let points = self.points(pts);
         self.ops(self.page_index()).extend([
             Op::SetOutlineColor { col: colour(c) },
             Op::SetOutlineThickness { pt: Pt(width) },
@@ -240,13 +244,7 @@ impl<'f> Canvas<'f> {
 
     /// A closed shape, filled with `fill` and, when given, outlined.
     pub fn polygon(&mut self, pts: &[(f32, f32)], fill: Rgbf, outline: Option<Rgbf>) {
-        let points = pts
-            .iter()
-            .map(|(x, y)| LinePoint {
-                p: self.pt(*x, *y),
-                bezier: false,
-            })
-            .collect();
+        let points = self.points(pts);
         let mode = if outline.is_some() {
             PaintMode::FillStroke
         } else {
