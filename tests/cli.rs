@@ -1015,3 +1015,29 @@ fn an_exit_script_without_letter_text_still_gets_a_letter() {
         "{letter}"
     );
 }
+
+/// A typo in `side` leaves "better for us" unknown for the numeric terms that
+/// rely on it: one error, not an ordering error per term as well.
+#[test]
+fn a_misspelt_side_is_one_error_not_one_per_term() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let brief = dir.path().join("offer.yaml");
+    std::fs::write(
+        &brief,
+        "title: Offer\nside: sellr\nterms:\n  - { id: salary, wish: 95, want: 90, walk: 80, offer: 85 }\n  - { id: bonus, wish: 10, want: 5, walk: 0 }\n",
+    )
+    .expect("write brief");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_walkaway"))
+        .arg("check")
+        .arg(&brief)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run walkaway");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("found `sellr`") && stderr.contains("did you mean `seller`?"),
+        "{stderr}"
+    );
+}

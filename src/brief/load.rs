@@ -86,10 +86,12 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
     };
 
     // Terms come first: offers and alternatives refer to them.
-    let default_better = match side {
-        Some(Side::Seller) => Better::Higher,
-        _ => Better::Lower,
-    };
+    // Unknown when `side` itself is wrong: then the terms that rely on it are not
+    // checked for order, so one typo does not become an error per term.
+    let default_better = side.map(|s| match s {
+        Side::Seller => Better::Higher,
+        Side::Buyer => Better::Lower,
+    });
     let terms = match f.get("terms") {
         Some(n) => read_terms(c, n, default_better),
         None => Vec::new(),
@@ -185,7 +187,7 @@ fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
     }
 }
 
-fn read_terms(c: &mut Checker, node: &Node, default_better: Better) -> Vec<Term> {
+fn read_terms(c: &mut Checker, node: &Node, default_better: Option<Better>) -> Vec<Term> {
     let items = c.seq(node, "`terms`");
     if items.is_empty() && node.as_seq().is_some() {
         c.error(node.pos, "`terms` must list at least one term", None);
@@ -247,7 +249,7 @@ fn read_term(
     f: &Fields,
     id: Option<String>,
     what: &str,
-    default_better: Better,
+    default_better: Option<Better>,
 ) -> Option<Term> {
     let label = f
         .get("label")
@@ -278,6 +280,8 @@ fn read_term(
 
     // The kind follows from the keys: `options` make a choice term, a yes/no
     // `walk` a yes/no term, anything else is numeric.
+    // Whether "better for us" is known (a numeric term needs `better` or a valid `side`).
+    let mut direction_known = true;
     let kind = if let Some(opts) = f.get("options") {
         if let Some(b) = f.get("better") {
             c.error(
@@ -321,13 +325,16 @@ fn read_term(
     } else {
         let better = match f.get("better") {
             Some(n) => match c.choice(n, &format!("{what} better"), &["lower", "higher"]) {
-                Some("higher") => Better::Higher,
-                Some(_) => Better::Lower,
-                None => default_better,
+                Some("higher") => Some(Better::Higher),
+                Some(_) => Some(Better::Lower),
+                None => None,
             },
             None => default_better,
         };
-        TermKind::Number { better }
+        direction_known = better.is_some();
+        TermKind::Number {
+            better: better.unwrap_or(Better::Lower),
+        }
     };
 
     let mut value = |key: &str| {
@@ -352,7 +359,7 @@ fn read_term(
         weight,
         deal_breaker,
     };
-    if !matches!(kind, TermKind::YesNo) {
+    if direction_known && !matches!(kind, TermKind::YesNo) {
         let limits = [("wish", wish), ("want", want), ("walk", walk)];
         let given: Vec<_> = limits
             .iter()
