@@ -1,5 +1,5 @@
 //! Benchmark: renders each bundled example's prep pack to PDF through the real
-//! pipeline (load, assess, Markdown, PDF) and prints the median time per render
+//! pipeline (load, assess, compose, Markdown, PDF) and prints the median time per render
 //! and the file sizes. Run with `cargo bench --bench pdf`. Single-threaded; the
 //! first render of a process (which parses the bundled fonts) is reported apart.
 //! Briefs whose exit script has a letter also render `letter.pdf` in the same call,
@@ -9,9 +9,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use walkaway::artifact::{Format, Paper};
+use walkaway::compose;
 use walkaway::render::pdf;
 use walkaway::render::templates::Templates;
-use walkaway::render::{Format, Paper, RenderOptions, render};
+use walkaway::render::{RenderOptions, plan, render};
 
 const RUNS: usize = 30;
 
@@ -34,18 +36,21 @@ fn main() {
     for paper in [Paper::A4, Paper::Letter] {
         for path in &paths {
             let (brief, _) = walkaway::brief::load_file(path).expect("example loads");
-            let a = walkaway::assess::assess(&brief, &rules, today).expect("example assesses");
-            let opts = RenderOptions {
-                templates: &templates,
-                caution_below: rules.caution_below,
+            let a = walkaway::assess::assess(&brief, &rules, today);
+            let copts = compose::Options {
                 today,
                 paper,
                 force_letter: false,
+            };
+            let opts = RenderOptions {
+                templates: &templates,
                 typst_cmd: None,
             };
+            // Compose, then render: what a build does after assessing.
             let time = |formats: &[Format]| {
                 let start = Instant::now();
-                let (out, _) = render(&brief, &a, formats, &opts).expect("renders");
+                let pack = compose::compose(&brief, &a, &rules, copts).expect("composes");
+                let (out, _) = render(&pack, &plan(&pack, formats), &opts).expect("renders");
                 (start.elapsed(), out)
             };
             if first {
@@ -61,8 +66,7 @@ fn main() {
             // The prep pack's PDF on its own, from the pipeline's own Markdown.
             let (_, out) = time(&[Format::Markdown]);
             let markdown = String::from_utf8_lossy(&out[0].bytes).into_owned();
-            let gauges =
-                walkaway::render::gauges::gauges(&brief, a.batna.as_ref().map(|b| b.name.as_str()));
+            let gauges = compose::gauges::gauges(&brief, a.facts.batna.map(|b| b.index));
             let doc = pdf::PrepPackPdf {
                 markdown: &markdown,
                 title: &brief.title,
@@ -70,11 +74,7 @@ fn main() {
                 verdict: pdf::Verdict::Walk,
                 verdict_headline: "headline",
                 gauges: &gauges,
-                paper: if paper == Paper::A4 {
-                    pdf::Paper::A4
-                } else {
-                    pdf::Paper::Letter
-                },
+                paper,
             };
             let pack: Vec<Duration> = (0..RUNS)
                 .map(|_| {
@@ -86,7 +86,7 @@ fn main() {
             let (_, out) = time(&[Format::Pdf]);
             let sizes: Vec<String> = out
                 .iter()
-                .map(|o| format!("{} {} B", o.name, o.bytes.len()))
+                .map(|o| format!("{} {} B", o.artifact.file_name(), o.bytes.len()))
                 .collect();
             println!(
                 "{:<7} {:<18} prep-pack.pdf {:>6.2} ms | whole render {:>6.2} ms (markdown alone {:>4.2} ms) | {}",

@@ -7,12 +7,14 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::assess::{self, Assessment, Verdict};
+use crate::artifact::{Artifact, Format, Paper};
+use crate::assess::{self, Assessment};
 use crate::brief::{self, Brief};
+use crate::compose;
 use crate::diag::Diagnostic;
 use crate::output::write_atomic;
 use crate::render::templates::Templates;
-use crate::render::{self, Format, Paper, RenderOptions};
+use crate::render::{self, RenderOptions};
 use crate::rules::Rules;
 
 /// Everything shared by the briefs of one build.
@@ -45,10 +47,6 @@ impl BriefReport {
     pub fn failed(&self) -> bool {
         self.io_error.is_some() || self.diagnostics.iter().any(Diagnostic::is_error)
     }
-
-    pub fn verdict(&self) -> Option<Verdict> {
-        self.assessment.as_ref().map(|a| a.verdict)
-    }
 }
 
 /// Load and assess one brief (no rendering, no writing), with every warning
@@ -59,7 +57,7 @@ pub fn assess_file(
     today: jiff::civil::Date,
 ) -> Result<(Brief, Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (b, mut warnings) = brief::load_file(path)?;
-    let a = assess::assess(&b, rules, today)?;
+    let a = assess::assess(&b, rules, today);
     warnings.extend(a.warnings.iter().cloned());
     Ok((b, a, warnings))
 }
@@ -77,25 +75,13 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
         written: Vec::new(),
         elapsed: Duration::ZERO,
     };
-    let result = assess_file(path, &setup.rules, setup.today).and_then(|(b, a, mut warnings)| {
-        let opts = RenderOptions {
-            templates: &setup.templates,
-            caution_below: setup.rules.caution_below,
-            today: setup.today,
-            paper: setup.paper,
-            force_letter: setup.force_letter,
-            typst_cmd: setup.typst_cmd.as_deref(),
-        };
-        let (outputs, render_warnings) = render::render(&b, &a, &setup.formats, &opts)?;
-        warnings.extend(render_warnings);
-        Ok((a, outputs, warnings))
-    });
+    let result = load_and_render(path, setup);
     match result {
         Ok((a, outputs, warnings)) => {
             report.diagnostics = warnings;
             let dir = setup.out.join(&name);
             for o in outputs {
-                let target = dir.join(o.name);
+                let target = dir.join(o.artifact.file_name());
                 if let Err(e) = write_atomic(&target, &o.bytes) {
                     report.io_error = Some(format!("cannot write {}: {e}", target.display()));
                     break;
@@ -113,21 +99,37 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
     report
 }
 
-/// The letter's files, by the format that writes them.
-const LETTER_FILES: &[(Format, &str)] = &[
-    (Format::Markdown, "letter.md"),
-    (Format::Pdf, "letter.pdf"),
-    (Format::Typst, "letter.typ"),
-    (Format::Email, "email.eml"),
-];
+/// The pipeline for one brief, up to the bytes of each artifact.
+fn load_and_render(
+    path: &Path,
+    setup: &Setup,
+) -> Result<(Assessment, Vec<render::Output>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (b, a, mut warnings) = assess_file(path, &setup.rules, setup.today)?;
+    let opts = compose::Options {
+        today: setup.today,
+        paper: setup.paper,
+        force_letter: setup.force_letter,
+    };
+    let (outputs, render_warnings) = {
+        let pack = compose::compose(&b, &a, &setup.rules, opts)?;
+        let plan = render::plan(&pack, &setup.formats);
+        let render_opts = RenderOptions {
+            templates: &setup.templates,
+            typst_cmd: setup.typst_cmd.as_deref(),
+        };
+        render::render(&pack, &plan, &render_opts)?
+    };
+    warnings.extend(render_warnings);
+    Ok((a, outputs, warnings))
+}
 
 /// When a brief no longer has an exit script, the letter written for it earlier
 /// would be stale (and could be sent by mistake): remove it, for the formats this
 /// build writes.
 fn remove_stale_letters(dir: &Path, formats: &[Format], written: &[PathBuf]) {
-    for (format, name) in LETTER_FILES {
-        let path = dir.join(name);
-        if formats.contains(format) && !written.contains(&path) && path.is_file() {
+    for artifact in Artifact::letters_of(formats) {
+        let path = dir.join(artifact.file_name());
+        if !written.contains(&path) && path.is_file() {
             let _ = std::fs::remove_file(&path);
         }
     }

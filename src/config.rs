@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::artifact::{Format, Paper};
 use crate::diag::Diagnostic;
 use crate::fields::Checker;
-use crate::render::{Format, Paper};
 use crate::yaml;
 
 pub const FILE_NAME: &str = "walkaway.yaml";
@@ -22,17 +22,29 @@ const KEYS: &[&str] = &[
 ];
 const SMTP_KEYS: &[&str] = &["host", "port", "security", "username", "from"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PdfEngine {
-    Builtin,
-    Typst,
+crate::vocabulary! {
+    /// What makes the PDFs: the built-in engine or the Typst compiler.
+    pub enum PdfEngine { Builtin = "builtin", Typst = "typst" }
+}
+
+crate::vocabulary! {
+    /// How `send` talks to the SMTP server.
+    pub enum Security {
+        /// TLS from the first byte (implicit TLS, "SMTPS"); default port 465.
+        Tls = "tls",
+        /// Plain connection upgraded with STARTTLS, which is required: if the
+        /// server does not offer it, nothing is sent. Default port 587.
+        StartTls = "starttls",
+        /// No encryption; only allowed to a loopback host. Default port 25.
+        None = "none",
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct SmtpConfig {
     pub host: Option<String>,
     pub port: Option<u16>,
-    pub security: Option<String>,
+    pub security: Option<Security>,
     pub username: Option<String>,
     pub from: Option<String>,
 }
@@ -98,7 +110,7 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<Diagnostic>> {
             let mut formats = Vec::new();
             for item in c.seq(n, "`formats`") {
                 if let Some(s) = c.text(item, "a format") {
-                    match s.parse::<Format>() {
+                    match Format::parse(&s) {
                         Ok(fmt) => formats.push(fmt),
                         Err(e) => c.error(item.pos, e, None),
                     }
@@ -106,26 +118,8 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<Diagnostic>> {
             }
             cfg.formats = Some(formats);
         }
-        cfg.paper = f
-            .get("paper")
-            .and_then(|n| c.choice(n, "`paper`", &["a4", "letter"]))
-            .map(|p| {
-                if p == "letter" {
-                    Paper::Letter
-                } else {
-                    Paper::A4
-                }
-            });
-        cfg.pdf_engine = f
-            .get("pdf_engine")
-            .and_then(|n| c.choice(n, "`pdf_engine`", &["builtin", "typst"]))
-            .map(|p| {
-                if p == "typst" {
-                    PdfEngine::Typst
-                } else {
-                    PdfEngine::Builtin
-                }
-            });
+        cfg.paper = f.get("paper").and_then(|n| c.word(n, "`paper`"));
+        cfg.pdf_engine = f.get("pdf_engine").and_then(|n| c.word(n, "`pdf_engine`"));
         if let Some(n) = f.get("smtp")
             && let Some(sf) = c.fields(n, "`smtp`", SMTP_KEYS, &[])
         {
@@ -137,8 +131,7 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<Diagnostic>> {
                 from: sf.get("from").and_then(|n| c.text(n, "`smtp.from`")),
                 security: sf
                     .get("security")
-                    .and_then(|n| c.choice(n, "`smtp.security`", &["tls", "starttls", "none"]))
-                    .map(str::to_owned),
+                    .and_then(|n| c.word(n, "`smtp.security`")),
                 port: None,
             };
             if let Some(p) = sf.get("port") {

@@ -9,6 +9,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::words::Word;
 use crate::yaml::{Node, Value};
 
 /// Collects diagnostics for one file.
@@ -202,6 +203,12 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+
+    /// One word of a vocabulary (`side: buyer`); suggests the closest one.
+    pub fn word<T: Word>(&mut self, node: &Node, what: &str) -> Option<T> {
+        let allowed: Vec<&str> = T::words().collect();
+        self.choice(node, what, &allowed).and_then(T::from_word)
     }
 
     pub fn date(&mut self, node: &Node, what: &str) -> Option<Date> {

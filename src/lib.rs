@@ -10,20 +10,27 @@
 // boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod address;
+pub mod artifact;
 pub mod assess;
 pub mod brief;
 pub mod build;
 pub mod cli;
+pub mod commands;
+pub mod compose;
 pub mod config;
 pub mod diag;
+pub mod error;
 pub mod escape;
 pub mod fields;
-pub mod init;
+pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod send;
-pub mod term;
+pub mod settings;
+pub mod terminal;
 pub mod watch;
+pub mod words;
 pub mod yaml;

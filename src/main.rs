@@ -1,7 +1,17 @@
-//! The `walkaway` binary: parse the command line, run it, exit with its code.
+//! The `walkaway` binary: parse the command line, run it, print its error once
+//! and exit with its code (DESIGN §6).
+
+use std::process::ExitCode;
 
 use clap::Parser;
 
-fn main() -> std::process::ExitCode {
-    walkaway::cli::run(walkaway::cli::Cli::parse())
+fn main() -> ExitCode {
+    let cli = walkaway::cli::Cli::parse();
+    match walkaway::commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            walkaway::terminal::print_error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
 }

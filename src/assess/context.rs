@@ -1,154 +1,175 @@
-//! The evaluation context (DESIGN §4): the names rule conditions and rule texts
-//! see, built once per brief as JSON and converted for CEL. Templates see the same
-//! values, so what a rule can test is what a template can show.
+//! The evaluation context of DESIGN §4 as CEL sees it: built here, in one place,
+//! from the typed facts, and nowhere else. Numbers keep their types (a term's
+//! values and scores are doubles, counts are ints), so that `t.weight * t.score`
+//! and `rounds_without_movement >= 2` both work as written.
+//!
+//! Templates see the same names through the compose stage's views; a test keeps
+//! both, and the names the rules checker accepts, in step.
 
-use cel::Value as Cel;
-use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::derive::{self, Leverage, Position, TermEval};
-use crate::brief::{Better, Brief, Term, TermKind};
+use cel::Value;
+use cel::objects::{Key, Map};
 
-pub struct Derived {
-    pub evals: Vec<TermEval>,
-    pub score: Option<f64>,
-    pub alt_scores: Vec<Option<f64>>,
-    pub batna: Option<(usize, f64)>,
-    pub leverage: Leverage,
-    pub rounds_without_movement: usize,
-    pub retracted: bool,
-    pub stakeholders_aligned: bool,
-    pub days_to_deadline: Option<i64>,
-}
+use super::{Facts, Fired, TermFacts, Verdict};
+use crate::brief::{Brief, Term, TermKind, TermValue};
+use crate::words::Word;
 
-fn opt_num(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, |x| json!(x))
-}
-
-pub fn term_json(t: &Term, e: &TermEval) -> Value {
-    let (kind, better) = match &t.kind {
-        TermKind::Number {
-            better: Better::Lower,
-        } => ("number", json!("lower")),
-        TermKind::Number {
-            better: Better::Higher,
-        } => ("number", json!("higher")),
-        TermKind::Choice { .. } => ("choice", Value::Null),
-        TermKind::YesNo => ("yes_no", Value::Null),
-    };
-    let val = |v: Option<crate::brief::TermValue>| v.map_or(Value::Null, |v| t.display_value(v));
-    json!({
-        "id": t.id,
-        "label": t.label,
-        "unit": t.unit,
-        "kind": kind,
-        "better": better,
-        "deal_breaker": t.deal_breaker,
-        "weight": t.weight,
-        "wish": val(t.wish),
-        "want": val(t.want),
-        "walk": val(Some(t.walk)),
-        "offer": val(t.offer),
-        "has_offer": t.offer.is_some(),
-        "position": e.position.as_str(),
-        // Unknown without an offer: a condition on them is then "not evaluable".
-        "beyond_walk": t.offer.map(|_| e.position == Position::Beyond),
-        "near_walk": t.offer.map(|_| e.position == Position::Walk),
-        "gap_to_walk": opt_num(e.gap_to_walk),
-        "score": opt_num(e.score),
-    })
-}
-
-/// The context of DESIGN §4 (without the exit scripts' extras).
-pub fn base(b: &Brief, d: &Derived) -> Map<String, Value> {
+/// The variables of the context, by name: what `cel_context` adds. The exit
+/// scripts' extras come from `exit_variables`.
+pub fn variables(b: &Brief, f: &Facts) -> Vec<(&'static str, Value)> {
     let terms: Vec<Value> = b
         .terms
         .iter()
-        .zip(&d.evals)
-        .map(|(t, e)| term_json(t, e))
+        .zip(&f.terms)
+        .map(|(t, e)| term(t, e))
         .collect();
-    let by_id: Map<String, Value> = b
+    let by_id: HashMap<Key, Value> = b
         .terms
         .iter()
         .zip(&terms)
-        .map(|(t, j)| (t.id.clone(), j.clone()))
+        .map(|(t, v)| (Key::String(Arc::new(t.id.clone())), v.clone()))
         .collect();
     let alternatives: Vec<Value> = b
         .alternatives
         .iter()
-        .zip(&d.alt_scores)
-        .map(|(a, s)| json!({ "name": a.name, "summary": a.summary, "has_terms": !a.terms.is_empty(), "score": opt_num(*s) }))
+        .zip(&f.alternatives)
+        .map(|(a, score)| {
+            map([
+                ("name", string(&a.name)),
+                ("summary", a.summary.as_deref().map_or(Value::Null, string)),
+                ("has_terms", Value::Bool(!a.terms.is_empty())),
+                ("score", number(*score)),
+            ])
+        })
         .collect();
-    let mut m = Map::new();
-    m.insert("side".into(), json!(word(&b.side)));
-    m.insert("relationship".into(), json!(word(&b.relationship)));
-    m.insert("investment".into(), json!(word(&b.investment)));
-    m.insert("authority".into(), json!(word(&b.authority)));
-    m.insert("terms".into(), Value::Array(terms));
-    m.insert("term".into(), Value::Object(by_id));
-    m.insert(
-        "observed".into(),
-        json!(b.observed.iter().map(|o| o.id.as_str()).collect::<Vec<_>>()),
-    );
-    m.insert("alternatives".into(), Value::Array(alternatives));
-    m.insert("options".into(), json!(b.alternatives.len()));
-    m.insert("score".into(), opt_num(d.score));
-    m.insert("batna_score".into(), opt_num(d.batna.map(|(_, s)| s)));
-    m.insert("leverage".into(), json!(word(&d.leverage)));
-    m.insert(
-        "rounds_without_movement".into(),
-        json!(d.rounds_without_movement),
-    );
-    m.insert("retracted".into(), json!(d.retracted));
-    m.insert("stakeholders_aligned".into(), json!(d.stakeholders_aligned));
-    m.insert(
-        "days_to_deadline".into(),
-        d.days_to_deadline.map_or(Value::Null, |x| json!(x)),
-    );
-    m
+    vec![
+        ("side", string(b.side.word())),
+        ("relationship", string(b.relationship.word())),
+        ("investment", string(b.investment.word())),
+        ("authority", string(b.authority.word())),
+        ("terms", list(terms)),
+        (
+            "term",
+            Value::Map(Map {
+                map: Arc::new(by_id),
+            }),
+        ),
+        (
+            "observed",
+            list(b.observed.iter().map(|o| string(&o.id)).collect()),
+        ),
+        ("alternatives", list(alternatives)),
+        ("options", int(b.alternatives.len())),
+        ("score", number(f.score)),
+        ("batna_score", number(f.batna.map(|x| x.score))),
+        ("leverage", string(f.leverage.word())),
+        ("rounds_without_movement", int(f.rounds_without_movement)),
+        ("retracted", Value::Bool(f.retracted)),
+        ("stakeholders_aligned", Value::Bool(f.stakeholders_aligned)),
+        (
+            "days_to_deadline",
+            f.days_to_deadline.map_or(Value::Null, Value::Int),
+        ),
+    ]
 }
 
-/// A serde-serialised enum as its word (`"buyer"`, `"one_off"`).
-pub fn word<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
+/// What exit scripts see besides the rest: the verdict and the ids that fired.
+pub fn exit_variables(
+    verdict: Verdict,
+    deal_breakers: &[Fired],
+    red_flags: &[Fired],
+) -> Vec<(&'static str, Value)> {
+    let ids = |v: &[Fired]| list(v.iter().map(|f| string(&f.id)).collect());
+    vec![
+        ("verdict", string(verdict.word())),
+        ("deal_breakers", ids(deal_breakers)),
+        ("red_flags", ids(red_flags)),
+    ]
+}
+
+/// The CEL context for the deal breakers and red flags.
+pub fn cel_context(b: &Brief, f: &Facts) -> cel::Context<'static, 'static> {
+    let mut ctx = cel::Context::default();
+    add(&mut ctx, variables(b, f));
+    ctx
+}
+
+/// Add variables to a context (the exit scripts' extras, after the rules ran).
+pub fn add(ctx: &mut cel::Context, vars: Vec<(&'static str, Value)>) {
+    for (name, value) in vars {
+        ctx.add_variable_from_value(name, value);
     }
 }
 
-/// JSON → CEL. Whole numbers become CEL ints, others doubles, so that conditions
-/// such as `rounds_without_movement >= 2` and `score < 40` both compare as written.
-pub fn to_cel(v: &Value) -> Cel {
-    match v {
-        Value::Null => Cel::Null,
-        Value::Bool(b) => Cel::Bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) if !n.is_f64() => Cel::Int(i),
-            _ => Cel::Float(n.as_f64().unwrap_or(0.0)),
-        },
-        Value::String(s) => Cel::String(s.clone().into()),
-        Value::Array(a) => Cel::List(a.iter().map(to_cel).collect::<Vec<_>>().into()),
-        Value::Object(o) => {
-            let map: std::collections::HashMap<String, Cel> =
-                o.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect();
-            Cel::Map(map.into())
+/// One term as conditions see it (DESIGN §4: `terms` and `term.<id>`).
+fn term(t: &Term, e: &TermFacts) -> Value {
+    let (kind, better) = match &t.kind {
+        TermKind::Number { better } => ("number", string(better.word())),
+        TermKind::Choice { .. } => ("choice", Value::Null),
+        TermKind::YesNo => ("yes_no", Value::Null),
+    };
+    let val = |v: Option<TermValue>| v.map_or(Value::Null, |v| term_value(t, v));
+    let has_offer = t.offer.is_some();
+    map([
+        ("id", string(&t.id)),
+        ("label", string(&t.label)),
+        ("unit", t.unit.as_deref().map_or(Value::Null, string)),
+        ("kind", string(kind)),
+        ("better", better),
+        ("deal_breaker", Value::Bool(t.deal_breaker)),
+        ("weight", Value::Float(t.weight)),
+        ("wish", val(t.wish)),
+        ("want", val(t.want)),
+        ("walk", val(Some(t.walk))),
+        ("offer", val(t.offer)),
+        ("has_offer", Value::Bool(has_offer)),
+        ("position", string(e.position.word())),
+        // Unknown without an offer: a condition on them is then "not evaluable".
+        ("beyond_walk", opt_bool(has_offer.then(|| e.beyond_walk()))),
+        ("near_walk", opt_bool(has_offer.then(|| e.near_walk()))),
+        ("gap_to_walk", number(e.gap_to_walk)),
+        ("score", number(e.score)),
+    ])
+}
+
+/// A term value as the brief writes it: a number, an option's name, yes/no.
+fn term_value(t: &Term, v: TermValue) -> Value {
+    match (v, &t.kind) {
+        (TermValue::Number(x), _) => Value::Float(x),
+        (TermValue::Choice(i), TermKind::Choice { options }) => {
+            string(options.get(i).map_or("", String::as_str))
         }
+        (TermValue::Choice(i), _) => int(i),
+        (TermValue::Bool(b), _) => Value::Bool(b),
     }
 }
 
-pub fn derive(b: &Brief, today: jiff::civil::Date) -> Derived {
-    let evals: Vec<TermEval> = b.terms.iter().map(derive::eval_term).collect();
-    let score = derive::weighted_score(&b.terms, |i| b.terms[i].offer);
-    let alt_scores = derive::alternative_scores(b);
-    let batna = derive::batna(&alt_scores);
-    Derived {
-        evals,
-        score,
-        batna,
-        alt_scores,
-        leverage: derive::leverage(b),
-        rounds_without_movement: derive::rounds_without_movement(b),
-        retracted: derive::retracted(b),
-        stakeholders_aligned: b.stakeholders.iter().all(|s| s.signed_off),
-        days_to_deadline: derive::days_to_deadline(b, today),
-    }
+fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let map: HashMap<Key, Value> = entries
+        .into_iter()
+        .map(|(k, v)| (Key::String(Arc::new(k.to_string())), v))
+        .collect();
+    Value::Map(Map { map: Arc::new(map) })
+}
+
+fn list(items: Vec<Value>) -> Value {
+    Value::List(Arc::new(items))
+}
+
+fn string(s: &str) -> Value {
+    Value::String(Arc::new(s.to_string()))
+}
+
+fn number(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, Value::Float)
+}
+
+fn int(n: usize) -> Value {
+    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn opt_bool(b: Option<bool>) -> Value {
+    b.map_or(Value::Null, Value::Bool)
 }

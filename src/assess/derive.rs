@@ -3,47 +3,40 @@
 //! movement in the offer history; stakeholder alignment; days to the deadline.
 //! Every number produced here is finite, whatever the limits (wish = want = walk).
 
-use jiff::civil::Date;
-use serde::Serialize;
-
+use super::{Batna, Facts, TermFacts};
 use crate::brief::{Brief, From, Level, Term, TermKind, TermValue};
+use jiff::civil::Date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Position {
-    Wish,
-    Want,
-    Walk,
-    Beyond,
-    Unknown,
-}
-
-impl Position {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Position::Wish => "wish",
-            Position::Want => "want",
-            Position::Walk => "walk",
-            Position::Beyond => "beyond",
-            Position::Unknown => "unknown",
-        }
+/// Everything DESIGN §3 derives from a brief before any rule runs.
+pub fn facts(b: &Brief, today: Date) -> Facts {
+    let alternatives = alternative_scores(b);
+    Facts {
+        terms: b.terms.iter().map(eval_term).collect(),
+        score: weighted_score(&b.terms, |i| b.terms[i].offer),
+        batna: batna(&alternatives),
+        alternatives,
+        leverage: leverage(b),
+        rounds_without_movement: rounds_without_movement(b),
+        retracted: retracted(b),
+        stakeholders_aligned: b.stakeholders.iter().all(|s| s.signed_off),
+        days_to_deadline: days_to_deadline(b, today),
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Leverage {
-    Strong,
-    Moderate,
-    Weak,
+crate::vocabulary! {
+    /// Where an offer stands against the term's levels.
+    pub enum Position {
+        Wish = "wish",
+        Want = "want",
+        Walk = "walk",
+        Beyond = "beyond",
+        Unknown = "unknown",
+    }
 }
 
-/// What the engine derives for one term from its offer.
-#[derive(Debug, Clone, Copy)]
-pub struct TermEval {
-    pub position: Position,
-    pub gap_to_walk: Option<f64>,
-    pub score: Option<f64>,
+crate::vocabulary! {
+    /// Who holds the cards (DESIGN §3).
+    pub enum Leverage { Strong = "strong", Moderate = "moderate", Weak = "weak" }
 }
 
 /// Past this, a score is not a useful number any more; it also keeps sums finite.
@@ -123,14 +116,14 @@ pub fn tidy(x: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
-pub fn eval_term(t: &Term) -> TermEval {
+pub fn eval_term(t: &Term) -> TermFacts {
     match t.offer {
-        Some(v) => TermEval {
+        Some(v) => TermFacts {
             position: position(t, v),
             gap_to_walk: Some(gap_to_walk(t, v)),
             score: Some(score(t, v)),
         },
-        None => TermEval {
+        None => TermFacts {
             position: Position::Unknown,
             gap_to_walk: None,
             score: None,
@@ -175,13 +168,13 @@ pub fn alternative_scores(b: &Brief) -> Vec<Option<f64>> {
 }
 
 /// The best-scoring alternative (first on ties), with its index and score.
-pub fn batna(scores: &[Option<f64>]) -> Option<(usize, f64)> {
-    let mut best: Option<(usize, f64)> = None;
-    for (i, s) in scores.iter().enumerate() {
-        if let Some(s) = *s
-            && best.is_none_or(|(_, b)| s > b)
+pub fn batna(scores: &[Option<f64>]) -> Option<Batna> {
+    let mut best: Option<Batna> = None;
+    for (index, s) in scores.iter().enumerate() {
+        if let Some(score) = *s
+            && best.is_none_or(|b| score > b.score)
         {
-            best = Some((i, s));
+            best = Some(Batna { index, score });
         }
     }
     best
@@ -237,30 +230,4 @@ pub fn days_to_deadline(b: &Brief, today: Date) -> Option<i64> {
     let deadline = b.deadline?;
     let span = today.until(deadline).ok()?;
     Some(i64::from(span.get_days()))
-}
-
-pub fn describe(v: TermValue, t: &Term) -> String {
-    match (v, &t.kind) {
-        (TermValue::Number(x), _) => format_number(x),
-        (TermValue::Choice(i), TermKind::Choice { options }) => {
-            options.get(i).cloned().unwrap_or_default()
-        }
-        (TermValue::Choice(i), _) => i.to_string(),
-        (TermValue::Bool(true), _) => "yes".into(),
-        (TermValue::Bool(false), _) => "no".into(),
-    }
-}
-
-/// Scores to one decimal, as the rules' texts print them.
-pub fn format_score(x: f64) -> String {
-    let s = format!("{x:.1}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
-}
-
-/// Numbers as people write them: no trailing zeros, at most 2 decimals.
-pub fn format_number(x: f64) -> String {
-    let s = format!("{:.2}", x);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
 }

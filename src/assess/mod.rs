@@ -1,59 +1,82 @@
 //! Evaluation (DESIGN §3): brief + rules + today's date → `Assessment`. Pure: no
-//! I/O, no clock, no printing. Everything a template shows comes from here (plus
-//! the brief itself).
+//! I/O, no clock, no printing, no templates. It derives the facts (`derive`),
+//! builds the conditions' context from them (`context`), runs the rules three-
+//! valued, and decides the verdict and the exit script. What fired is reported by
+//! id and by its place in the rules; the rules' texts are rendered later, in the
+//! compose stage.
 
+pub mod concessions;
 pub mod context;
 pub mod derive;
+mod missing;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 pub use derive::{Leverage, Position};
 
 use crate::brief::Brief;
-use crate::diag::{Diagnostic, did_you_mean};
-use crate::render::texts;
-use crate::rules::{Outcome, Rules, Severity, Stage};
-use context::{Derived, to_cel, word};
+use crate::diag::Diagnostic;
+use crate::rules::{Kind, Outcome, Rule, Rules, Severity, Stage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Walk,
-    Caution,
-    Proceed,
+crate::vocabulary! {
+    /// Where the deal stands (DESIGN §3).
+    pub enum Verdict { Walk = "walk", Caution = "caution", Proceed = "proceed" }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Batna {
-    pub name: String,
-    pub score: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TermResult {
-    pub id: String,
-    pub label: String,
+/// What the engine derives for one term from its offer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TermFacts {
     pub position: Position,
-    pub beyond_walk: bool,
+    /// How far the offer is inside walk, in the term's unit; negative beyond.
     pub gap_to_walk: Option<f64>,
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct FiredDealBreaker {
-    pub id: String,
-    pub title: String,
-    pub why: String,
+impl TermFacts {
+    pub fn beyond_walk(&self) -> bool {
+        self.position == Position::Beyond
+    }
+
+    /// Between want and walk: acceptable, but not where we meant to finish.
+    pub fn near_walk(&self) -> bool {
+        self.position == Position::Walk
+    }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct FiredRedFlag {
+/// The best alternative: its place in the brief's `alternatives` and its score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Batna {
+    pub index: usize,
+    pub score: f64,
+}
+
+/// Everything derived from the brief alone, before any rule runs.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// Per term, in the brief's order.
+    pub terms: Vec<TermFacts>,
+    /// Per alternative, in the brief's order: its score (None without terms).
+    pub alternatives: Vec<Option<f64>>,
+    /// The weight-averaged score of the offer (None when no term has an offer).
+    pub score: Option<f64>,
+    pub batna: Option<Batna>,
+    pub leverage: Leverage,
+    pub rounds_without_movement: usize,
+    pub retracted: bool,
+    pub stakeholders_aligned: bool,
+    pub days_to_deadline: Option<i64>,
+}
+
+/// A deal breaker or red flag that fired: its place in `Rules::deal_breakers`
+/// (or `red_flags`), so that the compose stage can render its text.
+#[derive(Debug, Clone)]
+pub struct Fired {
+    pub index: usize,
     pub id: String,
-    pub severity: Severity,
     pub title: String,
-    pub advice: String,
+    /// Red flags only.
+    pub severity: Option<Severity>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,85 +85,62 @@ pub struct NotEvaluable {
     pub missing: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The exit script chosen: its place in `Rules::exit_scripts`, id and stage.
+#[derive(Debug, Clone)]
 pub struct ChosenExit {
+    pub index: usize,
     pub id: String,
     pub stage: Stage,
 }
 
-/// The exit script's words, rendered for this brief.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExitWords {
-    pub say: Vec<String>,
-    /// Plain-text subject; Markdown body (brief text in it escaped for Markdown).
-    pub letter: Option<(String, String)>,
-}
-
-/// The result of evaluating one brief. Serialises to `assessment.json` exactly as
-/// DESIGN §5 shows; the skipped fields feed the templates.
-#[derive(Debug, Clone, Serialize)]
+/// The result of evaluating one brief against the rules.
+#[derive(Debug, Clone)]
 pub struct Assessment {
-    pub brief: String,
-    pub title: String,
+    pub facts: Facts,
     pub verdict: Verdict,
-    pub score: Option<f64>,
-    pub batna: Option<Batna>,
-    pub leverage: Leverage,
-    pub terms: Vec<TermResult>,
-    pub deal_breakers: Vec<FiredDealBreaker>,
-    pub red_flags: Vec<FiredRedFlag>,
+    pub deal_breakers: Vec<Fired>,
+    pub red_flags: Vec<Fired>,
     pub not_evaluable: Vec<NotEvaluable>,
     pub exit_script: Option<ChosenExit>,
-    /// The whole evaluation context (DESIGN §4 names plus the exit scripts'), as
-    /// templates see it.
-    #[serde(skip)]
-    pub context: Map<String, Value>,
-    #[serde(skip)]
-    pub exit_words: Option<ExitWords>,
     /// Warnings about the brief found while evaluating (unknown observed ids).
-    #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
 }
 
 /// The id the built-in "score below `caution_below`" check is reported under.
 pub const SCORE_RULE: &str = "caution_below";
 
-/// Evaluate a brief. Errors are problems of the rules' texts (a Tera text that
-/// fails to render for this brief), located at the rules file.
-pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<Diagnostic>> {
-    let d = context::derive(b, today);
-    let mut ctx = context::base(b, &d);
-    let missing = |reads: &[String]| explain_missing(b, &d, reads);
-
-    let mut cel = cel::Context::default();
-    for (k, v) in &ctx {
-        cel.add_variable_from_value(k.clone(), to_cel(v));
-    }
+/// Evaluate a brief.
+pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
+    let facts = derive::facts(b, today);
+    let mut cel = context::cel_context(b, &facts);
+    let missing = |reads: &[String]| missing::explain(b, &facts, reads);
 
     let mut not_evaluable = Vec::new();
-    let mut fired_breakers = Vec::new();
-    let mut fired_flags = Vec::new();
-    for rule in &rules.deal_breakers {
-        match rule.when.eval(&cel, missing) {
-            Outcome::True => fired_breakers.push(rule),
-            Outcome::False => {}
-            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
-                id: rule.id.clone(),
-                missing: m,
-            }),
+    let mut run = |list: &[Rule]| -> Vec<Fired> {
+        let mut fired = Vec::new();
+        for (index, rule) in list.iter().enumerate() {
+            match rule.when.eval(&cel, missing) {
+                Outcome::True => fired.push(Fired {
+                    index,
+                    id: rule.id.clone(),
+                    title: rule.title.clone(),
+                    severity: match rule.kind {
+                        Kind::RedFlag => Some(rule.severity.unwrap_or(Severity::Medium)),
+                        Kind::DealBreaker => None,
+                    },
+                }),
+                Outcome::False => {}
+                Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
+                    id: rule.id.clone(),
+                    missing: m,
+                }),
+            }
         }
-    }
-    for rule in &rules.red_flags {
-        match rule.when.eval(&cel, missing) {
-            Outcome::True => fired_flags.push(rule),
-            Outcome::False => {}
-            Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
-                id: rule.id.clone(),
-                missing: m,
-            }),
-        }
-    }
-    let below = match d.score {
+        fired
+    };
+    let deal_breakers = run(&rules.deal_breakers);
+    let red_flags = run(&rules.red_flags);
+    let below = match facts.score {
         Some(s) => s < rules.caution_below,
         None => {
             not_evaluable.push(NotEvaluable {
@@ -150,33 +150,30 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
             false
         }
     };
-    let verdict = if !fired_breakers.is_empty() {
+    let verdict = if !deal_breakers.is_empty() {
         Verdict::Walk
-    } else if below
-        || fired_flags
-            .iter()
-            .any(|r| r.severity == Some(Severity::High))
-    {
+    } else if below || red_flags.iter().any(|r| r.severity == Some(Severity::High)) {
         Verdict::Caution
     } else {
         Verdict::Proceed
     };
 
-    let breaker_ids: Vec<&str> = fired_breakers.iter().map(|r| r.id.as_str()).collect();
-    let flag_ids: Vec<&str> = fired_flags.iter().map(|r| r.id.as_str()).collect();
-    ctx.insert("verdict".into(), json!(word(&verdict)));
-    ctx.insert("deal_breakers".into(), json!(breaker_ids));
-    ctx.insert("red_flags".into(), json!(flag_ids));
-    for k in ["verdict", "deal_breakers", "red_flags"] {
-        cel.add_variable_from_value(k, to_cel(&ctx[k]));
-    }
-
-    let mut chosen: Option<&crate::rules::ExitScript> = None;
-    for script in &rules.exit_scripts {
+    context::add(
+        &mut cel,
+        context::exit_variables(verdict, &deal_breakers, &red_flags),
+    );
+    let mut chosen: Option<ChosenExit> = None;
+    let mut best_priority = i64::MIN;
+    for (index, script) in rules.exit_scripts.iter().enumerate() {
         match script.when.eval(&cel, missing) {
             Outcome::True => {
-                if chosen.is_none_or(|c| script.priority > c.priority) {
-                    chosen = Some(script);
+                if chosen.is_none() || script.priority > best_priority {
+                    best_priority = script.priority;
+                    chosen = Some(ChosenExit {
+                        index,
+                        id: script.id.clone(),
+                        stage: script.stage,
+                    });
                 }
             }
             Outcome::False => {}
@@ -187,195 +184,13 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
         }
     }
 
-    // Rule texts are rendered with the whole context, plus what letters need;
-    // say lines and letters also see what fired, with its rendered text.
-    let mut text_ctx = ctx.clone();
-    texts::extend_for_letters(&mut text_ctx, b, &d);
-    let mut errors = Vec::new();
-    let deal_breakers: Vec<FiredDealBreaker> = fired_breakers
-        .iter()
-        .map(|r| FiredDealBreaker {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            why: render(
-                &r.text,
-                &text_ctx,
-                false,
-                &r.origin,
-                &format!("the `why` of deal breaker `{}`", r.id),
-                b,
-                &mut errors,
-            ),
-        })
-        .collect();
-    let red_flags: Vec<FiredRedFlag> = fired_flags
-        .iter()
-        .map(|r| FiredRedFlag {
-            id: r.id.clone(),
-            severity: r.severity.unwrap_or(Severity::Medium),
-            title: r.title.clone(),
-            advice: render(
-                &r.text,
-                &text_ctx,
-                false,
-                &r.origin,
-                &format!("the `advice` of red flag `{}`", r.id),
-                b,
-                &mut errors,
-            ),
-        })
-        .collect();
-    text_ctx.insert(
-        "fired".into(),
-        json!({ "deal_breakers": deal_breakers, "red_flags": red_flags }),
-    );
-    let exit_words = chosen.map(|s| {
-        let what = |part: &str| format!("{part} of exit script `{}`", s.id);
-        let say = s
-            .say
-            .iter()
-            .map(|line| {
-                render(
-                    line,
-                    &text_ctx,
-                    false,
-                    &s.origin,
-                    &what("a `say` line"),
-                    b,
-                    &mut errors,
-                )
-            })
-            .collect();
-        let letter = s.letter.as_ref().map(|l| {
-            let subject = render(
-                &l.subject,
-                &text_ctx,
-                false,
-                &s.origin,
-                &what("the letter subject"),
-                b,
-                &mut errors,
-            );
-            let body = render(
-                &l.body,
-                &text_ctx,
-                true,
-                &s.origin,
-                &what("the letter body"),
-                b,
-                &mut errors,
-            );
-            (subject.replace(['\r', '\n'], " ").trim().to_string(), body)
-        });
-        ExitWords { say, letter }
-    });
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
-    let terms = b
-        .terms
-        .iter()
-        .zip(&d.evals)
-        .map(|(t, e)| TermResult {
-            id: t.id.clone(),
-            label: t.label.clone(),
-            position: e.position,
-            beyond_walk: e.position == Position::Beyond,
-            gap_to_walk: e.gap_to_walk,
-            score: e.score,
-        })
-        .collect();
-    Ok(Assessment {
-        brief: b.name.clone(),
-        title: b.title.clone(),
+    Assessment {
+        facts,
         verdict,
-        score: d.score,
-        batna: d.batna.map(|(i, s)| Batna {
-            name: b.alternatives[i].name.clone(),
-            score: s,
-        }),
-        leverage: d.leverage,
-        terms,
         deal_breakers,
         red_flags,
         not_evaluable,
-        exit_script: chosen.map(|s| ChosenExit {
-            id: s.id.clone(),
-            stage: s.stage,
-        }),
-        context: text_ctx,
-        exit_words,
-        warnings: observed_warnings(b, rules),
-    })
-}
-
-/// Render one rule text; a failure is a diagnostic against the rules file.
-fn render(
-    text: &str,
-    ctx: &Map<String, Value>,
-    markdown: bool,
-    origin: &std::path::Path,
-    what: &str,
-    b: &Brief,
-    errors: &mut Vec<Diagnostic>,
-) -> String {
-    texts::render(text, ctx, markdown).unwrap_or_else(|e| {
-        errors.push(Diagnostic::error(
-            origin,
-            None,
-            format!("{what} failed to render for {}: {e}", b.path.display()),
-        ));
-        String::new()
-    })
-}
-
-/// What a condition that could not be decided was missing, from what it reads.
-fn explain_missing(b: &Brief, d: &Derived, reads: &[String]) -> Option<String> {
-    let reads = |n: &str| reads.iter().any(|r| r == n);
-    let mut parts = Vec::new();
-    if reads("score") && d.score.is_none() {
-        parts.push("no term has an offer".to_string());
+        exit_script: chosen,
+        warnings: missing::observed_warnings(b, rules),
     }
-    if reads("batna_score") && d.batna.is_none() {
-        parts.push("no alternative has terms".to_string());
-    }
-    if reads("days_to_deadline") && d.days_to_deadline.is_none() {
-        parts.push("the brief has no deadline".to_string());
-    }
-    if reads("terms") || reads("term") {
-        let no_offer: Vec<&str> = b
-            .terms
-            .iter()
-            .filter(|t| t.offer.is_none())
-            .map(|t| t.id.as_str())
-            .collect();
-        if !no_offer.is_empty() && !parts.iter().any(|p| p == "no term has an offer") {
-            parts.push(format!("no offer for {}", no_offer.join(", ")));
-        }
-    }
-    if reads("alternatives") && b.alternatives.iter().any(|a| a.terms.is_empty()) {
-        parts.push("an alternative has no terms".to_string());
-    }
-    (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// An observed id that no loaded rule mentions is most likely a typo.
-fn observed_warnings(b: &Brief, rules: &Rules) -> Vec<Diagnostic> {
-    let known = rules.mentioned_ids();
-    b.observed
-        .iter()
-        .filter(|o| !rules.mentions(&o.id))
-        .map(|o| {
-            let hint = did_you_mean(&o.id, known.iter().map(String::as_str))
-                .unwrap_or_else(|| "no rule tests for it, so it changes nothing".to_string());
-            Diagnostic::warning(
-                &b.path,
-                Some(o.pos),
-                format!("observed behaviour `{}` is not mentioned by any rule", o.id),
-            )
-            .with_hint(hint)
-            .with_source(&b.source)
-        })
-        .collect()
 }

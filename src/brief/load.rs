@@ -38,16 +38,7 @@ fn from_node(
 fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
     let f = c.fields(root, "the brief", keys::BRIEF, &["title", "side", "terms"])?;
     let title = f.get("title").and_then(|n| c.text(n, "`title`"));
-    let side = f
-        .get("side")
-        .and_then(|n| c.choice(n, "`side`", &["buyer", "seller"]));
-    let side = side.map(|s| {
-        if s == "buyer" {
-            Side::Buyer
-        } else {
-            Side::Seller
-        }
-    });
+    let side: Option<Side> = f.get("side").and_then(|n| c.word(n, "`side`"));
     let date = f.get("date").and_then(|n| c.date(n, "`date`"));
     let deadline = f.get("deadline").and_then(|n| c.date(n, "`deadline`"));
     let us = f
@@ -61,29 +52,20 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
                 .as_map()
                 .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("authority")))
                 .filter(|(_, v)| !v.is_null())
-                .and_then(|(_, v)| {
-                    c.choice(v, "`them.authority`", &["full", "limited", "unknown"])
-                });
-            let authority = match authority {
-                Some("full") => Authority::Full,
-                Some("limited") => Authority::Limited,
-                _ => Authority::Unknown,
-            };
+                .and_then(|(_, v)| c.word(v, "`them.authority`"))
+                .unwrap_or(Authority::Unknown);
             (p, authority)
         }
         None => (Party::default(), Authority::Unknown),
     };
-    let relationship = match f.get("relationship") {
-        Some(n) => match c.choice(n, "`relationship`", &["ongoing", "one_off"]) {
-            Some("one_off") => Relationship::OneOff,
-            _ => Relationship::Ongoing,
-        },
-        None => Relationship::Ongoing,
-    };
-    let investment = match f.get("investment") {
-        Some(n) => level(c.choice(n, "`investment`", &["low", "medium", "high"])),
-        None => Level::Medium,
-    };
+    let relationship = f
+        .get("relationship")
+        .and_then(|n| c.word(n, "`relationship`"))
+        .unwrap_or(Relationship::Ongoing);
+    let investment = f
+        .get("investment")
+        .and_then(|n| c.word(n, "`investment`"))
+        .unwrap_or(Level::Medium);
 
     // Terms come first: offers and alternatives refer to them.
     // Unknown when `side` itself is wrong: then the terms that rely on it are not
@@ -142,14 +124,6 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
     })
 }
 
-fn level(word: Option<&str>) -> Level {
-    match word {
-        Some("low") => Level::Low,
-        Some("high") => Level::High,
-        _ => Level::Medium,
-    }
-}
-
 fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
     let Some(f) = c.fields(node, what, known, &[]) else {
         return Party::default();
@@ -162,7 +136,7 @@ fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
         .and_then(|n| c.text(n, &format!("{what} organisation")));
     let email = f.get("email").and_then(|n| {
         let s = c.text(n, &format!("{what} email"))?;
-        match crate::render::email::check_address(&s) {
+        match crate::address::check_address(&s) {
             Ok(()) => Some(s),
             Err(why) => {
                 c.error(
@@ -324,11 +298,7 @@ fn read_term(
         TermKind::YesNo
     } else {
         let better = match f.get("better") {
-            Some(n) => match c.choice(n, &format!("{what} better"), &["lower", "higher"]) {
-                Some("higher") => Some(Better::Higher),
-                Some(_) => Some(Better::Lower),
-                None => None,
-            },
+            Some(n) => c.word(n, &format!("{what} better")),
             None => default_better,
         };
         direction_known = better.is_some();
@@ -493,15 +463,14 @@ fn read_offers(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<OfferRound> 
         let date = f
             .get("date")
             .and_then(|n| c.date(n, &format!("{what} date")));
-        let from = f
+        let from: Option<From> = f
             .get("from")
-            .and_then(|n| c.choice(n, &format!("{what} from"), &["us", "them"]));
+            .and_then(|n| c.word(n, &format!("{what} from")));
         let values = f
             .get("terms")
             .map(|n| term_values(c, n, terms, &what))
             .unwrap_or_default();
         if let Some(from) = from {
-            let from = if from == "us" { From::Us } else { From::Them };
             out.push(OfferRound {
                 date,
                 from,
@@ -556,10 +525,8 @@ fn read_letter(c: &mut Checker, f: &Fields) -> Letter {
     if let Some(node) = f.get("letter")
         && let Some(lf) = c.fields(node, "`letter`", keys::LETTER, &[])
     {
-        if let Some(n) = lf.get("tone")
-            && c.choice(n, "`letter.tone`", &["warm", "formal"]) == Some("formal")
-        {
-            tone = Tone::Formal;
+        if let Some(t) = lf.get("tone").and_then(|n| c.word(n, "`letter.tone`")) {
+            tone = t;
         }
         sign_off = lf
             .get("sign_off")

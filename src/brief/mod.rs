@@ -13,49 +13,34 @@ pub use load::{load_file, load_str};
 
 use crate::diag::Pos;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Side {
-    Buyer,
-    Seller,
+crate::vocabulary! {
+    /// Which side of the table we are on.
+    pub enum Side { Buyer = "buyer", Seller = "seller" }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    Full,
-    Limited,
-    Unknown,
+crate::vocabulary! {
+    /// Whether the person across the table can agree final terms.
+    pub enum Authority { Full = "full", Limited = "limited", Unknown = "unknown" }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Relationship {
-    Ongoing,
-    OneOff,
+crate::vocabulary! {
+    /// Whether we will deal with them again.
+    pub enum Relationship { Ongoing = "ongoing", OneOff = "one_off" }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Low,
-    Medium,
-    High,
+crate::vocabulary! {
+    /// How much we have invested in this deal.
+    pub enum Level { Low = "low", Medium = "medium", High = "high" }
 }
 
-/// Which direction is good for us on a numeric term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Better {
-    Lower,
-    Higher,
+crate::vocabulary! {
+    /// Which direction is good for us on a numeric term.
+    pub enum Better { Lower = "lower", Higher = "higher" }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tone {
-    Warm,
-    Formal,
+crate::vocabulary! {
+    /// The register of the letters.
+    pub enum Tone { Warm = "warm", Formal = "formal" }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -141,11 +126,9 @@ pub struct Alternative {
     pub terms: Vec<(usize, TermValue)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum From {
-    Us,
-    Them,
+crate::vocabulary! {
+    /// Who made an offer.
+    pub enum From { Us = "us", Them = "them" }
 }
 
 #[derive(Debug, Clone)]

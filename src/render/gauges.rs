@@ -1,43 +1,8 @@
-//! Term gauges: for each numeric or choice term, where walk, want, wish, their
-//! offer and the BATNA's value sit on the score scale (walk = 0, wish = 100). The
-//! PDF draws them with its own shapes, the HTML page as inline SVG; both read
-//! the PDF engine's `Gauge`. Wish is always at 100 on this scale.
+//! The term gauges as inline SVG for the HTML page (the PDF draws the same
+//! `Gauge`s with its own shapes).
 
-use crate::assess::derive::{describe, score};
-use crate::brief::{Brief, TermKind, TermValue};
+use crate::compose::Gauge;
 use crate::escape;
-use crate::render::pdf::Gauge;
-use crate::render::texts::with_unit;
-
-/// The gauges of a brief: one per numeric or choice term, in file order.
-pub fn gauges(b: &Brief, batna: Option<&str>) -> Vec<Gauge> {
-    let batna_alt = batna.and_then(|name| b.alternatives.iter().find(|a| a.name == name));
-    b.terms
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.kind, TermKind::YesNo))
-        .map(|(i, t)| {
-            let text = |v: TermValue| with_unit(&describe(v, t), t.unit.as_deref());
-            let batna_value =
-                batna_alt.and_then(|a| a.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v));
-            let label = match (&t.unit, &t.kind) {
-                (Some(u), TermKind::Number { .. }) if !u.is_empty() => format!("{} ({u})", t.label),
-                _ => t.label.clone(),
-            };
-            Gauge {
-                label,
-                walk_label: describe(t.walk, t),
-                want_label: t.want.map(|v| describe(v, t)),
-                wish_label: t.wish.map(|v| describe(v, t)),
-                want_pos: t.want.map(|v| score(t, v)),
-                offer_pos: t.offer.map(|v| score(t, v)),
-                offer_label: t.offer.map(text),
-                batna_pos: batna_value.map(|v| score(t, v)),
-                batna_label: batna_value.map(text),
-            }
-        })
-        .collect()
-}
 
 /// The gauges as one inline SVG block for the HTML page.
 pub fn svg(gauges: &[Gauge]) -> String {

@@ -1,56 +1,26 @@
 //! The follow-up e-mail of a letter: the same words as `letter.md` (greeting, the
 //! exit script's body, sign-off), as `text/plain` and `text/html`, addressed from
-//! `us` to `them`. `render` writes it as `email.eml`; `send` delivers the same
+//! `us` to `them`. The build writes it as `email.eml`; `send` delivers the same
 //! message.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use serde_json::{Map, Value};
 
-use super::email::{self, EmailParts, Mailbox};
-use crate::brief::Brief;
+use super::email::{self, EmailParts};
+use crate::compose::Letter;
 
-/// Why a brief cannot have an e-mail (no addresses): bad input, exit code 2.
-pub fn mailboxes(b: &Brief) -> Result<(Mailbox, Mailbox), String> {
-    let from =
-        b.us.email
-            .clone()
-            .ok_or("the brief has no `us.email`: add our address to write the e-mail")?;
-    let to = b
-        .them
-        .email
-        .clone()
-        .ok_or("the brief has no `them.email`: add their address to write the e-mail")?;
-    Ok((
-        Mailbox {
-            name: b.us.name.clone(),
-            address: from,
-        },
-        Mailbox {
-            name: b.them.name.clone(),
-            address: to,
-        },
-    ))
-}
-
-/// Build the message from the letter's parts in the template context.
-pub fn message(
-    b: &Brief,
-    ctx: &Map<String, Value>,
-    date: jiff::civil::Date,
-) -> Result<lettre::Message, String> {
-    let (from, to) = mailboxes(b)?;
-    let text_of = |k: &str| ctx.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let subject = subject(b, ctx);
-    let body_md = body(b, ctx);
-    let name = b.us.name.clone().unwrap_or_default();
+/// Build the message from the composed letter: greeting and body, then the
+/// sign-off and our name; `text/plain` and `text/html` with the same words.
+/// Fails (bad input) when the brief has no addresses to write from and to.
+pub fn message(letter: &Letter) -> Result<lettre::Message, String> {
+    let (from, to) = letter.mailboxes.clone()?;
     let closing = format!(
         "{},  \n{}",
-        crate::escape::markdown(&text_of("sign_off")),
-        crate::escape::markdown(&name)
+        crate::escape::markdown(&letter.sign_off),
+        crate::escape::markdown(&letter.signature)
     );
-    let md = format!("{}\n\n{closing}\n", body_md.trim_end());
+    let md = format!("{}\n\n{closing}\n", letter.body.trim_end());
     let text = markdown_to_text(&md);
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}</body></html>\n",
@@ -59,44 +29,12 @@ pub fn message(
     let parts = EmailParts {
         from: &from,
         to: &to,
-        subject: &subject,
+        subject: &letter.subject,
         text: &text,
         html: &html,
-        date: system_time(date),
+        date: system_time(letter.date),
     };
     email::build_message(&parts)
-}
-
-/// The letter's subject, as `pack::context` chose it.
-pub fn subject(b: &Brief, ctx: &Map<String, Value>) -> String {
-    ctx.get("letter_subject")
-        .and_then(Value::as_str)
-        .map_or_else(|| b.title.clone(), str::to_owned)
-}
-
-/// The letter's body (Markdown), as `pack::context` chose it.
-pub fn body(b: &Brief, ctx: &Map<String, Value>) -> String {
-    ctx.get("letter_body")
-        .and_then(Value::as_str)
-        .map_or_else(|| holding_note(b), str::to_owned)
-}
-
-/// The body of a letter the rules give no words for (`--letter` without an exit
-/// script, or a script without letter text): greeting and a neutral holding note.
-pub fn holding_note(b: &Brief) -> String {
-    let greeting = match b.letter.tone {
-        crate::brief::Tone::Formal => "Dear",
-        crate::brief::Tone::Warm => "Hi",
-    };
-    let name = b
-        .them
-        .name
-        .as_deref()
-        .map_or_else(|| "there".to_string(), crate::escape::markdown);
-    format!(
-        "{greeting} {name},\n\nThank you for your time on {}. We are reviewing where things stand and will come back to you shortly.\n",
-        crate::escape::markdown(&b.title)
-    )
 }
 
 /// 09:00 UTC on the letter's date: a stable Date header.
@@ -115,7 +53,7 @@ pub fn markdown_to_text(md: &str) -> String {
     let mut out = String::new();
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut link: Option<String> = None;
-    for ev in Parser::new_ext(md, super::html::options()) {
+    for ev in Parser::new_ext(md, crate::markdown::options()) {
         match ev {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 out.push_str(&t)

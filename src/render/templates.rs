@@ -188,35 +188,3 @@ pub fn to_diag(file: &Path, source: Option<&str>, e: &tera::Error) -> Diagnostic
     }
     d
 }
-
-/// Whether a rule text is valid Tera (its syntax only; names are checked when it
-/// renders).
-pub fn check_syntax(text: &str) -> Result<(), String> {
-    let mut tera = Tera::new();
-    tera.add_raw_template("rule text", text)
-        .map_err(|e| match e.kind() {
-            ErrorKind::SyntaxError(r) => {
-                let s = r.span();
-                format!(
-                    "{} (line {}, column {} of the text)",
-                    r.message(),
-                    s.start_line,
-                    s.start_col + 1
-                )
-            }
-            _ => e.to_string(),
-        })
-}
-
-/// Render a one-off text (a rule's text) with markdown escaping or none.
-pub fn render_text(text: &str, ctx: &Context, markdown: bool) -> Result<String, String> {
-    let mut tera = Tera::new();
-    if markdown {
-        tera.set_escape_fn(escape::tera_markdown);
-    }
-    tera.render_str(text, ctx, markdown)
-        .map_err(|e| match e.kind() {
-            ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => r.message().to_string(),
-            _ => e.to_string(),
-        })
-}

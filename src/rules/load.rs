@@ -171,13 +171,9 @@ fn read_rule(
     let label = id
         .as_ref()
         .map_or_else(|| format!("a {what}"), |id| format!("{what} `{id}`"));
-    let severity = f.get("severity").and_then(|n| {
-        match c.choice(n, &format!("{label} severity"), &["low", "medium", "high"])? {
-            "low" => Some(Severity::Low),
-            "medium" => Some(Severity::Medium),
-            _ => Some(Severity::High),
-        }
-    });
+    let severity: Option<Severity> = f
+        .get("severity")
+        .and_then(|n| c.word(n, &format!("{label} severity")));
     let title = f
         .get("title")
         .and_then(|n| c.text(n, &format!("{label} title")));
@@ -208,18 +204,9 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut Vec<(String, Pos)>) -> Opti
         || "an exit script".to_string(),
         |id| format!("exit script `{id}`"),
     );
-    let stage = f.get("stage").and_then(|n| {
-        match c.choice(
-            n,
-            &format!("{label} stage"),
-            &["warn", "pause", "exit_open", "exit_closed"],
-        )? {
-            "warn" => Some(Stage::Warn),
-            "pause" => Some(Stage::Pause),
-            "exit_open" => Some(Stage::ExitOpen),
-            _ => Some(Stage::ExitClosed),
-        }
-    });
+    let stage: Option<Stage> = f
+        .get("stage")
+        .and_then(|n| c.word(n, &format!("{label} stage")));
     let priority = match f.get("priority") {
         Some(n) => match n.value {
             Value::Int(i) => i,
@@ -339,7 +326,7 @@ fn pos_in_value(source: &str, at: Pos, offset: usize, text: &str) -> Pos {
 /// A Tera text: checked for syntax now, rendered per brief later.
 fn tera_text(c: &mut Checker, node: &Node, what: &str) -> Option<String> {
     let text = c.text(node, what)?;
-    if let Err(e) = crate::render::templates::check_syntax(&text) {
+    if let Err(e) = super::text::check_syntax(&text) {
         c.error(
             node.pos,
             format!("{what} is not a valid Tera template: {e}"),

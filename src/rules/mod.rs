@@ -5,10 +5,9 @@
 
 pub mod cond;
 mod load;
+pub mod text;
 
 use std::path::PathBuf;
-
-use serde::Serialize;
 
 pub use cond::{Condition, Outcome};
 pub use load::{load_default, load_file, load_str};
@@ -16,21 +15,19 @@ pub use load::{load_default, load_file, load_str};
 /// The built-in rules, embedded in the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/default.yaml");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Low,
-    Medium,
-    High,
+crate::vocabulary! {
+    /// How serious a red flag is.
+    pub enum Severity { Low = "low", Medium = "medium", High = "high" }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Warn,
-    Pause,
-    ExitOpen,
-    ExitClosed,
+crate::vocabulary! {
+    /// A step of the withdrawal ladder (DESIGN §4), in order.
+    pub enum Stage {
+        Warn = "warn",
+        Pause = "pause",
+        ExitOpen = "exit_open",
+        ExitClosed = "exit_closed",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

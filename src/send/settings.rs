@@ -6,17 +6,8 @@ use std::str::FromStr;
 
 use lettre::Address;
 
-/// How the connection is encrypted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    /// TLS from the first byte (implicit TLS, "SMTPS"); default port 465.
-    Tls,
-    /// Plain connection upgraded with STARTTLS, which is required: if the server does
-    /// not offer it, nothing is sent. Default port 587.
-    StartTls,
-    /// No encryption; only allowed to a loopback host. Default port 25.
-    None,
-}
+pub use crate::config::Security;
+use crate::words::Word;
 
 impl Security {
     /// The port used when none is configured.
@@ -37,30 +28,18 @@ impl Security {
             Security::StartTls
         }
     }
-
-    /// The spelling used in `walkaway.yaml` and `WALKAWAY_SMTP_SECURITY`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Security::Tls => "tls",
-            Security::StartTls => "starttls",
-            Security::None => "none",
-        }
-    }
 }
 
 impl FromStr for Security {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "tls" => Ok(Security::Tls),
-            "starttls" => Ok(Security::StartTls),
-            "none" => Ok(Security::None),
-            _ => Err(format!(
+        Security::from_word(&s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            format!(
                 "`{}` is not a security setting: use tls, starttls or none",
                 s.escape_debug()
-            )),
-        }
+            )
+        })
     }
 }
 

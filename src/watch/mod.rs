@@ -37,7 +37,7 @@ pub use filter::{Change, Scope, classify, is_editor_temp, matters};
 use session::{Batch, Session};
 
 use crate::build::Setup;
-use crate::term;
+use crate::terminal;
 
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
@@ -123,7 +123,7 @@ pub fn run<'a>(
         reload,
         retry_reload: None,
         config_waited: false,
-        color: term::stderr_color(),
+        color: terminal::stderr_color(),
     };
     // Watch before the first build, so a save made while it runs is not lost.
     w.apply_sources()?;

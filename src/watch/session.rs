@@ -11,7 +11,7 @@ use notify::{RecursiveMode, Watcher};
 
 use super::{Change, Options, Reload, Scope, Sources};
 use crate::build::{self, BriefReport, Setup};
-use crate::term;
+use crate::terminal;
 
 /// How long a brief that vanished is waited for before it counts as deleted:
 /// editors that save by rename leave a short gap with no file.
@@ -71,16 +71,7 @@ pub(super) struct Session<'a> {
 impl Session<'_> {
     /// Print a line, stamped with the time.
     pub(super) fn say(&self, text: &str) {
-        eprintln!("{} {text}", self.stamp());
-    }
-
-    fn stamp(&self) -> String {
-        let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
-        if self.color {
-            format!("\x1b[2m{time}\x1b[0m")
-        } else {
-            time
-        }
+        eprintln!("{} {text}", terminal::stamp(self.color));
     }
 
     pub(super) fn banner(&self) -> String {
@@ -214,17 +205,7 @@ impl Session<'_> {
     }
 
     fn report(&self, r: &BriefReport) {
-        for d in &r.diagnostics {
-            eprint!("{}", term::diagnostic(d, self.color));
-        }
-        if let Some(e) = &r.io_error {
-            eprintln!("{}: {e}", paint("error", "1;31", self.color));
-        }
-        let mut line = term::build_line(r, self.color);
-        if r.failed() {
-            line.push_str(" — the last good outputs were kept");
-        }
-        self.say(&line);
+        eprint!("{}", terminal::brief_report(r, self.color, true));
     }
 
     /// Act on a batch of changes.
@@ -299,7 +280,7 @@ impl Session<'_> {
             None => {
                 self.say(&format!(
                     "{}: the previous rules, templates and settings are kept; fix and save to try again",
-                    paint("not reloaded", "1;31", self.color)
+                    terminal::paint("not reloaded", "1;31", self.color)
                 ));
                 Ok(false)
             }
@@ -347,14 +328,6 @@ impl Session<'_> {
                 ));
             }
         }
-    }
-}
-
-fn paint(text: &str, code: &str, on: bool) -> String {
-    if on {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
     }
 }
 

@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use walkaway::assess::Assessment;
+use walkaway::assess::Verdict;
 use walkaway::brief::Brief;
+use walkaway::compose::report::{BatnaReport, ExitReport, TermReport};
+use walkaway::compose::texts::{self, DealBreakerText, RedFlagText};
+use walkaway::compose::{ExitWords, Report};
 use walkaway::diag::Diagnostic;
 use walkaway::rules::Rules;
 
@@ -75,26 +78,96 @@ pub fn rules_errors(yaml: &str) -> String {
     }
 }
 
+/// What the tables check about one assessed brief: the assessment as
+/// `assessment.json` reports it (with the rules' texts rendered), the
+/// evaluation context exactly as conditions see it (as JSON), the exit
+/// script's words, and the warnings.
+pub struct Assessed {
+    pub verdict: Verdict,
+    pub score: Option<f64>,
+    pub batna: Option<BatnaReport<f64>>,
+    pub leverage: walkaway::assess::Leverage,
+    pub terms: Vec<TermReport<f64>>,
+    pub deal_breakers: Vec<DealBreakerText>,
+    pub red_flags: Vec<RedFlagText>,
+    pub not_evaluable: Vec<walkaway::assess::NotEvaluable>,
+    pub exit_script: Option<ExitReport>,
+    /// The CEL context, exit scripts' names included.
+    pub context: serde_json::Map<String, serde_json::Value>,
+    pub exit_words: Option<ExitWords>,
+    pub warnings: Vec<Diagnostic>,
+    /// `assessment.json`.
+    pub json: serde_json::Value,
+}
+
 /// Assess an inline brief with the default rules on `TODAY`.
-pub fn assess(yaml: &str) -> Assessment {
+pub fn assess(yaml: &str) -> Assessed {
     assess_with(yaml, &default_rules())
 }
 
-pub fn assess_with(yaml: &str, rules: &Rules) -> Assessment {
+pub fn assess_with(yaml: &str, rules: &Rules) -> Assessed {
     let b = brief(yaml);
-    walkaway::assess::assess(&b, rules, today())
-        .unwrap_or_else(|d| panic!("assess:\n{}", render_all(&d)))
+    let a = walkaway::assess::assess(&b, rules, today());
+    let t =
+        texts::render(&b, &a, rules).unwrap_or_else(|d| panic!("rule texts:\n{}", render_all(&d)));
+    let report: Report<f64> = Report::new(&b, &a, &t.fired);
+    let mut vars = walkaway::assess::context::variables(&b, &a.facts);
+    vars.extend(walkaway::assess::context::exit_variables(
+        a.verdict,
+        &a.deal_breakers,
+        &a.red_flags,
+    ));
+    let context = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), cel_json(v)))
+        .collect();
+    Assessed {
+        json: serde_json::to_value(&report).expect("serialises"),
+        verdict: report.verdict,
+        score: report.score,
+        batna: report.batna,
+        leverage: report.leverage,
+        terms: report.terms,
+        deal_breakers: report.deal_breakers,
+        red_flags: report.red_flags,
+        not_evaluable: report.not_evaluable,
+        exit_script: report.exit_script,
+        context,
+        exit_words: t.exit,
+        warnings: a.warnings,
+    }
 }
 
-pub fn red_flag_ids(a: &Assessment) -> Vec<&str> {
+/// A CEL value as JSON: ints stay ints, doubles stay doubles.
+fn cel_json(v: &cel::Value) -> serde_json::Value {
+    use serde_json::json;
+    match v {
+        cel::Value::Null => serde_json::Value::Null,
+        cel::Value::Bool(b) => json!(b),
+        cel::Value::Int(i) => json!(i),
+        cel::Value::UInt(u) => json!(u),
+        cel::Value::Float(f) => json!(f),
+        cel::Value::String(s) => json!(s.as_str()),
+        cel::Value::List(items) => serde_json::Value::Array(items.iter().map(cel_json).collect()),
+        cel::Value::Map(m) => serde_json::Value::Object(
+            m.map
+                .iter()
+                .map(|(k, v)| (k.to_string(), cel_json(v)))
+                .collect(),
+        ),
+        other => panic!("unexpected CEL value {other:?}"),
+    }
+}
+
+pub fn red_flag_ids(a: &Assessed) -> Vec<&str> {
     a.red_flags.iter().map(|f| f.id.as_str()).collect()
 }
 
-pub fn deal_breaker_ids(a: &Assessment) -> Vec<&str> {
+pub fn deal_breaker_ids(a: &Assessed) -> Vec<&str> {
     a.deal_breakers.iter().map(|f| f.id.as_str()).collect()
 }
 
-pub fn not_evaluable(a: &Assessment) -> Vec<(&str, &str)> {
+pub fn not_evaluable(a: &Assessed) -> Vec<(&str, &str)> {
     a.not_evaluable
         .iter()
         .map(|n| (n.id.as_str(), n.missing.as_str()))

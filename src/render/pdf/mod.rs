@@ -29,35 +29,10 @@ use layout::Flow;
 
 pub use letter::render_letter;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Paper {
-    #[default]
-    A4,
-    Letter,
-}
+pub use crate::artifact::Paper;
 
-/// Decides the banner's colour and words, and the footer's verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Walk,
-    Caution,
-    Proceed,
-}
-
-/// One gauge per numeric or choice term. Positions are on the score scale:
-/// walk = 0, wish = 100, want in between; an offer beyond walk is negative.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Gauge {
-    pub label: String,
-    pub walk_label: String,
-    pub want_label: Option<String>,
-    pub wish_label: Option<String>,
-    pub want_pos: Option<f64>,
-    pub offer_pos: Option<f64>,
-    pub offer_label: Option<String>,
-    pub batna_pos: Option<f64>,
-    pub batna_label: Option<String>,
-}
+pub use crate::assess::Verdict;
+pub use crate::compose::Gauge;
 
 pub struct PrepPackPdf<'a> {
     /// The rendered prep pack (CommonMark + GFM tables). A line holding only

@@ -13,87 +13,38 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::assess::Assessment;
-use crate::brief::Brief;
+use crate::compose::Pack;
 use crate::diag::Diagnostic;
 
-use super::Output;
 use super::templates::{Family, Templates};
 
 /// Notes headings sit under the pack's sections (level 1 in the Typst pack).
 const NOTES_HEADING_OFFSET: u8 = 1;
 
-/// The context the Typst templates see: the shared one, plus the brief's notes
-/// and the letter body (both Markdown) converted to Typst markup.
-pub fn context(b: &Brief, a: &Assessment, tctx: &tera::Context) -> tera::Context {
+/// The context the Typst templates see: the pack's, plus the brief's notes and
+/// the letter body (both Markdown) converted to Typst markup.
+pub fn context(pack: &Pack, tctx: &tera::Context) -> tera::Context {
     let mut ctx = tctx.clone();
-    let notes = b
+    let notes = pack
+        .source
         .notes
         .as_deref()
         .filter(|n| !n.trim().is_empty())
         .map(|n| markdown::to_typst(n, NOTES_HEADING_OFFSET));
     ctx.insert("notes_typst", &notes);
-    let body = a
-        .exit_words
-        .as_ref()
-        .and_then(|w| w.letter.as_ref())
-        .map_or_else(|| super::letter::holding_note(b), |(_, body)| body.clone());
-    let body = markdown::to_typst(&body, NOTES_HEADING_OFFSET);
+    let body = markdown::to_typst(&pack.letter.body, NOTES_HEADING_OFFSET);
     ctx.insert("letter_body_typst", &body);
     ctx
 }
 
-/// The prep pack's Typst source (also what `--typst-cmd` compiles).
-pub fn prep_pack(t: &Templates, ctx: &tera::Context) -> Result<String, Vec<Diagnostic>> {
+/// `prep-pack.typ` (also what `--typst-cmd` compiles).
+pub fn prep_pack(t: &Templates, ctx: &tera::Context) -> Result<String, Diagnostic> {
     t.render(Family::Typst, "prep-pack.typ.tera", ctx)
-        .map_err(|d| vec![d])
 }
 
-/// `prep-pack.typ` and, when `letter`, `letter.typ`.
-pub fn outputs(
-    t: &Templates,
-    ctx: &tera::Context,
-    letter: bool,
-) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let mut out = vec![Output {
-        name: "prep-pack.typ",
-        bytes: prep_pack(t, ctx)?.into_bytes(),
-    }];
-    if letter {
-        let text = t
-            .render(Family::Typst, "letter.typ.tera", ctx)
-            .map_err(|d| vec![d])?;
-        out.push(Output {
-            name: "letter.typ",
-            bytes: text.into_bytes(),
-        });
-    }
-    Ok(out)
-}
-
-/// `prep-pack.pdf` and, when `letter`, `letter.pdf`, made by compiling the Typst
-/// outputs with the external compiler `cmd` (`pdf_engine: typst`). A compiler
-/// failure is an error on the brief, carrying the compiler's own message.
-pub fn pdfs_with_typst_cli(
-    t: &Templates,
-    b: &Brief,
-    ctx: &tera::Context,
-    letter: bool,
-    cmd: &str,
-) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    outputs(t, ctx, letter)?
-        .into_iter()
-        .map(|o| {
-            let name = if o.name == "letter.typ" {
-                "letter.pdf"
-            } else {
-                "prep-pack.pdf"
-            };
-            compile_with_typst_cli(&String::from_utf8_lossy(&o.bytes), cmd)
-                .map(|bytes| Output { name, bytes })
-                .map_err(|e| vec![Diagnostic::error(&b.path, None, format!("{name}: {e}"))])
-        })
-        .collect()
+/// `letter.typ`.
+pub fn letter(t: &Templates, ctx: &tera::Context) -> Result<String, Diagnostic> {
+    t.render(Family::Typst, "letter.typ.tera", ctx)
 }
 
 /// Compile Typst source to PDF bytes with an external `typst` executable (`cmd`:

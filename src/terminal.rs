@@ -1,16 +1,20 @@
-//! Terminal presentation: colour (only on a terminal, never with `NO_COLOR`), the
-//! human summary of `check`, one line per built brief, and the progress bar.
+//! Everything walkaway prints: colour (only on a terminal, never with
+//! `NO_COLOR`), diagnostics and errors, the human summary of `check`, the report
+//! of each built brief (for `build` and the watcher alike), the watcher's
+//! time-stamped lines, the progress bar, and stdout that tolerates a closed pipe.
 
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::assess::derive::format_score;
 use crate::assess::{Assessment, Verdict};
 use crate::build::BriefReport;
+use crate::compose::numbers::format_score;
+use crate::compose::{FiredTexts, headline, stage_label, verdict_label};
 use crate::diag::{Diagnostic, Severity};
-use crate::render::pack::{headline, stage_label, verdict_label};
+use crate::error::Error;
 
 fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -24,7 +28,8 @@ pub fn stderr_color() -> bool {
     color_allowed() && std::io::stderr().is_terminal()
 }
 
-fn paint(text: &str, code: &str, on: bool) -> String {
+/// `text` in an ANSI colour (`code`, e.g. "1;31") when `on`.
+pub fn paint(text: &str, code: &str, on: bool) -> String {
     if on {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
@@ -52,8 +57,64 @@ pub fn diagnostic(d: &Diagnostic, color: bool) -> String {
     text.replacen(label, &paint(label, code, true), 1)
 }
 
+/// Print diagnostics to stderr, coloured on a terminal.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let color = stderr_color();
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = write!(err, "{}", diagnostic(d, color));
+    }
+}
+
+/// Print a command's error once (`main` calls this).
+pub fn print_error(e: &Error) {
+    match e {
+        Error::Input(diags) => print_diagnostics(diags),
+        Error::Usage(m) | Error::Failure(m) => {
+            eprintln!("{}: {m}", paint("error", "1;31", stderr_color()))
+        }
+        Error::Briefs { .. } | Error::FailOnMet => eprint!("{e}"),
+    }
+}
+
+/// A line for the person at the terminal (what `init` created, whom `send`
+/// writes to), on stderr so that stdout stays the command's output.
+pub fn note(text: &str) {
+    eprintln!("{text}");
+}
+
+/// Ask a yes/no question on the terminal: None when there is no terminal to
+/// ask on; only "y" or "yes" is a yes.
+pub fn confirm(question: &str) -> Option<bool> {
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprint!("{question}");
+    let mut answer = String::new();
+    Some(
+        std::io::stdin().read_line(&mut answer).is_ok()
+            && matches!(answer.trim(), "y" | "Y" | "yes"),
+    )
+}
+
+/// Print to stdout; a closed pipe (`| head`) is not an error.
+pub fn print_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Failure(format!("cannot write to stdout: {e}"))),
+    }
+}
+
 /// The human output of `check` for one brief.
-pub fn check_summary(path: &Path, a: &Assessment, caution_below: f64, color: bool) -> String {
+pub fn check_summary(
+    path: &Path,
+    a: &Assessment,
+    fired: &FiredTexts,
+    caution_below: f64,
+    color: bool,
+) -> String {
     let mut s = format!(
         "{}: {} — {}",
         path.display(),
@@ -64,20 +125,22 @@ pub fn check_summary(path: &Path, a: &Assessment, caution_below: f64, color: boo
         ),
         headline(a, caution_below)
     );
-    match a.score {
+    match a.facts.score {
         Some(x) => s.push_str(&format!(" (score {})\n", format_score(x))),
         None => s.push('\n'),
     }
-    for d in &a.deal_breakers {
+    for d in &fired.deal_breakers {
         s.push_str(&format!(
             "  deal breaker  {}: {}\n",
             d.id,
             one_line(&d.why, &d.title)
         ));
     }
-    for f in &a.red_flags {
-        let sev = crate::assess::context::word(&f.severity);
-        s.push_str(&format!("  red flag      {} ({sev}): {}\n", f.id, f.title));
+    for f in &fired.red_flags {
+        s.push_str(&format!(
+            "  red flag      {} ({}): {}\n",
+            f.id, f.severity, f.title
+        ));
     }
     for n in &a.not_evaluable {
         s.push_str(&format!("  not evaluable {}: {}\n", n.id, n.missing));
@@ -102,8 +165,38 @@ fn one_line(text: &str, fallback: &str) -> String {
     }
 }
 
+/// What to print about one built brief: its diagnostics, a failure to write,
+/// and one line with the name, the verdict, what was written and the time
+/// taken. The watcher's line starts with the time of day, and says that a
+/// failed brief kept its last good outputs.
+pub fn brief_report(r: &BriefReport, color: bool, watching: bool) -> String {
+    let mut out = String::new();
+    for d in &r.diagnostics {
+        out.push_str(&diagnostic(d, color));
+    }
+    if let Some(e) = &r.io_error {
+        let _ = writeln!(out, "{}: {e}", paint("error", "1;31", color));
+    }
+    if watching {
+        out.push_str(&stamp(color));
+        out.push(' ');
+    }
+    out.push_str(&build_line(r, color));
+    if watching && r.failed() {
+        out.push_str(" — the last good outputs were kept");
+    }
+    out.push('\n');
+    out
+}
+
+/// The time of day, dimmed, for the watcher's lines.
+pub fn stamp(color: bool) -> String {
+    let time = jiff::Zoned::now().strftime("%H:%M:%S").to_string();
+    paint(&time, "2", color)
+}
+
 /// One line per built brief: name, verdict, what was written, time taken.
-pub fn build_line(r: &BriefReport, color: bool) -> String {
+fn build_line(r: &BriefReport, color: bool) -> String {
     let ms = r.elapsed.as_secs_f64() * 1000.0;
     match (&r.assessment, r.failed()) {
         (Some(a), false) => {

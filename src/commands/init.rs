@@ -4,9 +4,10 @@
 
 use std::path::Path;
 
-use crate::cli::{FAILURE, OK};
+use crate::error::Error;
+use crate::terminal;
 
-const BRIEF: &str = include_str!("../examples/car-purchase.yaml");
+const BRIEF: &str = include_str!("../../examples/car-purchase.yaml");
 
 const RULES: &str = r#"# yaml-language-server: $schema=../schemas/rules.schema.json
 # House rules: the built-in rules (walkaway's rules/default.yaml) plus these.
@@ -37,7 +38,8 @@ Run `walkaway build briefs` to write the prep packs into `out/`; `walkaway check
 Copy a template from walkaway's `templates/` into `templates/` to change it.
 ";
 
-pub fn run(dir: &Path) -> u8 {
+pub fn run(dir: Option<&Path>) -> Result<(), Error> {
+    let dir = dir.unwrap_or(Path::new("."));
     let files: [(&str, &str); 6] = [
         ("walkaway.yaml", CONFIG),
         ("briefs/car-purchase.yaml", BRIEF),
@@ -46,25 +48,22 @@ pub fn run(dir: &Path) -> u8 {
         ("schemas/rules.schema.json", crate::schema::RULES),
         ("README.md", README),
     ];
-    if let Err(e) = std::fs::create_dir_all(dir.join("templates")) {
-        eprintln!(
-            "error: cannot create {}: {e}",
-            dir.join("templates").display()
-        );
-        return FAILURE;
-    }
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates)
+        .map_err(|e| Error::Failure(format!("cannot create {}: {e}", templates.display())))?;
     for (name, text) in files {
         let path = dir.join(name);
         if path.exists() {
-            eprintln!("kept     {} (already there)", path.display());
+            terminal::note(&format!("kept     {} (already there)", path.display()));
             continue;
         }
-        if let Err(e) = crate::output::write_atomic(&path, text.as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return FAILURE;
-        }
-        eprintln!("created  {}", path.display());
+        crate::output::write_atomic(&path, text.as_bytes())
+            .map_err(|e| Error::Failure(format!("cannot write {}: {e}", path.display())))?;
+        terminal::note(&format!("created  {}", path.display()));
     }
-    eprintln!("\nNext: cd {} && walkaway build briefs", dir.display());
-    OK
+    terminal::note(&format!(
+        "\nNext: cd {} && walkaway build briefs",
+        dir.display()
+    ));
+    Ok(())
 }

@@ -1,0 +1,39 @@
+//! The subcommands, one file each. Each resolves its settings, calls the
+//! pipeline, prints through `terminal`, and returns `Ok` or the one `Error`
+//! that `main` prints.
+
+mod build;
+mod check;
+mod completions;
+mod init;
+mod man;
+mod schema;
+mod send;
+mod watch;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let Cli { command, common } = cli;
+    match command {
+        Command::Init { dir } => init::run(dir.as_deref()),
+        Command::Check {
+            briefs,
+            json,
+            fail_on,
+        } => check::run(&common, &briefs, json, fail_on),
+        Command::Render { briefs, out } => build::render(&common, &out, &briefs),
+        Command::Build { dir, out } => build::build(&common, &out, dir.as_deref()),
+        Command::Watch { dir, out, watch } => watch::run(&common, &out, dir, &watch),
+        Command::Send {
+            brief,
+            yes,
+            dry_run,
+        } => send::run(&common, &brief, yes, dry_run),
+        Command::Schema { kind } => schema::run(kind),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man => man::run(),
+    }
+}

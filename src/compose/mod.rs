@@ -1,0 +1,149 @@
+//! Compose: the typed content of a prep pack and a letter, from a brief, its
+//! assessment and the rules' texts. Pure: no I/O, no clock. Every backend (md,
+//! html, pdf, typst, eml, json) and `send` read the one `Pack` built here; Tera
+//! templates see it serialised, under the names the README documents.
+//!
+//! - `view`: what texts and templates see (the evaluation context, the brief as
+//!   written, met and unmet terms);
+//! - `texts`: the rules' `why`, `advice`, `say` and letter, rendered;
+//! - `rows`: the terms table, the concession plan, the history, the checklist;
+//! - `letter`: the letter, chosen once; `gauges`: the term gauges;
+//! - `report`: the assessment as data; `summary`: the verdict in words;
+//! - `numbers`: values as people read them.
+
+pub mod gauges;
+pub mod letter;
+pub mod numbers;
+pub mod report;
+pub mod rows;
+pub mod summary;
+pub mod texts;
+pub mod view;
+
+use serde::Serialize;
+
+use crate::artifact::Paper;
+use crate::assess::Assessment;
+use crate::brief::Brief;
+use crate::diag::Diagnostic;
+use crate::rules::{Rules, Stage};
+
+pub use gauges::Gauge;
+pub use letter::Letter;
+pub use report::Report;
+pub use summary::{headline, stage_label, verdict_label};
+pub use texts::{ExitWords, FiredTexts, Texts};
+pub use view::Num;
+
+/// The line of the prep pack where the PDF and HTML draw the term gauges.
+pub const GAUGES_MARKER: &str = "<!-- walkaway:gauges -->";
+
+/// What composing needs besides the brief, its assessment and the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub today: jiff::civil::Date,
+    pub paper: Paper,
+    /// Write the letter even when no exit script applies.
+    pub force_letter: bool,
+}
+
+/// The exit script as the pack shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExitView {
+    pub id: String,
+    pub stage: Stage,
+    pub stage_label: &'static str,
+    pub say: Vec<String>,
+    pub subject: Option<String>,
+}
+
+/// Everything a prep pack and its letter say, typed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pack<'a> {
+    /// The evaluation context, the brief as written, `met`, `unmet`, `batna`,
+    /// `tone`, `sign_off`: what the rules' texts saw.
+    #[serde(flatten)]
+    pub views: texts::TextViews<'a>,
+    pub fired: FiredTexts,
+    /// The assessment as `assessment.json` has it.
+    pub assessment: Report<Num>,
+    pub verdict_label: &'static str,
+    pub headline: String,
+    pub score_text: Option<String>,
+    pub caution_below: String,
+    pub rows: Vec<rows::Row<'a>>,
+    pub concessions: Vec<rows::Concession<'a>>,
+    pub history: Vec<rows::HistoryRow>,
+    pub checklist: Vec<rows::Check>,
+    pub exit: Option<ExitView>,
+    pub gauges_marker: &'static str,
+    pub today: String,
+    #[serde(flatten)]
+    pub letter: Letter,
+    pub paper: Paper,
+    /// Whether the letter is written (DESIGN §5: wherever an exit script
+    /// applies, or when forced).
+    #[serde(skip)]
+    pub letter_wanted: bool,
+    #[serde(skip)]
+    pub gauges: Vec<Gauge>,
+    /// `assessment.json`.
+    #[serde(skip)]
+    pub report: Report<f64>,
+    #[serde(skip)]
+    pub source: &'a Brief,
+}
+
+/// Compose a brief's pack: render the rules' texts, then lay out the rest.
+pub fn compose<'a>(
+    b: &'a Brief,
+    a: &'a Assessment,
+    rules: &Rules,
+    opts: Options,
+) -> Result<Pack<'a>, Vec<Diagnostic>> {
+    let t = texts::render(b, a, rules)?;
+    Ok(Pack::new(b, a, rules, t, opts))
+}
+
+impl<'a> Pack<'a> {
+    pub fn new(
+        b: &'a Brief,
+        a: &'a Assessment,
+        rules: &Rules,
+        t: Texts<'a>,
+        opts: Options,
+    ) -> Pack<'a> {
+        let exit = match (&a.exit_script, &t.exit) {
+            (Some(e), Some(w)) => Some(ExitView {
+                id: e.id.clone(),
+                stage: e.stage,
+                stage_label: stage_label(e.stage),
+                say: w.say.clone(),
+                subject: w.letter.as_ref().map(|l| l.0.clone()),
+            }),
+            _ => None,
+        };
+        Pack {
+            assessment: Report::new(b, a, &t.fired),
+            report: Report::new(b, a, &t.fired),
+            verdict_label: verdict_label(a.verdict),
+            headline: headline(a, rules.caution_below),
+            score_text: a.facts.score.map(numbers::format_score),
+            caution_below: numbers::format_number(rules.caution_below),
+            rows: rows::rows(b, a),
+            concessions: rows::concessions(b),
+            history: rows::history(b),
+            checklist: rows::checklist(b, a),
+            exit,
+            gauges_marker: GAUGES_MARKER,
+            today: opts.today.to_string(),
+            letter: Letter::new(b, t.exit.as_ref(), opts.today),
+            paper: opts.paper,
+            letter_wanted: a.exit_script.is_some() || opts.force_letter,
+            gauges: gauges::gauges(b, a.facts.batna.map(|x| x.index)),
+            source: b,
+            views: t.views,
+            fired: t.fired,
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! What templates and rule texts see (DESIGN §4 and the README's "Texts see"):
+//! the evaluation context under the same names conditions use, the brief as
+//! written, and the terms met and not met. Typed views that borrow from the
+//! brief; Tera's context is serialised from them, and from nothing else.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use crate::assess::{Assessment, Leverage, Position, TermFacts, Verdict};
+use crate::brief::{
+    Authority, Brief, From, Level, Party, Relationship, Side, Stakeholder, Term, TermKind,
+    TermValue, Tone,
+};
+use crate::markdown::sanitize_markdown;
+use crate::words::Word;
+
+use super::numbers::{describe, with_unit};
+
+/// A number as templates print it: a whole number without a trailing ".0" (a
+/// walk value of 44, a score of 100), any other as it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let x = self.0;
+        if x.fract() == 0.0 && x.abs() < 9.0e15 {
+            s.serialize_i64(x as i64)
+        } else {
+            s.serialize_f64(x)
+        }
+    }
+}
+
+impl std::convert::From<f64> for Num {
+    fn from(x: f64) -> Num {
+        Num(x)
+    }
+}
+
+/// A term value as the brief writes it: a number, an option's name, yes/no.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(untagged)]
+pub enum ValueView<'a> {
+    Number(Num),
+    Option(&'a str),
+    Index(usize),
+    Bool(bool),
+}
+
+impl<'a> ValueView<'a> {
+    pub fn of(t: &'a Term, v: TermValue) -> ValueView<'a> {
+        match (v, &t.kind) {
+            (TermValue::Number(x), _) => ValueView::Number(Num(x)),
+            (TermValue::Choice(i), TermKind::Choice { options }) => {
+                ValueView::Option(options.get(i).map_or("", String::as_str))
+            }
+            (TermValue::Choice(i), _) => ValueView::Index(i),
+            (TermValue::Bool(b), _) => ValueView::Bool(b),
+        }
+    }
+}
+
+/// One term, as `terms` and `term.<id>` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub unit: Option<&'a str>,
+    pub kind: &'static str,
+    pub better: Option<&'static str>,
+    pub deal_breaker: bool,
+    pub weight: Num,
+    pub wish: Option<ValueView<'a>>,
+    pub want: Option<ValueView<'a>>,
+    pub walk: ValueView<'a>,
+    pub offer: Option<ValueView<'a>>,
+    pub has_offer: bool,
+    pub position: Position,
+    /// Unknown (null) without an offer.
+    pub beyond_walk: Option<bool>,
+    pub near_walk: Option<bool>,
+    pub gap_to_walk: Option<Num>,
+    pub score: Option<Num>,
+}
+
+impl<'a> TermView<'a> {
+    pub fn new(t: &'a Term, e: &TermFacts) -> TermView<'a> {
+        let (kind, better) = match &t.kind {
+            TermKind::Number { better } => ("number", Some(better.word())),
+            TermKind::Choice { .. } => ("choice", None),
+            TermKind::YesNo => ("yes_no", None),
+        };
+        let val = |v: Option<TermValue>| v.map(|v| ValueView::of(t, v));
+        let has_offer = t.offer.is_some();
+        TermView {
+            id: &t.id,
+            label: &t.label,
+            unit: t.unit.as_deref(),
+            kind,
+            better,
+            deal_breaker: t.deal_breaker,
+            weight: Num(t.weight),
+            wish: val(t.wish),
+            want: val(t.want),
+            walk: ValueView::of(t, t.walk),
+            offer: val(t.offer),
+            has_offer,
+            position: e.position,
+            beyond_walk: has_offer.then(|| e.beyond_walk()),
+            near_walk: has_offer.then(|| e.near_walk()),
+            gap_to_walk: e.gap_to_walk.map(Num),
+            score: e.score.map(Num),
+        }
+    }
+}
+
+/// A term in `met` or `unmet`, with its offer as text ("0.93 EUR").
+#[derive(Debug, Clone, Serialize)]
+pub struct MetTerm<'a> {
+    #[serde(flatten)]
+    pub term: TermView<'a>,
+    pub offer_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativeView<'a> {
+    pub name: &'a str,
+    pub summary: Option<&'a str>,
+    pub has_terms: bool,
+    pub score: Option<Num>,
+}
+
+/// The evaluation context of DESIGN §4, exit scripts' names included: what a
+/// condition can test is what a text can show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextView<'a> {
+    pub side: Side,
+    pub relationship: Relationship,
+    pub investment: Level,
+    pub authority: Authority,
+    pub terms: Vec<TermView<'a>>,
+    pub term: BTreeMap<&'a str, TermView<'a>>,
+    pub observed: Vec<&'a str>,
+    pub alternatives: Vec<AlternativeView<'a>>,
+    pub options: usize,
+    pub score: Option<Num>,
+    pub batna_score: Option<Num>,
+    pub leverage: Leverage,
+    pub rounds_without_movement: usize,
+    pub retracted: bool,
+    pub stakeholders_aligned: bool,
+    pub days_to_deadline: Option<i64>,
+    pub verdict: Verdict,
+    pub deal_breakers: Vec<&'a str>,
+    pub red_flags: Vec<&'a str>,
+}
+
+impl<'a> ContextView<'a> {
+    pub fn new(b: &'a Brief, a: &'a Assessment) -> ContextView<'a> {
+        let f = &a.facts;
+        let terms: Vec<TermView> = b
+            .terms
+            .iter()
+            .zip(&f.terms)
+            .map(|(t, e)| TermView::new(t, e))
+            .collect();
+        let term = terms.iter().map(|t| (t.id, t.clone())).collect();
+        let alternatives = b
+            .alternatives
+            .iter()
+            .zip(&f.alternatives)
+            .map(|(alt, score)| AlternativeView {
+                name: &alt.name,
+                summary: alt.summary.as_deref(),
+                has_terms: !alt.terms.is_empty(),
+                score: score.map(Num),
+            })
+            .collect();
+        ContextView {
+            side: b.side,
+            relationship: b.relationship,
+            investment: b.investment,
+            authority: b.authority,
+            terms,
+            term,
+            observed: b.observed.iter().map(|o| o.id.as_str()).collect(),
+            alternatives,
+            options: b.alternatives.len(),
+            score: f.score.map(Num),
+            batna_score: f.batna.map(|x| Num(x.score)),
+            leverage: f.leverage,
+            rounds_without_movement: f.rounds_without_movement,
+            retracted: f.retracted,
+            stakeholders_aligned: f.stakeholders_aligned,
+            days_to_deadline: f.days_to_deadline,
+            verdict: a.verdict,
+            deal_breakers: a.deal_breakers.iter().map(|x| x.id.as_str()).collect(),
+            red_flags: a.red_flags.iter().map(|x| x.id.as_str()).collect(),
+        }
+    }
+
+    /// The terms at want or better (`met`) and the others with an offer (`unmet`).
+    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<MetTerm<'a>>, Vec<MetTerm<'a>>) {
+        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<MetTerm<'a>> {
+            b.terms
+                .iter()
+                .zip(&self.terms)
+                .filter(|(_, v)| keep(v.position))
+                .map(|(t, v)| MetTerm {
+                    term: v.clone(),
+                    offer_text: t
+                        .offer
+                        .map(|o| with_unit(&describe(o, t), t.unit.as_deref())),
+                })
+                .collect()
+        };
+        (
+            pick(&|p| matches!(p, Position::Wish | Position::Want)),
+            pick(&|p| matches!(p, Position::Walk | Position::Beyond)),
+        )
+    }
+}
+
+/// The brief as written (`brief.*` in texts and templates): enums as their
+/// words, term values as the brief wrote them, dates as YYYY-MM-DD, notes made
+/// safe to paste into Markdown.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefView<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub date: Option<String>,
+    pub side: Side,
+    pub us: &'a Party,
+    pub them: ThemView<'a>,
+    pub relationship: Relationship,
+    pub investment: Level,
+    pub deadline: Option<String>,
+    pub alternatives: Vec<AlternativeAsWritten<'a>>,
+    pub observed: Vec<&'a str>,
+    pub offers: Vec<OfferAsWritten<'a>>,
+    pub stakeholders: &'a [Stakeholder],
+    pub letter: LetterAsWritten<'a>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemView<'a> {
+    #[serde(flatten)]
+    pub party: &'a Party,
+    pub authority: Authority,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativeAsWritten<'a> {
+    pub name: &'a str,
+    pub summary: Option<&'a str>,
+    pub terms: BTreeMap<&'a str, ValueView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfferAsWritten<'a> {
+    pub date: Option<String>,
+    pub from: From,
+    pub terms: BTreeMap<&'a str, ValueView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterAsWritten<'a> {
+    pub tone: Tone,
+    pub sign_off: &'a str,
+}
+
+impl<'a> BriefView<'a> {
+    pub fn new(b: &'a Brief) -> BriefView<'a> {
+        let values = |vals: &'a [(usize, TermValue)]| -> BTreeMap<&'a str, ValueView<'a>> {
+            vals.iter()
+                .map(|(i, v)| {
+                    let t = &b.terms[*i];
+                    (t.id.as_str(), ValueView::of(t, *v))
+                })
+                .collect()
+        };
+        BriefView {
+            name: &b.name,
+            title: &b.title,
+            date: b.date.map(|d| d.to_string()),
+            side: b.side,
+            us: &b.us,
+            them: ThemView {
+                party: &b.them,
+                authority: b.authority,
+            },
+            relationship: b.relationship,
+            investment: b.investment,
+            deadline: b.deadline.map(|d| d.to_string()),
+            alternatives: b
+                .alternatives
+                .iter()
+                .map(|a| AlternativeAsWritten {
+                    name: &a.name,
+                    summary: a.summary.as_deref(),
+                    terms: values(&a.terms),
+                })
+                .collect(),
+            observed: b.observed.iter().map(|o| o.id.as_str()).collect(),
+            offers: b
+                .offers
+                .iter()
+                .map(|o| OfferAsWritten {
+                    date: o.date.map(|d| d.to_string()),
+                    from: o.from,
+                    terms: values(&o.terms),
+                })
+                .collect(),
+            stakeholders: &b.stakeholders,
+            letter: LetterAsWritten {
+                tone: b.letter.tone,
+                sign_off: &b.letter.sign_off,
+            },
+            notes: b.notes.as_deref().map(sanitize_markdown),
+        }
+    }
+}
+
+/// `batna` in texts: the best alternative's name and score.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatnaView<'a> {
+    pub name: &'a str,
+    pub score: Num,
+}

@@ -1,0 +1,39 @@
+//! Rule texts (`why`, `advice`, `say`, a letter's subject and body) are Tera
+//! templates. Their syntax is checked when the rules load, so that a mistake is
+//! reported at its line before any brief is read; they are rendered per brief in
+//! the compose stage.
+
+use tera::{ErrorKind, Tera};
+
+/// Whether a rule text is valid Tera (its syntax only; names are checked when it
+/// renders).
+pub fn check_syntax(text: &str) -> Result<(), String> {
+    let mut tera = Tera::new();
+    tera.add_raw_template("rule text", text)
+        .map_err(|e| match e.kind() {
+            ErrorKind::SyntaxError(r) => {
+                let s = r.span();
+                format!(
+                    "{} (line {}, column {} of the text)",
+                    r.message(),
+                    s.start_line,
+                    s.start_col + 1
+                )
+            }
+            _ => e.to_string(),
+        })
+}
+
+/// Render a rule text for one brief, with Markdown escaping of the values it
+/// prints (a letter body) or none (a `say` line, a subject).
+pub fn render(text: &str, ctx: &tera::Context, markdown: bool) -> Result<String, String> {
+    let mut tera = Tera::new();
+    if markdown {
+        tera.set_escape_fn(crate::escape::tera_markdown);
+    }
+    tera.render_str(text, ctx, markdown)
+        .map_err(|e| match e.kind() {
+            ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => r.message().to_string(),
+            _ => e.to_string(),
+        })
+}
