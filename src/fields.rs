@@ -46,12 +46,6 @@ impl<'a> Checker<'a> {
         self.diags.push(d);
     }
 
-    pub fn warning(&mut self, pos: Pos, message: impl Into<String>, hint: Option<String>) {
-        let mut d = Diagnostic::warning(self.path, Some(pos), message).with_source(self.source);
-        d.hint = hint;
-        self.diags.push(d);
-    }
-
     pub fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
     }
@@ -233,6 +227,48 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+
+    /// An id (`[a-z0-9_]+`) not used before in `seen`; `kind` names what it
+    /// identifies in messages ("term", "rule").
+    pub fn unique_id(
+        &mut self,
+        node: &Node,
+        what: &str,
+        kind: &str,
+        seen: &mut HashMap<String, Pos>,
+    ) -> Option<String> {
+        let id = self.text(node, what)?;
+        let valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+        if !valid {
+            let fixed: String = id
+                .to_lowercase()
+                .chars()
+                .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
+                .collect();
+            self.error(
+                node.pos,
+                format!("{kind} id `{}` may only use a-z, 0-9 and _", clip(&id)),
+                Some(format!("for example `{fixed}`")),
+            );
+            return None;
+        }
+        if let Some(first) = seen.get(&id) {
+            self.error(
+                node.pos,
+                format!(
+                    "{kind} id `{id}` is used twice (first at line {})",
+                    first.line
+                ),
+                Some(format!("give every {kind} its own id")),
+            );
+            return None;
+        }
+        seen.insert(id.clone(), node.pos);
+        Some(id)
     }
 
     pub fn seq<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {

@@ -4,6 +4,8 @@
 //! every term label, the verdict, page numbers, embedded fonts, the paper size,
 //! and that a long brief paginates with no text outside the page.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -14,14 +16,7 @@ fn bin() -> &'static str {
 /// Whether poppler's tools are here; in CI their absence is a failure.
 fn have_poppler() -> bool {
     let ok = Command::new("pdftotext").arg("-v").output().is_ok();
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "pdftotext is required in CI (scripts/test.sh installs poppler-utils)"
-        );
-        eprintln!("skipping: pdftotext is not installed (scripts/test.sh installs poppler-utils)");
-    }
-    ok
+    common::tool_available(ok, "pdftotext (poppler-utils) is not installed")
 }
 
 fn render(brief: &Path, out: &Path, extra: &[&str]) -> Output {

@@ -173,3 +173,62 @@ fn int(n: usize) -> Value {
 fn opt_bool(b: Option<bool>) -> Value {
     b.map_or(Value::Null, Value::Bool)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::rules::cond::{CONTEXT_NAMES, EXIT_NAMES, FIELD_NAMES};
+
+    const BRIEF: &str = "title: T\nside: buyer\nterms:\n  - { id: price, wish: 8, want: 9, walk: 10, offer: 9.5 }\n  - { id: cover, walk: true, offer: false }\nalternatives:\n  - { name: A, terms: { price: 9.8 } }\n";
+
+    fn keys(v: &Value) -> Vec<String> {
+        let Value::Map(m) = v else {
+            panic!("not a map: {v:?}")
+        };
+        let mut k: Vec<String> = m.map.keys().map(|k| k.to_string()).collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The names the rules checker accepts are exactly the names built here:
+    /// a name added to one and not the other fails this test.
+    #[test]
+    fn the_checker_knows_exactly_the_names_of_the_context() {
+        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), BRIEF).expect("loads");
+        let facts = super::super::derive::facts(&b, jiff::civil::date(2026, 11, 23));
+        let vars = variables(&b, &facts);
+        let mut top: Vec<&str> = vars.iter().map(|(k, _)| *k).collect();
+        top.extend(
+            exit_variables(Verdict::Proceed, &[], &[])
+                .iter()
+                .map(|(k, _)| *k),
+        );
+        let mut expected: Vec<&str> = CONTEXT_NAMES.to_vec();
+        expected.extend_from_slice(EXIT_NAMES);
+        assert_eq!(sorted(&top), sorted(&expected));
+
+        let get = |name: &str| &vars.iter().find(|(k, _)| *k == name).expect(name).1;
+        let Value::List(terms) = get("terms") else {
+            panic!("terms is a list")
+        };
+        let Value::List(alts) = get("alternatives") else {
+            panic!("alternatives is a list")
+        };
+        let mut fields = keys(&terms[0]);
+        fields.extend(keys(&alts[0]));
+        assert_eq!(
+            sorted(&fields.iter().map(String::as_str).collect::<Vec<_>>()),
+            sorted(FIELD_NAMES)
+        );
+        assert_eq!(keys(get("term")), ["cover", "price"]);
+    }
+}

@@ -178,39 +178,9 @@ fn read_terms(c: &mut Checker, node: &Node, default_better: Option<Better>) -> V
         let Some(f) = c.fields(item, &what, keys::TERM, &["id", "walk"]) else {
             continue;
         };
-        let id = f.get("id").and_then(|n| {
-            let id = c.text(n, "the term `id`")?;
-            let valid = !id.is_empty()
-                && id
-                    .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
-            if !valid {
-                let fixed: String = id
-                    .to_lowercase()
-                    .chars()
-                    .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
-                    .collect();
-                c.error(
-                    n.pos,
-                    format!("term id `{}` may only use a-z, 0-9 and _", clip(&id)),
-                    Some(format!("for example `{fixed}`")),
-                );
-                return None;
-            }
-            if let Some(first) = seen.get(&id) {
-                c.error(
-                    n.pos,
-                    format!(
-                        "term id `{id}` is used twice (first at line {})",
-                        first.line
-                    ),
-                    Some("give every term its own id".into()),
-                );
-                return None;
-            }
-            seen.insert(id.clone(), n.pos);
-            Some(id)
-        });
+        let id = f
+            .get("id")
+            .and_then(|n| c.unique_id(n, "the term `id`", "term", &mut seen));
         if let Some(t) = read_term(c, &f, id, &what, default_better) {
             terms.push(t);
         }

@@ -330,3 +330,36 @@ pub struct BatnaView<'a> {
     pub name: &'a str,
     pub score: Num,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::rules::cond::{CONTEXT_NAMES, EXIT_NAMES};
+
+    /// Texts and templates see the names conditions see, with the same values.
+    #[test]
+    fn texts_see_the_names_conditions_see() {
+        let text = "title: T\nside: seller\nterms:\n  - { id: fee, wish: 120, want: 100, walk: 80, offer: 90 }\n";
+        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
+        let rules = crate::rules::load_default().expect("rules");
+        let a = crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23));
+        let json = serde_json::to_value(ContextView::new(&b, &a)).expect("serialises");
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .expect("map")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        let mut expected: Vec<&str> = CONTEXT_NAMES.iter().chain(EXIT_NAMES).copied().collect();
+        expected.sort();
+        assert_eq!(keys, expected);
+        // Whole numbers print without ".0"; others as they are.
+        assert_eq!(json["term"]["fee"]["walk"], serde_json::json!(80));
+        assert_eq!(json["term"]["fee"]["score"], serde_json::json!(25));
+        assert_eq!(json["score"], serde_json::json!(25));
+        assert_eq!(json["terms"][0]["better"], "higher");
+    }
+}

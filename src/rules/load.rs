@@ -3,6 +3,7 @@
 //! (located at the line and column inside the `when:` value), Tera syntax errors in
 //! the texts.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::cond::Condition;
@@ -80,7 +81,7 @@ fn read(c: &mut Checker, root: &Node) -> Option<(Rules, bool, bool)> {
         .get("caution_below")
         .and_then(|n| c.number(n, "`caution_below`"))
         .unwrap_or(40.0);
-    let mut ids: Vec<(String, Pos)> = Vec::new();
+    let mut ids: HashMap<String, Pos> = HashMap::new();
     let mut deal_breakers = Vec::new();
     let mut red_flags = Vec::new();
     let mut exit_scripts = Vec::new();
@@ -119,42 +120,16 @@ fn unique_id(
     c: &mut Checker,
     node: Option<&Node>,
     what: &str,
-    ids: &mut Vec<(String, Pos)>,
+    ids: &mut HashMap<String, Pos>,
 ) -> Option<String> {
-    let node = node?;
-    let id = c.text(node, &format!("the {what} `id`"))?;
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
-    {
-        c.error(
-            node.pos,
-            format!("rule id `{id}` may only use a-z, 0-9 and _"),
-            None,
-        );
-        return None;
-    }
-    if let Some((_, first)) = ids.iter().find(|(i, _)| *i == id) {
-        c.error(
-            node.pos,
-            format!(
-                "rule id `{id}` is used twice (first at line {})",
-                first.line
-            ),
-            Some("give every rule its own id".into()),
-        );
-        return None;
-    }
-    ids.push((id.clone(), node.pos));
-    Some(id)
+    c.unique_id(node?, &format!("the {what} `id`"), "rule", ids)
 }
 
 fn read_rule(
     c: &mut Checker,
     node: &Node,
     kind: Kind,
-    ids: &mut Vec<(String, Pos)>,
+    ids: &mut HashMap<String, Pos>,
 ) -> Option<Rule> {
     let (what, keys, text_key) = match kind {
         Kind::DealBreaker => ("deal breaker", DEAL_BREAKER, "why"),
@@ -193,7 +168,7 @@ fn read_rule(
     })
 }
 
-fn read_exit(c: &mut Checker, node: &Node, ids: &mut Vec<(String, Pos)>) -> Option<ExitScript> {
+fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Option<ExitScript> {
     let named = crate::fields::peek_str(node, "id").map_or_else(
         || "an exit script".to_string(),
         |id| format!("exit script `{id}`"),

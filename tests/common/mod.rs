@@ -179,6 +179,22 @@ pub fn approx(actual: f64, expected: f64) -> bool {
 }
 
 // ---------------------------------------------------------------------------
+// Tools the tests need besides the binary (scripts/test.sh installs them).
+
+/// Whether a tool a test needs is here. With `CI=true` a missing tool is a
+/// failure, never a skip; elsewhere the test says why it skips and returns.
+pub fn tool_available(found: bool, why: &str) -> bool {
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{why} (required in CI; scripts/test.sh installs it)"
+        );
+        eprintln!("skipping: {why} (scripts/test.sh installs it)");
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------
 // Running the binary.
 
 pub fn manifest_dir() -> PathBuf {
