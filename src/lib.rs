@@ -1,9 +1,11 @@
 //! walkaway: prepare to negotiate, and to leave a negotiation well.
 //!
-//! The pipeline: `brief` and `rules` load and validate the inputs; `assess` is
-//! the pure evaluation; `render` turns an assessment into each output format;
-//! `output` writes atomically; `build` runs it for many briefs. `cli` is a thin
-//! layer on top.
+//! One pipeline, run one way: `brief`, `rules` and `config` load and validate
+//! the inputs; `assess` derives the typed facts (pure); `compose` renders the
+//! rules' texts and builds the typed `Pack`; `render` turns a pack into each
+//! artifact's bytes; `output` writes atomically; `build` runs it for many
+//! briefs. `commands` (with `cli`, `settings`, `terminal`), `watch` and `send`
+//! are thin layers on top that the pipeline does not know.
 
 // Diagnostics are the error type of everything a user can fix; they are large
 // (file, message, hint, snippet) but returned only when something is wrong, so
