@@ -66,7 +66,7 @@ fn main() {
             // The prep pack's PDF on its own, from the pipeline's own Markdown.
             let (_, out) = time(&[Format::Markdown]);
             let markdown = String::from_utf8_lossy(&out[0].bytes).into_owned();
-            let gauges = compose::gauges::gauges(&brief, a.facts.batna.map(|b| b.index));
+            let gauges = compose::gauges::gauges(&brief, &a.facts.terms);
             let doc = pdf::PrepPackPdf {
                 markdown: &markdown,
                 title: &brief.title,

@@ -4,59 +4,68 @@
 
 use std::io::{self, Write};
 
-/// Markdown inline text: every character that could start markup is
-/// backslash-escaped (CommonMark allows a backslash before any ASCII punctuation),
-/// and line breaks become spaces so that a value cannot start a block (a heading,
-/// a list, a table row) or break out of a table cell.
+/// Markdown inline text: a brief's text reaches a Markdown document as the
+/// same text, never as markup. Line breaks become spaces (a value cannot start a
+/// block or leave a table cell), and a backslash goes before exactly those
+/// characters that would start markup where they stand, and no others, so that
+/// "Finch & Co." or "lee_park" read as written in `letter.md` (DESIGN §5: no
+/// escape is ever visible in a letter). Linear in the length of the text.
 pub fn markdown(s: &str) -> String {
+    let chars: Vec<char> = s.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
     let mut out = String::with_capacity(s.len() + 8);
-    let chars: Vec<char> = s.chars().collect();
+    // Only spaces so far: a value may be laid at the start of a line.
+    let mut line_start = true;
+    // The digits of a "1." or "1)" list marker at the start.
+    let mut leading_digits = true;
     for (i, &c) in chars.iter().enumerate() {
-        // Where a line (or the value) starts, ignoring indentation.
-        let at_line_start = chars[..i]
-            .iter()
-            .rev()
-            .take_while(|c| **c != '\n')
-            .all(|c| *c == ' ');
-        match c {
-            '\r' => {}
-            '\n' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
-            | '&' | '$' => {
-                out.push('\\');
-                out.push(c);
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let escape = match c {
+            '\r' => continue,
+            '\\' | '`' | '*' | '|' | '~' => true,
+            // Emphasis with `_` only opens or closes at a word's edge.
+            '_' => !(word(prev) && word(next)),
+            // Links and images: `[text](url)`, `[text][ref]`, `[ref]: url`.
+            ']' => matches!(next, Some('(' | '[' | ':')),
+            '[' => next == Some('^'),
+            '!' => next == Some('['),
+            // Tags, autolinks and comments.
+            '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            // Character references: `&amp;`, `&#38;`.
+            '&' => entity_follows(&chars[i + 1..]),
+            // Headings, quotes and list markers count only at a line's start.
+            '#' | '>' | '-' | '+' | '=' => line_start,
+            '.' | ')' => {
+                leading_digits
+                    && !line_start
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_none_or(char::is_whitespace)
             }
-            // List markers and setext underlines only count at the start of a line.
-            '-' | '+' | '=' if at_line_start => {
-                out.push('\\');
-                out.push(c);
-            }
-            // "1." or "1)" followed by a space starts an ordered list.
-            '.' | ')'
-                if line_start_digits(&chars, i)
-                    && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) =>
-            {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        if c != ' ' {
+            line_start = false;
+        }
+        if !c.is_ascii_digit() && c != ' ' {
+            leading_digits = false;
         }
     }
     out
 }
 
-/// Whether the characters before `i` on this line are all digits (and there is one).
-fn line_start_digits(chars: &[char], i: usize) -> bool {
-    let mut j = i;
-    while j > 0 && chars[j - 1].is_ascii_digit() {
-        j -= 1;
-    }
-    j < i
-        && chars[..j]
-            .iter()
-            .rev()
-            .take_while(|c| **c != '\n')
-            .all(|c| *c == ' ')
+/// Whether the text starts like a character reference (`amp;`, `#38;`).
+fn entity_follows(rest: &[char]) -> bool {
+    let name: Vec<&char> = rest
+        .iter()
+        .take(33)
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .collect();
+    !name.is_empty() && rest.get(name.len()) == Some(&';')
 }
 
 pub fn html(s: &str) -> String {
@@ -89,15 +98,55 @@ mod tests {
 
     #[test]
     fn markdown_neutralises_markup() {
-        assert_eq!(markdown("*bold* [x](y) <b>"), r"\*bold\* \[x\](y) \<b\>");
+        assert_eq!(markdown("*bold* [x](y) <b>"), r"\*bold\* [x\](y) \<b>");
         assert_eq!(markdown("a | b"), r"a \| b");
-        assert_eq!(markdown("# title\n- item"), r"\# title \- item");
+        assert_eq!(markdown("# title\n- item"), r"\# title - item");
         assert_eq!(markdown("1. first"), r"1\. first");
         assert_eq!(markdown("10.45 EUR - net"), "10.45 EUR - net");
         assert_eq!(markdown("2026-12-02"), "2026-12-02");
         assert_eq!(markdown("- x"), r"\- x");
         assert_eq!(markdown("7."), r"7\.");
         assert_eq!(markdown("Zoë Łukasiewicz"), "Zoë Łukasiewicz");
+        assert_eq!(markdown("_x_ and `c`"), r"\_x\_ and \`c\`");
+        assert_eq!(markdown("![img](u) [r]: u"), r"\![img\](u) [r\]: u");
+        assert_eq!(markdown("&amp; &#38; &"), r"\&amp; \&#38; &");
+    }
+
+    #[test]
+    fn markdown_leaves_ordinary_text_as_written() {
+        for plain in [
+            "Finch & Co.",
+            "lee_park@acme.example",
+            "Smith [UK] Ltd",
+            "a < b > c",
+            "3 + 4 = 7",
+            "Q3 (2027) price {net} $100",
+            "Hi!",
+        ] {
+            assert_eq!(markdown(plain), plain);
+        }
+    }
+
+    #[test]
+    fn markdown_text_renders_as_itself() {
+        use pulldown_cmark::{Event, Parser};
+        for text in [
+            "*bold* _it_ `code` [x](y) ![i](u) <b> &amp; # h",
+            "1. one",
+            "- two",
+            "> quote",
+            "a | b ~~c~~",
+            "[r]: http://x",
+        ] {
+            let md = markdown(text);
+            let rendered: String = Parser::new_ext(&md, crate::markdown::options())
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(rendered, text, "{md}");
+        }
     }
 
     #[test]

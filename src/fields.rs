@@ -129,6 +129,27 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Text on one line (a greeting, a topic): a line break in it is an error.
+    pub fn line(&mut self, node: &Node, what: &str) -> Option<String> {
+        let s = self.text(node, what)?;
+        if s.contains(['\r', '\n']) {
+            self.error(node.pos, format!("{what} must be on one line"), None);
+            return None;
+        }
+        Some(s)
+    }
+
+    /// A whole number from 0 to `max`.
+    pub fn count(&mut self, node: &Node, what: &str, max: u32) -> Option<u32> {
+        match node.value {
+            Value::Int(i) if (0..=i64::from(max)).contains(&i) => u32::try_from(i).ok(),
+            _ => {
+                self.expected(node, what, &format!("a whole number from 0 to {max}"), None);
+                None
+            }
+        }
+    }
+
     /// A finite number.
     pub fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
         match node.value {
@@ -280,6 +301,25 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// How many decimals a number is written with in the source (`0.90` → 2,
+/// `45` → 0, `1.5e3` → 0): the scalar at `pos`, as typed.
+pub fn written_decimals(source: &str, pos: Pos) -> u32 {
+    let Some(line) = source.lines().nth(pos.line.saturating_sub(1)) else {
+        return 0;
+    };
+    let scalar: String = line
+        .chars()
+        .skip(pos.col.saturating_sub(1))
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
+        .collect();
+    if scalar.contains(['e', 'E']) {
+        return 0;
+    }
+    scalar.split_once('.').map_or(0, |(_, frac)| {
+        frac.chars().take_while(char::is_ascii_digit).count() as u32
+    })
 }
 
 /// The text value of `key` in a mapping node, before the mapping is checked (to

@@ -22,6 +22,7 @@ pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod diag;
+pub mod english;
 pub mod error;
 pub mod escape;
 pub mod fields;

@@ -10,8 +10,10 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::assess::{Assessment, Verdict};
+use crate::brief::Brief;
 use crate::build::BriefReport;
 use crate::compose::numbers::format_score;
+use crate::compose::summary::reasons;
 use crate::compose::{FiredTexts, headline, stage_label, verdict_label};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Error;
@@ -110,11 +112,13 @@ pub fn print_stdout(text: &str) -> Result<(), Error> {
 /// The human output of `check` for one brief.
 pub fn check_summary(
     path: &Path,
+    b: &Brief,
     a: &Assessment,
     fired: &FiredTexts,
     caution_below: f64,
     color: bool,
 ) -> String {
+    let head = headline(b, a, caution_below);
     let mut s = format!(
         "{}: {} — {}",
         path.display(),
@@ -123,11 +127,14 @@ pub fn check_summary(
             verdict_code(a.verdict),
             color
         ),
-        headline(a, caution_below)
+        head
     );
     match a.facts.score {
         Some(x) => s.push_str(&format!(" (score {})\n", format_score(x))),
         None => s.push('\n'),
+    }
+    for r in reasons(b, a, caution_below).iter().filter(|r| **r != head) {
+        s.push_str(&format!("  reason        {r}\n"));
     }
     for d in &fired.deal_breakers {
         s.push_str(&format!(

@@ -37,6 +37,20 @@ fn check_term(side: &str, term: &str, position: Position, gap: Option<f64>, scor
 // Terms: position, gap to walk, score.
 
 #[test]
+fn scores_do_not_depend_on_the_unit() {
+    // A 25 USD fee the brief will not pay at all, in dollars and in cents: the
+    // same fee, the same score and the same deal score (it was -2,500 and
+    // -250,000 before DESIGN 0.2).
+    for (unit, walk, offer) in [("USD", 0, 25), ("cents", 0, 2500)] {
+        let a = assess(&format!(
+            "title: T\nside: buyer\nterms:\n  - {{ id: fee, unit: {unit}, wish: {walk}, want: {walk}, walk: {walk}, offer: {offer} }}\n  - {{ id: price, wish: 90, want: 95, walk: 100, offer: 95 }}\n"
+        ));
+        assert_eq!(a.terms[0].score, Some(-100.0), "{unit}");
+        assert_eq!(a.score, Some(-25.0), "{unit}: mean of -100 and 50");
+    }
+}
+
+#[test]
 fn numeric_lower_is_better() {
     let cases = [
         (85.0, Wish, 15.0, 150.0),
@@ -241,8 +255,9 @@ fn score_is_100_at_want_when_there_is_no_wish() {
 
 #[test]
 fn degenerate_limits_give_finite_sensible_scores() {
-    // wish = want = walk: at or inside the limit is as good as it gets (100);
-    // past it, the score is the percentage past the walk value, negative.
+    // An empty scale (wish = want = walk, want = walk with no wish, only walk)
+    // scores like a yes/no term (DESIGN §3, 0.2): 100 at or inside walk, −100
+    // past it, however far past and whatever the unit.
     let same = "wish: 100, want: 100, walk: 100";
     check_term(
         "buyer",
@@ -263,7 +278,7 @@ fn degenerate_limits_give_finite_sensible_scores() {
         &format!("{{ id: p, {same}, offer: 110 }}"),
         Beyond,
         Some(-10.0),
-        Some(-10.0),
+        Some(-100.0),
     );
     // want = walk, no wish.
     check_term(
@@ -278,7 +293,7 @@ fn degenerate_limits_give_finite_sensible_scores() {
         "{ id: p, want: 100, walk: 100, offer: 120 }",
         Beyond,
         Some(-20.0),
-        Some(-20.0),
+        Some(-100.0),
     );
     // Only walk.
     check_term(
@@ -293,15 +308,15 @@ fn degenerate_limits_give_finite_sensible_scores() {
         "{ id: p, walk: 100, offer: 150 }",
         Beyond,
         Some(-50.0),
-        Some(-50.0),
+        Some(-100.0),
     );
-    // A walk value of 0 cannot scale anything: still finite.
+    // A walk value of 0 is no different.
     check_term(
         "buyer",
         "{ id: p, wish: 0, want: 0, walk: 0, offer: 5 }",
         Beyond,
         Some(-5.0),
-        Some(-500.0),
+        Some(-100.0),
     );
     // A choice term with want = walk and one option past it.
     check_term(
@@ -694,6 +709,8 @@ fn default_rules_are_the_designed_set() {
         ("no_movement", Medium),
         ("weak_leverage", Medium),
         ("deadline_pressure", Medium),
+        ("walk_below_batna", Medium),
+        ("no_zopa", Medium),
         ("sarcasm", Low),
         ("rude", Low),
         ("near_walk", Low),
@@ -711,6 +728,7 @@ fn default_rules_are_the_designed_set() {
             ("walk_away", Stage::ExitOpen, 30),
             ("cooling_off", Stage::Pause, 20),
             ("warning_shot", Stage::Warn, 10),
+            ("early_signal", Stage::Signal, 5),
         ]
     );
     assert_eq!(rules.caution_below, 40.0);
@@ -727,6 +745,11 @@ fn default_rules_are_the_designed_set() {
             "exit script `{}` needs lines to say",
             s.id
         );
+        // A signal is a remark in the room: no letter (DESIGN §4).
+        if s.stage == Stage::Signal {
+            assert!(s.letter.is_none(), "`{}` is a signal: no letter", s.id);
+            continue;
+        }
         let letter = s
             .letter
             .as_ref()
@@ -746,7 +769,7 @@ const CLEAN: &str = "
       - { id: price, wish: 90, want: 95, walk: 100, offer: 92 }
       - { id: support, walk: true, offer: true, deal_breaker: false }
     alternatives:
-      - { name: Other supplier, terms: { price: 99, support: false } }
+      - { name: Other supplier, terms: { price: 101, support: false } }
     stakeholders:
       - { name: CFO, signed_off: true }
 ";
@@ -831,14 +854,13 @@ fn beyond_walk_fires_only_for_deal_breaker_terms() {
     let a = clean_replacing("offer: 92", "offer: 101");
     assert_eq!(deal_breaker_ids(&a), ["beyond_walk"]);
     assert_eq!(a.verdict, Verdict::Walk);
-    // (How the numbers are written is reported separately: "101.0" today.)
     let why = &a.deal_breakers[0].why;
-    assert!(why.starts_with("price: they offer 101"), "{why}");
     assert!(
-        why.ends_with(
-            "We agreed our limits before the meeting, with the people who have to live with the deal. Going past \
-             them would not be a concession; it would be a different deal, and one we have already decided against."
-        ),
+        why.starts_with("price: they offer 101; our limit is 100."),
+        "{why}"
+    );
+    assert!(
+        why.ends_with("it would be a different deal, and one we have already decided against."),
         "{why}"
     );
     // At walk exactly is not beyond.
@@ -881,7 +903,7 @@ fn soft_walk_crossed_is_a_red_flag_not_a_deal_breaker() {
 #[test]
 fn worse_than_batna_fires_when_the_alternative_scores_higher() {
     let a = clean_replacing(
-        "terms: { price: 99, support: false }",
+        "terms: { price: 101, support: false }",
         "terms: { price: 91 }",
     );
     // The alternative's price scores 90; support takes the offer's value (100).
@@ -890,12 +912,12 @@ fn worse_than_batna_fires_when_the_alternative_scores_higher() {
     assert_eq!(
         a.deal_breakers[0].why,
         "Scored on the same terms, Other supplier comes out ahead of the current offer (95.0 against 90.0 out \
-         of 100). Accepting would leave us worse off than simply taking our alternative, so the offer has to \
-         improve before there is anything to agree."
+         of 100). Accepting would leave us worse off than taking the alternative, so the offer has to improve \
+         before there is anything to agree. Say so in the room: the alternative is what gives us the right to ask."
     );
     // Equal is not worse.
     let a = clean_replacing(
-        "terms: { price: 99, support: false }",
+        "terms: { price: 101, support: false }",
         "terms: { price: 92 }",
     );
     assert!(a.deal_breakers.is_empty(), "{:?}", deal_breaker_ids(&a));
@@ -939,13 +961,13 @@ fn derived_red_flags_fire_and_do_not_fire() {
         ("offer: 92", "offer: 95", "near_walk", false),
         ("offer: 92", "offer: 100", "near_walk", true),
         (
-            "alternatives:\n  - { name: Other supplier, terms: { price: 99, support: false } }\n",
+            "alternatives:\n  - { name: Other supplier, terms: { price: 101, support: false } }\n",
             "investment: high\n",
             "weak_leverage",
             true,
         ),
         (
-            "alternatives:\n  - { name: Other supplier, terms: { price: 99, support: false } }\n",
+            "alternatives:\n  - { name: Other supplier, terms: { price: 101, support: false } }\n",
             "investment: medium\n",
             "weak_leverage",
             false,
@@ -1063,7 +1085,7 @@ fn verdict() {
 
 #[test]
 fn exit_script_by_priority() {
-    let cases: [(&str, Option<(&str, Stage)>); 8] = [
+    let cases: [(&str, Option<(&str, Stage)>); 9] = [
         (
             "observed: [dishonesty]",
             Some(("bad_faith_exit", Stage::ExitClosed)),
@@ -1077,7 +1099,12 @@ fn exit_script_by_priority() {
             "observed: [high_pressure, sarcasm]",
             Some(("cooling_off", Stage::Pause)),
         ),
-        ("observed: [sarcasm]", Some(("warning_shot", Stage::Warn))),
+        // One behaviour flag is a signal (no letter); two or more a warning.
+        ("observed: [sarcasm]", Some(("early_signal", Stage::Signal))),
+        (
+            "observed: [sarcasm, rude]",
+            Some(("warning_shot", Stage::Warn)),
+        ),
         (
             "observed: [take_it_or_leave_it, guilt_trip]",
             Some(("warning_shot", Stage::Warn)),
@@ -1105,19 +1132,22 @@ fn exit_script_by_priority() {
         a.exit_script.as_ref().map(|e| (e.id.as_str(), e.stage)),
         Some(("walk_away", Stage::ExitOpen))
     );
+    // The deal breaker is named, and they are asked whether they can resolve
+    // it, before leaving (DESIGN §4). No `us.organisation`: the voice is "I".
     let words = a.exit_words.as_ref().expect("words");
     assert_eq!(
         words.say,
         [
-            "Thank you for the work you've put into this; we've found real common ground on support.",
-            "Where we are still apart is price, and that gap is too wide for us to close from our side.",
-            "So we're not able to go ahead on these terms, and I'd rather tell you that plainly than keep you waiting.",
-            "If your position on those points changes, please come back to me; we'd be glad to look at it again.",
+            "Thank you for the work you've put into this; there's real common ground on support.",
+            "The sticking point is price: you offer 101, and the most I can accept is 100.",
+            "Is there a way you can resolve that?",
+            "If not, I'm not able to go ahead on these terms, and I'd rather tell you that plainly than keep you waiting.",
+            "If your position changes, please come back to me; I'd be glad to look at it again.",
         ]
     );
     assert_eq!(
         words.letter.as_ref().map(|l| l.0.as_str()),
-        Some("Clean: our decision")
+        Some("My decision on your proposal")
     );
 }
 
@@ -1129,7 +1159,7 @@ fn the_closed_door_letter_does_not_invite_a_return() {
         .as_ref()
         .and_then(|w| w.letter.clone())
         .expect("letter");
-    assert_eq!(subject, "Clean: our decision");
+    assert_eq!(subject, "My decision on your proposal");
     assert!(body.contains("the decision is final"), "{body}");
     for inviting in [
         "come back",
@@ -1147,7 +1177,7 @@ fn warning_shot_names_the_behaviour() {
     let words = a.exit_words.as_ref().expect("words");
     assert_eq!(
         words.say[1],
-        "I've noticed pressure from an unexplained deadline, sarcastic remarks, and it is making it harder for us to reach an agreement."
+        "I've noticed pressure from an unexplained deadline and sarcastic remarks, and it is making an agreement harder to reach."
     );
 }
 
@@ -1174,12 +1204,12 @@ fn extends_default_replaces_by_id_and_adds() {
         ",
     );
     assert_eq!(rules.deal_breakers.len(), 3);
-    assert_eq!(rules.red_flags.len(), 22);
-    assert_eq!(rules.exit_scripts.len(), 4);
+    assert_eq!(rules.red_flags.len(), 24);
+    assert_eq!(rules.exit_scripts.len(), 5);
     // Replaced in place, added at the end.
-    assert_eq!(rules.red_flags[20].id, "near_walk");
-    assert_eq!(rules.red_flags[20].title, "Too close to our limit");
-    assert_eq!(rules.red_flags[21].id, "pays_late");
+    assert_eq!(rules.red_flags[22].id, "near_walk");
+    assert_eq!(rules.red_flags[22].title, "Too close to our limit");
+    assert_eq!(rules.red_flags[23].id, "pays_late");
     assert_eq!(rules.files, [std::path::PathBuf::from("house.yaml")]);
 
     let brief = format!(
@@ -1230,7 +1260,7 @@ fn user_rules_without_extends_stand_alone() {
 fn caution_below_can_be_changed_while_extending() {
     let rules = user_rules("version: 1\nextends: default\ncaution_below: 95\n");
     assert_eq!(rules.caution_below, 95.0);
-    assert_eq!(rules.red_flags.len(), 21);
+    assert_eq!(rules.red_flags.len(), 23);
     assert_eq!(assess_with(CLEAN, &rules).verdict, Verdict::Caution);
     let rules = user_rules("version: 1\nextends: default\n");
     assert_eq!(rules.caution_below, 40.0);

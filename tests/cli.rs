@@ -48,41 +48,57 @@ fn check_prints_each_verdict_and_why() {
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stderr, "");
-    let chairs = "good/chairs.yaml: PROCEED — The deal scores 88 and no deal breaker or serious red flag fired. (score 88)\n  exit script   none\n";
-    let job = "good/job.yaml: CAUTION — The deal scores 26.2 (below 40). (score 26.2)\n  \
+    let chairs = "good/chairs.yaml: PROCEED — The deal scores 88.0 and no deal breaker or serious red flag fired. (score 88.0)\n  \
+                  red flag      walk_below_batna (medium): A walk-away point is looser than our alternative\n  \
+                  exit script   none\n";
+    // One behaviour flag is a signal, not a warning (DESIGN §4, 0.2).
+    let job = "good/job.yaml: CAUTION — The deal scores 26.2, below the caution line of 40.0. (score 26.2)\n  \
                red flag      false_urgency (medium): Pressure from an unexplained deadline\n  \
                red flag      limited_authority (medium): The other side cannot sign off\n  \
+               red flag      walk_below_batna (medium): A walk-away point is looser than our alternative\n  \
                red flag      near_walk (low): Close to our walk-away point\n  \
                not evaluable beyond_walk: no offer for equity\n  \
-               exit script   warning_shot (warn)\n";
+               exit script   early_signal (signal)\n";
     assert!(
         r.stdout.starts_with(&format!("{chairs}{job}")),
         "{}",
         r.stdout
     );
     let renewal: Vec<&str> = r.stdout[chairs.len() + job.len()..].lines().collect();
+    // Every reason, the first in the head line; the numbers as people write them.
     assert_eq!(
         renewal[0],
-        "good/renewal.yaml: WALK AWAY — An offer is past our walk-away point. (score -9.5)"
+        "good/renewal.yaml: WALK AWAY — Past our walk-away point: Price per thousand labels (they offer 46.5 EUR; our limit is 44.0 EUR). (score −9.5)"
     );
-    assert!(renewal[1].starts_with("  deal breaker  beyond_walk: Price per thousand labels: they offer 46.5 EUR; our limit is 44"), "{}", renewal[1]);
-    assert!(renewal[2].starts_with("  deal breaker  worse_than_batna: Scored on the same terms, Baltic Print quote comes out ahead"), "{}", renewal[2]);
     assert_eq!(
-        renewal[3..],
+        renewal[1],
+        "  reason        Our alternative, Baltic Print quote, scores 9.5 against this offer's −9.5: taking it would leave us better off than this deal."
+    );
+    assert_eq!(
+        renewal[2],
+        "  reason        The deal scores −9.5, below the caution line of 40.0."
+    );
+    assert!(renewal[3].starts_with("  deal breaker  beyond_walk: Price per thousand labels: they offer 46.5 EUR; our limit is 44.0 EUR."), "{}", renewal[3]);
+    assert!(renewal[4].starts_with("  deal breaker  worse_than_batna: Scored on the same terms, Baltic Print quote comes out ahead"), "{}", renewal[4]);
+    assert_eq!(
+        renewal[5..],
         [
+            "  red flag      walk_below_batna (medium): A walk-away point is looser than our alternative",
             "  red flag      near_walk (low): Close to our walk-away point",
             "  exit script   walk_away (exit, door open)"
         ]
     );
 }
 
-const TOP_KEYS: [&str; 11] = [
+const TOP_KEYS: [&str; 13] = [
     "batna",
     "brief",
     "deal_breakers",
     "exit_script",
     "leverage",
     "not_evaluable",
+    "packages",
+    "reasons",
     "red_flags",
     "score",
     "terms",
@@ -132,15 +148,35 @@ fn check_json_has_the_designed_shape() {
             assert_eq!(
                 keys(t),
                 [
+                    "batna_value",
                     "beyond_walk",
+                    "concessions",
                     "gap_to_walk",
                     "id",
                     "label",
+                    "no_zopa",
+                    "our_last",
                     "position",
-                    "score"
+                    "score",
+                    "their_walk",
+                    "their_walk_source",
+                    "walk_below_batna",
+                    "zopa"
                 ]
             );
+            assert_eq!(
+                keys(&t["concessions"]),
+                ["accept", "floor", "hold", "steps", "tradeable"]
+            );
         }
+        for p in a["packages"].as_array().expect("packages") {
+            assert_eq!(keys(p), ["score", "terms"]);
+        }
+        assert!(
+            a["reasons"]
+                .as_array()
+                .is_some_and(|r| r.iter().all(Value::is_string))
+        );
         for d in a["deal_breakers"].as_array().expect("deal_breakers") {
             assert_eq!(keys(d), ["id", "title", "why"]);
         }
@@ -174,7 +210,7 @@ fn check_json_has_the_designed_shape() {
             (
                 "job",
                 "caution",
-                &serde_json::json!({ "id": "warning_shot", "stage": "warn" })
+                &serde_json::json!({ "id": "early_signal", "stage": "signal" })
             ),
             (
                 "renewal",
@@ -222,8 +258,25 @@ fn check_json_has_the_designed_shape() {
             .collect()
     };
     assert_eq!(ids("deal_breakers"), ["beyond_walk", "worse_than_batna"]);
-    assert_eq!(ids("red_flags"), ["near_walk"]);
-    assert_eq!(renewal["red_flags"][0]["severity"], "low");
+    // Baltic's 43 EUR is better than our 44 EUR walk-away: tighten it.
+    assert_eq!(ids("red_flags"), ["walk_below_batna", "near_walk"]);
+    assert_eq!(renewal["red_flags"][1]["severity"], "low");
+    assert_eq!(price["batna_value"], 43.0);
+    assert_eq!(price["walk_below_batna"], true);
+    assert_eq!(price["our_last"], 39.0);
+    // We already offered 39: the plan opens there, not at the wish of 38.
+    assert_eq!(
+        price["concessions"],
+        serde_json::json!({ "steps": [39.0, 40.0, 40.6, 41.0], "floor": 44.0, "accept": false, "hold": false, "tradeable": false })
+    );
+    assert_eq!(
+        renewal["reasons"],
+        serde_json::json!([
+            "Past our walk-away point: Price per thousand labels (they offer 46.5 EUR; our limit is 44.0 EUR).",
+            "Our alternative, Baltic Print quote, scores 9.5 against this offer's −9.5: taking it would leave us better off than this deal.",
+            "The deal scores −9.5, below the caution line of 40.0."
+        ])
+    );
 }
 
 #[test]
@@ -294,7 +347,7 @@ fn render_writes_the_prep_pack_letter_and_assessment() {
         ["assessment.json", "letter.md", "prep-pack.md"]
     );
     let md = read(&dir.join("prep-pack.md"));
-    assert!(md.starts_with("# Fernhill Labels — 2027 label stock renewal\n\n**Verdict: Walk away.** An offer is past our walk-away point.\n"), "{md}");
+    assert!(md.starts_with("# Fernhill Labels — 2027 label stock renewal\n\n**Verdict: Walk away.** Past our walk-away point: Price per thousand labels (they offer 46.5 EUR; our limit is 44.0 EUR).\n"), "{md}");
     for label in [
         "Price per thousand labels",
         "Payment terms",
@@ -305,14 +358,15 @@ fn render_writes_the_prep_pack_letter_and_assessment() {
             "no row for {label}:\n{md}"
         );
     }
+    // A walk pack shows the plan as what it would take to return (DESIGN §5).
     for section in [
         "## Verdict and why",
         "## Terms",
         "## BATNA and leverage",
         "## Red flags",
-        "## Missing information",
-        "## Concession plan",
-        "## Exit script",
+        "## If they come back",
+        "### Packages of equal value",
+        "## Withdrawal ladder",
         "## Before the meeting",
         "## Offer history",
         "## Notes",
@@ -322,11 +376,18 @@ fn render_writes_the_prep_pack_letter_and_assessment() {
             "no {section}:\n{md}"
         );
     }
-    assert!(md.contains("\n| Price per thousand labels | 38 EUR | 41 EUR | 44 EUR | 46.5 EUR | beyond | −2.5 EUR |\n"), "{md}");
+    assert!(!md.contains("\n## Concession plan\n"), "{md}");
+    // Every reason for the verdict.
+    assert!(md.contains("Do not agree to this deal as it stands.\n\n- Past our walk-away point: Price per thousand labels (they offer 46.5 EUR; our limit is 44.0 EUR).\n- Our alternative, Baltic Print quote, scores 9.5 against this offer's −9.5: taking it would leave us better off than this deal.\n- The deal scores −9.5, below the caution line of 40.0.\n"), "{md}");
+    // The term's decimals as written (46.5 → 1).
+    assert!(md.contains("\n| Price per thousand labels | 38.0 EUR | 41.0 EUR | 44.0 EUR | 46.5 EUR |  | beyond | −2.5 EUR |\n"), "{md}");
+    // The ladder, with the stage that applies now; the walk-away lines name the
+    // deal breaker and ask first.
     assert!(
-        md.contains("**Exit, door open** (walk\\_away). Lines to say, in order:"),
+        md.contains("4. **Exit, door open** (now): end it, and leave the door open."),
         "{md}"
     );
+    assert!(md.contains("   - \"The sticking point is Price per thousand labels: you offer 46.5 EUR, and the most we can accept is 44.0 EUR. We have another option that, taken as a whole, works better for us than this offer.\"\n   - \"Is there a way you can resolve that, and match what the other option gives us?\""), "{md}");
     assert!(
         md.contains("Tom mentioned their new press arrives in February."),
         "{md}"
@@ -338,14 +399,24 @@ fn render_writes_the_prep_pack_letter_and_assessment() {
     let checked: Value = serde_json::from_str(&check.stdout).expect("JSON");
     assert_eq!(json, checked[0]);
 
+    // The letter in the signer's voice: an organisation writes "we"; warm
+    // greets by first name; the title is not pasted into sentences.
     let letter = read(&dir.join("letter.md"));
     assert!(
-        letter.contains("**Fernhill Labels — 2027 label stock renewal: our decision**"),
+        letter.contains("**Our decision on your proposal**"),
         "{letter}"
     );
-    assert!(letter.contains("Hi Tom Becker,"), "{letter}");
+    assert!(letter.contains("\nHi Tom,\n"), "{letter}");
     assert!(
-        letter.contains("- Price per thousand labels: outside the limit we are able to accept"),
+        letter.contains("we have decided not to go ahead"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("- Price per thousand labels: outside the limit we can accept"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("If your position on these points changes"),
         "{letter}"
     );
     assert!(
@@ -362,7 +433,7 @@ fn letter_only_when_an_exit_script_applies_or_forced() {
     let md = read(&out.path().join("chairs/prep-pack.md"));
     assert!(md.contains("**Verdict: Proceed.**"), "{md}");
     assert!(
-        md.contains("No exit script applies: keep negotiating."),
+        md.contains("## Withdrawal ladder\n\nLeave gradually, and calmly: each step only if the one before did not work. Nothing calls for a step now."),
         "{md}"
     );
 
@@ -377,22 +448,54 @@ fn letter_only_when_an_exit_script_applies_or_forced() {
         letter.contains("\n**Ergonomic chairs for the Leeds office**\n"),
         "{letter}"
     );
-    assert!(letter.contains("Thank you for your time on Ergonomic chairs for the Leeds office. We are reviewing where things stand"), "{letter}");
+    assert!(
+        letter.contains(
+            "Thank you for your time discussing your proposal. We are reviewing where things stand"
+        ),
+        "{letter}"
+    );
     assert!(letter.contains("Kind regards,  \nMorgan Hale"), "{letter}");
 
-    // A warning-shot letter, formal.
+    // One behaviour flag is a signal: a remark in the room, no letter.
     let (out, r) = render("good/job.yaml", &["--format", "md"]);
     assert_eq!(r.code, 0, "{r:?}");
-    let letter = read(&out.path().join("job/letter.md"));
+    assert_eq!(file_names(&out.path().join("job")), ["prep-pack.md"]);
+    let md = read(&out.path().join("job/prep-pack.md"));
+    assert!(md.contains("1. **Signal** (now): "), "{md}");
     assert!(
-        letter.contains("**Product designer offer — Lumen Health: how we continue**"),
+        md.contains(
+            "\"Help me understand the deadline: what actually changes if this takes another week?\""
+        ),
+        "{md}"
+    );
+
+    // Two are a warning, with a letter: formal, one person writing ("I").
+    let project = tempfile::tempdir().expect("temp dir");
+    let job = std::fs::read_to_string(fixtures().join("good/job.yaml"))
+        .expect("job")
+        .replace(
+            "observed: [false_urgency]",
+            "observed: [false_urgency, guilt_trip]",
+        );
+    std::fs::write(project.path().join("job.yaml"), job).expect("write");
+    let r = run_in(
+        project.path(),
+        &[
+            "render", "job.yaml", "-o", "out", "--format", "md", "--today", TODAY,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let letter = read(&project.path().join("out/job/letter.md"));
+    assert!(
+        letter.contains("**How the discussions on your proposal continue**"),
         "{letter}"
     );
     assert!(letter.contains("Dear Rosa Diaz,"), "{letter}");
     assert!(
-        letter.contains("- Pressure from an unexplained deadline"),
+        letter.contains("In the last conversation I noticed:\n\n- Appeals to guilt\n- Pressure from an unexplained deadline\n"),
         "{letter}"
     );
+    assert!(!letter.contains(" we "), "{letter}");
     assert!(letter.contains("Best regards,  \nAlex Kim"), "{letter}");
 }
 
@@ -402,7 +505,9 @@ fn a_forced_letter_greets_the_counterpart() {
     assert_eq!(r.code, 0, "{r:?}");
     let letter = read(&out.path().join("chairs/letter.md"));
     assert!(
-        letter.contains("\nHi Jo Ellis,\n\nThank you for your time on"),
+        letter.contains(
+            "\nHi Jo,\n\nThank you for your time discussing your proposal. We are reviewing"
+        ),
         "{letter}"
     );
 }
@@ -455,12 +560,12 @@ fn hostile_brief_text_is_escaped() {
     let md = read(&dir.join("prep-pack.md"));
     assert_eq!(unescaped_angle_brackets(&md), Vec::<&str>::new(), "{md}");
     assert!(
-        md.starts_with("# \\<script\\>alert(1)\\</script\\> \\| pipes \\| \\*stars\\*\n"),
+        md.starts_with("# \\<script>alert(1)\\</script> \\| pipes \\| \\*stars\\*\n"),
         "{md}"
     );
     assert!(!md.contains("[link](javascript"), "{md}");
-    assert!(md.contains("\\[link\\](javascript:x)"), "{md}");
-    // Pipes in a label do not break the terms table: every row has 8 cell borders.
+    assert!(md.contains("[link\\](javascript:x)"), "{md}");
+    // Pipes in a label do not break the terms table: every row has 9 cell borders.
     let rows: Vec<&str> = md
         .lines()
         .skip_while(|l| !l.starts_with("| Term |"))
@@ -472,7 +577,7 @@ fn hostile_brief_text_is_escaped() {
             .char_indices()
             .filter(|(i, c)| *c == '|' && !row[..*i].ends_with('\\'))
             .count();
-        assert_eq!(borders, 8, "{row}");
+        assert_eq!(borders, 9, "{row}");
     }
 
     let letter = read(&dir.join("letter.md"));
@@ -553,9 +658,10 @@ fn build_keeps_going_past_a_bad_brief_and_leaves_its_outputs_alone() {
         file_names(&out.join("chairs")),
         ["assessment.json", "prep-pack.md"]
     );
+    // One behaviour flag is a signal, which has no letter.
     assert_eq!(
         file_names(&out.join("job")),
-        ["assessment.json", "letter.md", "prep-pack.md"]
+        ["assessment.json", "prep-pack.md"]
     );
     assert_eq!(
         file_names(&out.join("renewal")),
@@ -662,7 +768,9 @@ fn a_user_rules_file_extends_the_defaults() {
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(
         r.stdout,
-        "chairs.yaml: CAUTION — They have paid late before. (score 88)\n  red flag      pays_late (high): They have paid late before\n  exit script   none\n"
+        "chairs.yaml: CAUTION — They have paid late before. (score 88.0)\n  \
+         red flag      walk_below_batna (medium): A walk-away point is looser than our alternative\n  \
+         red flag      pays_late (high): They have paid late before\n  exit script   none\n"
     );
     // Without the rules file, `pays_late` is an unknown behaviour: a warning.
     let r = run_in(project.path(), &["check", "chairs.yaml", "--today", TODAY]);
@@ -1010,8 +1118,10 @@ fn an_exit_script_without_letter_text_still_gets_a_letter() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let letter = std::fs::read_to_string(out.join("deal/letter.md")).expect("letter written");
     assert!(letter.contains("Dear Lee,"), "{letter}");
+    // The title is a heading, never pasted into a sentence: `topic`, else
+    // "your proposal"; one person writing is "I".
     assert!(
-        letter.contains("Thank you for your time on Deal."),
+        letter.contains("Thank you for your time discussing your proposal. I am reviewing"),
         "{letter}"
     );
 }

@@ -147,9 +147,9 @@ fn letter_pdf_is_a_one_page_business_letter() {
         "Tomas Berg",
         "Halvorsen Packaging",
         "2 December 2026",
-        "our decision",
-        "Dear Tomas Berg,",
-        "Yours sincerely",
+        "Our decision on the 2027 carton supply",
+        "Dear Mr Berg,",
+        "Yours sincerely,",
     ] {
         assert!(text.contains(s), "`{s}` missing from the letter: {text}");
     }

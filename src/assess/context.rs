@@ -131,6 +131,22 @@ fn term(t: &Term, e: &TermFacts) -> Value {
         ("near_walk", opt_bool(has_offer.then(|| e.near_walk()))),
         ("gap_to_walk", number(e.gap_to_walk)),
         ("score", number(e.score)),
+        ("our_last", val(e.our_last)),
+        ("batna_value", val(e.batna_value)),
+        ("walk_below_batna", Value::Bool(e.walk_below_batna)),
+        ("their_walk", val(e.their_walk)),
+        (
+            "their_walk_source",
+            e.their_walk_source
+                .map_or(Value::Null, |s| string(s.word())),
+        ),
+        (
+            "zopa",
+            e.zopa.map_or(Value::Null, |z| {
+                map([("low", Value::Float(z.low)), ("high", Value::Float(z.high))])
+            }),
+        ),
+        ("no_zopa", Value::Bool(e.no_zopa)),
     ])
 }
 
@@ -181,7 +197,7 @@ mod tests {
     use super::*;
     use crate::rules::cond::{CONTEXT_NAMES, EXIT_NAMES, FIELD_NAMES};
 
-    const BRIEF: &str = "title: T\nside: buyer\nterms:\n  - { id: price, wish: 8, want: 9, walk: 10, offer: 9.5 }\n  - { id: cover, walk: true, offer: false }\nalternatives:\n  - { name: A, terms: { price: 9.8 } }\n";
+    const BRIEF: &str = "title: T\nside: buyer\nterms:\n  - { id: cover, walk: true, offer: false }\n  - { id: price, wish: 8, want: 9, walk: 10, offer: 9.5, their_walk: 9.2 }\nalternatives:\n  - { name: A, terms: { price: 9.8 } }\n";
 
     fn keys(v: &Value) -> Vec<String> {
         let Value::Map(m) = v else {
@@ -225,6 +241,16 @@ mod tests {
         };
         let mut fields = keys(&terms[0]);
         fields.extend(keys(&alts[0]));
+        let Value::Map(price) = &terms[1] else {
+            panic!("a term is a map")
+        };
+        let zopa = price
+            .map
+            .iter()
+            .find(|(k, _)| k.to_string() == "zopa")
+            .map(|(_, v)| v)
+            .expect("zopa");
+        fields.extend(keys(zopa));
         assert_eq!(
             sorted(&fields.iter().map(String::as_str).collect::<Vec<_>>()),
             sorted(FIELD_NAMES)

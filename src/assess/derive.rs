@@ -3,23 +3,60 @@
 //! movement in the offer history; stakeholder alignment; days to the deadline.
 //! Every number produced here is finite, whatever the limits (wish = want = walk).
 
-use super::{Batna, Facts, TermFacts};
-use crate::brief::{Brief, From, Level, Term, TermKind, TermValue};
+use super::{Batna, Facts, TermFacts, concessions, history, packages, zopa};
+use crate::brief::{Brief, Level, Term, TermKind, TermValue};
 use jiff::civil::Date;
 
 /// Everything DESIGN §3 derives from a brief before any rule runs.
 pub fn facts(b: &Brief, today: Date) -> Facts {
     let alternatives = alternative_scores(b);
+    let batna = batna(&alternatives);
+    let our_last = history::our_last(b);
+    let terms = b
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let batna_value = batna.and_then(|x| {
+                b.alternatives[x.index]
+                    .terms
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map(|(_, v)| *v)
+            });
+            let their = zopa::their_walk(b, i);
+            let (zopa, no_zopa) = zopa::zopa(t, their.map(|x| x.0));
+            let (position, gap_to_walk, score) = match t.offer {
+                Some(v) => (position(t, v), Some(gap_to_walk(t, v)), Some(score(t, v))),
+                None => (Position::Unknown, None, None),
+            };
+            TermFacts {
+                position,
+                gap_to_walk,
+                score,
+                our_last: our_last[i],
+                batna_value,
+                walk_below_batna: batna_value.is_some_and(|v| t.advantage(v, t.walk) > 0.0),
+                their_walk: their.map(|x| x.0),
+                their_walk_source: their.map(|x| x.1),
+                zopa,
+                no_zopa,
+                concessions: concessions::plan(t, our_last[i]),
+            }
+        })
+        .collect();
     Facts {
-        terms: b.terms.iter().map(eval_term).collect(),
+        terms,
         score: weighted_score(&b.terms, |i| b.terms[i].offer),
-        batna: batna(&alternatives),
+        batna,
         alternatives,
         leverage: leverage(b),
-        rounds_without_movement: rounds_without_movement(b),
-        retracted: retracted(b),
+        rounds_without_movement: history::rounds_without_movement(b),
+        retracted: !history::retractions(b).is_empty(),
         stakeholders_aligned: b.stakeholders.iter().all(|s| s.signed_off),
         days_to_deadline: days_to_deadline(b, today),
+        retractions: history::retractions(b),
+        packages: packages::packages(b),
     }
 }
 
@@ -71,27 +108,54 @@ pub fn position(t: &Term, v: TermValue) -> Position {
     }
 }
 
+/// The step a numeric term's values are written in: the largest power of ten
+/// that divides every value the brief gives for it (0.01 for 0.86, 0.90 and
+/// 0.93; 1,000 for 92,000, 86,000 and 80,000), but no coarser than a fifth of
+/// its scale and no finer than its decimals. Steps and packages are rounded
+/// to it, so that they read as a person would propose them.
+pub fn granularity(t: &Term) -> f64 {
+    let finest = 10f64.powi(-(t.decimals as i32));
+    let values: Vec<f64> = [t.wish, t.want, Some(t.walk), t.offer, t.their_walk]
+        .into_iter()
+        .flatten()
+        .filter_map(|v| match v {
+            TermValue::Number(x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    let span = match (wish_ref(t), t.walk) {
+        (TermValue::Number(a), TermValue::Number(b)) => (a - b).abs(),
+        _ => 0.0,
+    };
+    let mut g = finest;
+    while g * 10.0 <= span / 5.0
+        && values.iter().all(|x| {
+            let q = x / (g * 10.0);
+            (q - q.round()).abs() < 1e-6
+        })
+    {
+        g *= 10.0;
+    }
+    g
+}
+
+/// Whether the term has a scale to score on: a numeric or choice term whose
+/// wish (or the level standing in for it) differs from walk.
+pub fn has_scale(t: &Term) -> bool {
+    !matches!(t.kind, TermKind::YesNo) && t.advantage(wish_ref(t), t.walk) > 0.0
+}
+
 /// 0 at walk, 100 at wish (want when there is no wish), linear, not clamped.
-/// A yes/no term scores 100 when the value meets walk, else -100. When wish and
-/// walk coincide there is no span to scale by: at or inside walk is 100; beyond
-/// walk is scaled by the walk value itself (percent past it), or per option step.
+/// A yes/no term, and a term whose scale is empty (wish = want = walk), scores
+/// like a yes/no term: 100 when the value meets walk, else −100 — so that no
+/// score depends on the term's unit (DESIGN §3).
 pub fn score(t: &Term, v: TermValue) -> f64 {
     let inside = t.advantage(v, t.walk);
-    if matches!(t.kind, TermKind::YesNo) {
+    if !has_scale(t) {
         return if inside >= 0.0 { 100.0 } else { -100.0 };
     }
     let span = t.advantage(wish_ref(t), t.walk);
-    let s = if span > 0.0 {
-        100.0 * inside / span
-    } else if inside >= 0.0 {
-        100.0
-    } else {
-        match (t.walk, &t.kind) {
-            (TermValue::Number(w), _) if w != 0.0 => 100.0 * inside / w.abs(),
-            _ => 100.0 * inside,
-        }
-    };
-    finite(s)
+    finite(100.0 * inside / span)
 }
 
 /// How far the value is inside walk, in the term's unit (option steps for a choice
@@ -114,21 +178,6 @@ pub fn gap_to_walk(t: &Term, v: TermValue) -> f64 {
 pub fn tidy(x: f64) -> f64 {
     let r = (x * 1e9).round() / 1e9;
     if r == 0.0 { 0.0 } else { r }
-}
-
-pub fn eval_term(t: &Term) -> TermFacts {
-    match t.offer {
-        Some(v) => TermFacts {
-            position: position(t, v),
-            gap_to_walk: Some(gap_to_walk(t, v)),
-            score: Some(score(t, v)),
-        },
-        None => TermFacts {
-            position: Position::Unknown,
-            gap_to_walk: None,
-            score: None,
-        },
-    }
 }
 
 /// Weight-averaged score over the terms that have a value; None when none has.
@@ -187,43 +236,6 @@ pub fn leverage(b: &Brief) -> Leverage {
         Level::High if n == 0 => Leverage::Weak,
         _ => Leverage::Moderate,
     }
-}
-
-/// Their last consecutive offers that improved nothing for us, each compared with
-/// their offer before it.
-pub fn rounds_without_movement(b: &Brief) -> usize {
-    let theirs: Vec<_> = b.offers.iter().filter(|o| o.from == From::Them).collect();
-    let mut count = 0;
-    for pair in theirs.windows(2).rev() {
-        let (prev, cur) = (pair[0], pair[1]);
-        let improved = cur.terms.iter().any(|(i, v)| {
-            prev.terms
-                .iter()
-                .find(|(j, _)| j == i)
-                .is_some_and(|(_, p)| b.terms[*i].advantage(*v, *p) > 0.0)
-        });
-        if improved {
-            break;
-        }
-        count += 1;
-    }
-    count
-}
-
-/// Whether they made some term worse for us after having offered better.
-pub fn retracted(b: &Brief) -> bool {
-    let mut best: Vec<Option<TermValue>> = vec![None; b.terms.len()];
-    for offer in b.offers.iter().filter(|o| o.from == From::Them) {
-        for (i, v) in &offer.terms {
-            let t = &b.terms[*i];
-            match best[*i] {
-                Some(prev) if t.advantage(*v, prev) < 0.0 => return true,
-                Some(prev) if t.advantage(*v, prev) <= 0.0 => {}
-                _ => best[*i] = Some(*v),
-            }
-        }
-    }
-    false
 }
 
 pub fn days_to_deadline(b: &Brief, today: Date) -> Option<i64> {

@@ -6,35 +6,66 @@ use crate::brief::Brief;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::rules::Rules;
 
+/// Something the brief does not say that a condition needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// No term has an offer.
+    NoOffer,
+    /// No alternative has terms, so there is no BATNA to score.
+    NoPricedAlternative,
+    NoDeadline,
+    /// These terms (by index) have no offer.
+    NoOfferFor(Vec<usize>),
+    /// Some alternative has no terms.
+    UnpricedAlternative,
+}
+
+impl Missing {
+    /// The words `assessment.json` has always used ("no offer for price").
+    pub fn describe(&self, b: &Brief) -> String {
+        match self {
+            Missing::NoOffer => "no term has an offer".into(),
+            Missing::NoPricedAlternative => "no alternative has terms".into(),
+            Missing::NoDeadline => "the brief has no deadline".into(),
+            Missing::NoOfferFor(terms) => format!(
+                "no offer for {}",
+                terms
+                    .iter()
+                    .map(|i| b.terms[*i].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Missing::UnpricedAlternative => "an alternative has no terms".into(),
+        }
+    }
+}
+
 /// What a condition that could not be decided was missing, from the context
 /// names it reads.
-pub(super) fn explain(b: &Brief, f: &Facts, reads: &[String]) -> Option<String> {
+pub(super) fn explain(b: &Brief, f: &Facts, reads: &[String]) -> Vec<Missing> {
     let reads = |n: &str| reads.iter().any(|r| r == n);
     let mut parts = Vec::new();
     if reads("score") && f.score.is_none() {
-        parts.push("no term has an offer".to_string());
+        parts.push(Missing::NoOffer);
     }
     if reads("batna_score") && f.batna.is_none() {
-        parts.push("no alternative has terms".to_string());
+        parts.push(Missing::NoPricedAlternative);
     }
     if reads("days_to_deadline") && f.days_to_deadline.is_none() {
-        parts.push("the brief has no deadline".to_string());
+        parts.push(Missing::NoDeadline);
     }
     if reads("terms") || reads("term") {
-        let no_offer: Vec<&str> = b
-            .terms
-            .iter()
-            .filter(|t| t.offer.is_none())
-            .map(|t| t.id.as_str())
+        let no_offer: Vec<usize> = (0..b.terms.len())
+            .filter(|&i| b.terms[i].offer.is_none())
             .collect();
-        if !no_offer.is_empty() && !parts.iter().any(|p| p == "no term has an offer") {
-            parts.push(format!("no offer for {}", no_offer.join(", ")));
+        if !no_offer.is_empty() && !parts.contains(&Missing::NoOffer) {
+            parts.push(Missing::NoOfferFor(no_offer));
         }
     }
     if reads("alternatives") && b.alternatives.iter().any(|a| a.terms.is_empty()) {
-        parts.push("an alternative has no terms".to_string());
+        parts.push(Missing::UnpricedAlternative);
     }
-    (!parts.is_empty()).then(|| parts.join("; "))
+    parts
 }
 
 /// An observed id that no loaded rule mentions is most likely a typo.

@@ -8,14 +8,23 @@
 pub mod concessions;
 pub mod context;
 pub mod derive;
-mod missing;
+pub mod history;
+pub mod missing;
+pub mod packages;
+pub mod zopa;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 pub use derive::{Leverage, Position};
 
-use crate::brief::Brief;
+pub use concessions::Plan;
+pub use history::Retraction;
+pub use missing::Missing;
+pub use packages::Package;
+pub use zopa::{WalkSource, Zopa};
+
+use crate::brief::{Brief, TermValue};
 use crate::diag::Diagnostic;
 use crate::rules::{Kind, Outcome, Rule, Rules, Severity, Stage};
 
@@ -24,13 +33,25 @@ crate::vocabulary! {
     pub enum Verdict { Walk = "walk", Caution = "caution", Proceed = "proceed" }
 }
 
-/// What the engine derives for one term from its offer.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What the engine derives for one term (DESIGN §3).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TermFacts {
     pub position: Position,
     /// How far the offer is inside walk, in the term's unit; negative beyond.
     pub gap_to_walk: Option<f64>,
     pub score: Option<f64>,
+    /// Our latest offer on the term.
+    pub our_last: Option<TermValue>,
+    /// The BATNA's value for the term, when it names it.
+    pub batna_value: Option<TermValue>,
+    /// The BATNA already gives us better than our walk: tighten walk.
+    pub walk_below_batna: bool,
+    pub their_walk: Option<TermValue>,
+    pub their_walk_source: Option<WalkSource>,
+    pub zopa: Option<Zopa>,
+    /// Their (known or estimated) walk lies past ours: no value satisfies both.
+    pub no_zopa: bool,
+    pub concessions: Plan,
 }
 
 impl TermFacts {
@@ -66,6 +87,10 @@ pub struct Facts {
     pub retracted: bool,
     pub stakeholders_aligned: bool,
     pub days_to_deadline: Option<i64>,
+    /// Each concession they took back, in the order of the history.
+    pub retractions: Vec<Retraction>,
+    /// Packages of equal value to put on the table together (MESO).
+    pub packages: Vec<Package>,
 }
 
 /// A deal breaker or red flag that fired: its place in `Rules::deal_breakers`
@@ -79,10 +104,16 @@ pub struct Fired {
     pub severity: Option<Severity>,
 }
 
+/// A rule that could not be decided, and what it lacked.
 #[derive(Debug, Clone, Serialize)]
 pub struct NotEvaluable {
     pub id: String,
+    /// In words, as `assessment.json` reports it.
     pub missing: String,
+    /// The same, for the pack's plain words (empty when the condition failed
+    /// for another reason).
+    #[serde(skip)]
+    pub why: Vec<Missing>,
 }
 
 /// The exit script chosen: its place in `Rules::exit_scripts`, id and stage.
@@ -113,7 +144,16 @@ pub const SCORE_RULE: &str = "caution_below";
 pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
     let facts = derive::facts(b, today);
     let mut cel = context::cel_context(b, &facts);
-    let missing = |reads: &[String]| missing::explain(b, &facts, reads);
+    let explain = |reads: &[String]| missing::explain(b, &facts, reads);
+    let missing = |reads: &[String]| {
+        let why = explain(reads);
+        (!why.is_empty()).then(|| {
+            why.iter()
+                .map(|m| m.describe(b))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
 
     let mut not_evaluable = Vec::new();
     let mut run = |list: &[Rule]| -> Vec<Fired> {
@@ -133,6 +173,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
                 Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
                     id: rule.id.clone(),
                     missing: m,
+                    why: explain(&rule.when.reads),
                 }),
             }
         }
@@ -145,7 +186,8 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
         None => {
             not_evaluable.push(NotEvaluable {
                 id: SCORE_RULE.into(),
-                missing: "no term has an offer".into(),
+                missing: Missing::NoOffer.describe(b),
+                why: vec![Missing::NoOffer],
             });
             false
         }
@@ -180,6 +222,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
             Outcome::NotEvaluable(m) => not_evaluable.push(NotEvaluable {
                 id: script.id.clone(),
                 missing: m,
+                why: explain(&script.when.reads),
             }),
         }
     }

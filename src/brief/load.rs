@@ -38,6 +38,7 @@ fn from_node(
 fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
     let f = c.fields(root, "the brief", keys::BRIEF, &["title", "side", "terms"])?;
     let title = f.get("title").and_then(|n| c.text(n, "`title`"));
+    let topic = f.get("topic").and_then(|n| c.line(n, "`topic`"));
     let side: Option<Side> = f.get("side").and_then(|n| c.word(n, "`side`"));
     let date = f.get("date").and_then(|n| c.date(n, "`date`"));
     let deadline = f.get("deadline").and_then(|n| c.date(n, "`deadline`"));
@@ -106,6 +107,7 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
         path: path.to_path_buf(),
         source: c.source.to_string(),
         title: title?,
+        topic,
         date,
         side: side?,
         us,
@@ -154,10 +156,14 @@ fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
     {
         c.error(n.pos, format!("{what} name must be on one line"), None);
     }
+    let salutation = f
+        .get("salutation")
+        .and_then(|n| c.line(n, &format!("{what} salutation")));
     Party {
         name,
         organisation,
         email,
+        salutation,
     }
 }
 
@@ -285,6 +291,32 @@ fn read_term(
     let want = value("want");
     let walk = value("walk");
     let offer = value("offer");
+    let their_walk = match (&kind, f.get("their_walk")) {
+        (TermKind::YesNo, Some(n)) => {
+            c.error(
+                n.pos,
+                format!(
+                    "{what} is a yes/no term: `their_walk` applies to numeric and choice terms"
+                ),
+                Some("remove `their_walk`".into()),
+            );
+            None
+        }
+        _ => value("their_walk"),
+    };
+    let decimals = match f.get("decimals") {
+        Some(n) => c.count(n, &format!("{what} decimals"), MAX_DECIMALS),
+        None => None,
+    }
+    .unwrap_or_else(|| {
+        [&wish, &want, &walk, &offer, &their_walk]
+            .into_iter()
+            .flatten()
+            .filter(|(v, _)| matches!(v, TermValue::Number(_)))
+            .map(|(_, n)| crate::fields::written_decimals(c.source, n.pos).min(MAX_DECIMALS))
+            .max()
+            .unwrap_or(0)
+    });
 
     // Ordering: wish no worse than want, want no worse than walk.
     let probe = Term {
@@ -296,8 +328,10 @@ fn read_term(
         want: None,
         walk: TermValue::Bool(false),
         offer: None,
+        their_walk: None,
         weight,
         deal_breaker,
+        decimals,
     };
     if direction_known && !matches!(kind, TermKind::YesNo) {
         let limits = [("wish", wish), ("want", want), ("walk", walk)];
@@ -344,10 +378,15 @@ fn read_term(
         want: want.map(|v| v.0),
         walk: walk?.0,
         offer: offer.map(|v| v.0),
+        their_walk: their_walk.map(|v| v.0),
         weight,
         deal_breaker,
+        decimals,
     })
 }
+
+/// More decimals than this are not how anyone writes a price or a count.
+const MAX_DECIMALS: u32 = 6;
 
 /// A value for a term of the given kind.
 fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Option<TermValue> {

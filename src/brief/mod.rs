@@ -48,6 +48,8 @@ pub struct Party {
     pub name: Option<String>,
     pub organisation: Option<String>,
     pub email: Option<String>,
+    /// How a formal letter greets them ("Mr Berg"); `them` only.
+    pub salutation: Option<String>,
 }
 
 /// A value of a term, of the term's kind. Choice values are indexes into `options`
@@ -81,8 +83,13 @@ pub struct Term {
     pub want: Option<TermValue>,
     pub walk: TermValue,
     pub offer: Option<TermValue>,
+    /// Our estimate of their limit on the term (DESIGN §2, 0.2).
+    pub their_walk: Option<TermValue>,
     pub weight: f64,
     pub deal_breaker: bool,
+    /// How many decimals its values print with: `decimals:`, else the most any
+    /// of its own values has as written (`0.90` → 2).
+    pub decimals: u32,
 }
 
 impl Term {
@@ -167,6 +174,8 @@ pub struct Brief {
     /// The file's text, for snippets in diagnostics found after loading.
     pub source: String,
     pub title: String,
+    /// How letters name the deal inside a sentence ("the 2027 carton supply").
+    pub topic: Option<String>,
     pub date: Option<Date>,
     pub side: Side,
     pub us: Party,
@@ -188,6 +197,7 @@ pub struct Brief {
 pub mod keys {
     pub const BRIEF: &[&str] = &[
         "title",
+        "topic",
         "date",
         "side",
         "us",
@@ -204,7 +214,7 @@ pub mod keys {
         "notes",
     ];
     pub const US: &[&str] = &["name", "organisation", "email"];
-    pub const THEM: &[&str] = &["name", "organisation", "email", "authority"];
+    pub const THEM: &[&str] = &["name", "organisation", "email", "authority", "salutation"];
     pub const TERM: &[&str] = &[
         "id",
         "label",
@@ -215,8 +225,10 @@ pub mod keys {
         "want",
         "walk",
         "offer",
+        "their_walk",
         "weight",
         "deal_breaker",
+        "decimals",
     ];
     pub const ALTERNATIVE: &[&str] = &["name", "summary", "terms"];
     pub const OFFER: &[&str] = &["date", "from", "terms"];

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::assess::Verdict;
 use crate::build::assess_file;
 use crate::cli::{Common, FailOn, OutArgs};
+use crate::compose::summary::reasons;
 use crate::compose::{Report, texts};
 use crate::error::Error;
 use crate::settings::Settings;
@@ -32,13 +33,15 @@ pub fn run(
             if !json {
                 text.push_str(&terminal::check_summary(
                     path,
+                    &b,
                     &a,
                     &t.fired,
                     rules.caution_below,
                     color,
                 ));
             }
-            reports.push(Report::new(&b, &a, &t.fired));
+            let reasons = reasons(&b, &a, rules.caution_below);
+            reports.push(Report::new(&b, &a, &t.fired, &reasons));
             verdicts.push(a.verdict);
             Ok(warnings)
         });

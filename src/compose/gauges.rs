@@ -1,53 +1,96 @@
-//! Term gauges: for each numeric or choice term, where walk, want, wish, their
-//! offer and the BATNA's value sit on the score scale (walk = 0, wish = 100),
-//! with their labels. The PDF and the HTML page draw them; Typst draws its own
-//! from the table rows.
+//! Term gauges: for each term with a scale (numeric or choice, wish ≠ walk),
+//! where our levels, their offer, the BATNA's value and their walk sit on the
+//! score scale (walk = 0, wish = 100), with the zone of agreement as a band.
+//! Levels that coincide are one tick with one label ("want = wish"), never one
+//! value drawn at two places. The PDF and the HTML page draw these; Typst
+//! draws its own from the table rows.
 
-use super::numbers::{describe, with_unit};
-use crate::assess::derive::score;
-use crate::brief::{Brief, TermKind, TermValue};
+use super::numbers::value_text;
+use crate::assess::TermFacts;
+use crate::assess::derive::{has_scale, score, want_ref, wish_ref};
+use crate::brief::{Brief, TermValue};
 
-/// One gauge per numeric or choice term. Positions are on the score scale:
-/// walk = 0, wish = 100, want in between; an offer beyond walk is negative.
+/// One gauge. Positions are on the score scale: walk = 0, wish = 100, want in
+/// between; an offer beyond walk is negative. Labels are complete ("walk 10.20
+/// EUR") and carry the unit.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Gauge {
+    /// The term's label.
     pub label: String,
     pub walk_label: String,
-    pub want_label: Option<String>,
-    pub wish_label: Option<String>,
+    /// Want's tick, when want differs from walk and from wish.
     pub want_pos: Option<f64>,
+    pub want_label: Option<String>,
+    /// Wish's tick at 100 (with "want = wish" when they coincide); None when
+    /// the brief gives no wish and want stands at 100.
+    pub wish_label: Option<String>,
     pub offer_pos: Option<f64>,
     pub offer_label: Option<String>,
     pub batna_pos: Option<f64>,
     pub batna_label: Option<String>,
+    pub their_walk_pos: Option<f64>,
+    pub their_walk_label: Option<String>,
+    /// The zone of agreement on the scale (low ≤ high).
+    pub zopa: Option<(f64, f64)>,
+    /// Their walk lies past ours: nothing satisfies both.
+    pub no_zopa: bool,
 }
 
-/// The gauges of a brief, in file order; `batna` is the index of the best
-/// alternative, whose values are marked.
-pub fn gauges(b: &Brief, batna: Option<usize>) -> Vec<Gauge> {
-    let batna_alt = batna.and_then(|i| b.alternatives.get(i));
+/// The gauges of a brief, in file order.
+pub fn gauges(b: &Brief, facts: &[TermFacts]) -> Vec<Gauge> {
     b.terms
         .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.kind, TermKind::YesNo))
-        .map(|(i, t)| {
-            let text = |v: TermValue| with_unit(&describe(v, t), t.unit.as_deref());
-            let batna_value =
-                batna_alt.and_then(|a| a.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v));
-            let label = match (&t.unit, &t.kind) {
-                (Some(u), TermKind::Number { .. }) if !u.is_empty() => format!("{} ({u})", t.label),
-                _ => t.label.clone(),
+        .zip(facts)
+        .filter(|(t, _)| has_scale(t))
+        .map(|(t, e)| {
+            let text = |v: TermValue| value_text(t, Some(v));
+            let pos = |v: TermValue| score(t, v);
+            let want = want_ref(t);
+            let wish = wish_ref(t);
+            let want_is_walk = t.want.is_none() || want == t.walk;
+            let want_is_wish = !want_is_walk && want == wish;
+            let walk_label = if want_is_walk && t.want.is_some() {
+                format!("walk = want {}", text(t.walk))
+            } else {
+                format!("walk {}", text(t.walk))
             };
+            let wish_label = match t.wish {
+                Some(w) if want_is_wish => Some(format!("want = wish {}", text(w))),
+                Some(w) => Some(format!("wish {}", text(w))),
+                None => None,
+            };
+            let (want_pos, want_label) = if want_is_walk || want_is_wish {
+                (None, None)
+            } else {
+                (Some(pos(want)), Some(format!("want {}", text(want))))
+            };
+            let estimated = e.their_walk_source == Some(crate::assess::WalkSource::Offers);
             Gauge {
-                label,
-                walk_label: describe(t.walk, t),
-                want_label: t.want.map(|v| describe(v, t)),
-                wish_label: t.wish.map(|v| describe(v, t)),
-                want_pos: t.want.map(|v| score(t, v)),
-                offer_pos: t.offer.map(|v| score(t, v)),
-                offer_label: t.offer.map(text),
-                batna_pos: batna_value.map(|v| score(t, v)),
-                batna_label: batna_value.map(text),
+                label: t.label.clone(),
+                walk_label,
+                want_pos,
+                want_label,
+                wish_label,
+                offer_pos: t.offer.map(pos),
+                offer_label: t.offer.map(|v| format!("offer {}", text(v))),
+                batna_pos: e.batna_value.map(pos),
+                batna_label: e.batna_value.map(|v| format!("BATNA {}", text(v))),
+                their_walk_pos: e.their_walk.map(pos),
+                their_walk_label: e.their_walk.map(|v| {
+                    format!(
+                        "their walk {}{}",
+                        if estimated { "≈ " } else { "" },
+                        text(v)
+                    )
+                }),
+                zopa: e.zopa.map(|z| {
+                    let (a, b) = (
+                        pos(TermValue::Number(z.low)),
+                        pos(TermValue::Number(z.high)),
+                    );
+                    (a.min(b), a.max(b))
+                }),
+                no_zopa: e.no_zopa,
             }
         })
         .collect()

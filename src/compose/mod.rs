@@ -6,7 +6,8 @@
 //! - `view`: what texts and templates see (the evaluation context, the brief as
 //!   written, met and unmet terms);
 //! - `texts`: the rules' `why`, `advice`, `say` and letter, rendered;
-//! - `rows`: the terms table, the concession plan, the history, the checklist;
+//! - `rows`: the terms table, the zone of agreement, the history, the checklist;
+//! - `plan`: the concession plan, the packages of equal value, the ladder;
 //! - `letter`: the letter, chosen once; `gauges`: the term gauges;
 //! - `report`: the assessment as data; `summary`: the verdict in words;
 //! - `numbers`: values as people read them.
@@ -14,6 +15,7 @@
 pub mod gauges;
 pub mod letter;
 pub mod numbers;
+pub mod plan;
 pub mod report;
 pub mod rows;
 pub mod summary;
@@ -61,7 +63,7 @@ pub struct ExitView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Pack<'a> {
     /// The evaluation context, the brief as written, `met`, `unmet`, `batna`,
-    /// `tone`, `sign_off`: what the rules' texts saw.
+    /// `tone`, `sign_off`, `greeting`, `topic`, `voice`: what the rules' texts saw.
     #[serde(flatten)]
     pub views: texts::TextViews<'a>,
     pub fired: FiredTexts,
@@ -69,10 +71,23 @@ pub struct Pack<'a> {
     pub assessment: Report<Num>,
     pub verdict_label: &'static str,
     pub headline: String,
-    pub score_text: Option<String>,
+    /// Every reason for the verdict (DESIGN §3).
+    pub reasons: Vec<String>,
+    /// What to do about the verdict.
+    pub advice: String,
     pub caution_below: String,
+    pub batna_text: String,
+    pub leverage_text: String,
+    /// Their walk and the zone of agreement, per term where known.
+    pub zones: Vec<String>,
+    /// What the brief does not say, in plain words.
+    pub missing: Vec<String>,
     pub rows: Vec<rows::Row<'a>>,
-    pub concessions: Vec<rows::Concession<'a>>,
+    pub concessions: Vec<plan::Concession<'a>>,
+    pub packages: Option<plan::PackagesTable>,
+    pub ladder: Vec<plan::Rung>,
+    /// A walk pack shows the plan and packages as what it would take to return.
+    pub come_back: bool,
     pub history: Vec<rows::HistoryRow>,
     pub checklist: Vec<rows::Check>,
     pub exit: Option<ExitView>,
@@ -81,8 +96,8 @@ pub struct Pack<'a> {
     #[serde(flatten)]
     pub letter: Letter,
     pub paper: Paper,
-    /// Whether the letter is written (DESIGN §5: wherever an exit script
-    /// applies, or when forced).
+    /// Whether the letter is written (DESIGN §5: an exit script of stage
+    /// `warn` or later applies, or the letter is forced).
     #[serde(skip)]
     pub letter_wanted: bool,
     #[serde(skip)]
@@ -123,15 +138,29 @@ impl<'a> Pack<'a> {
             }),
             _ => None,
         };
+        let caution = rules.caution_below;
+        let reasons = summary::reasons(b, a, caution);
+        let stage_letter = a
+            .exit_script
+            .as_ref()
+            .is_some_and(|e| e.stage >= Stage::Warn);
         Pack {
-            assessment: Report::new(b, a, &t.fired),
-            report: Report::new(b, a, &t.fired),
+            assessment: Report::new(b, a, &t.fired, &reasons),
+            report: Report::new(b, a, &t.fired, &reasons),
             verdict_label: verdict_label(a.verdict),
-            headline: headline(a, rules.caution_below),
-            score_text: a.facts.score.map(numbers::format_score),
-            caution_below: numbers::format_number(rules.caution_below),
+            headline: headline(b, a, caution),
+            advice: summary::advice(b, a),
+            reasons,
+            caution_below: numbers::format_score(caution),
+            batna_text: summary::batna(b, a),
+            leverage_text: summary::leverage(b, a),
+            zones: rows::zones(b, a),
+            missing: summary::missing(b, a, rules),
             rows: rows::rows(b, a),
-            concessions: rows::concessions(b),
+            concessions: plan::concessions(b, a),
+            packages: plan::packages(b, a),
+            ladder: t.ladder,
+            come_back: a.verdict == crate::assess::Verdict::Walk,
             history: rows::history(b),
             checklist: rows::checklist(b, a),
             exit,
@@ -139,8 +168,8 @@ impl<'a> Pack<'a> {
             today: opts.today.to_string(),
             letter: Letter::new(b, t.exit.as_ref(), opts.today),
             paper: opts.paper,
-            letter_wanted: a.exit_script.is_some() || opts.force_letter,
-            gauges: gauges::gauges(b, a.facts.batna.map(|x| x.index)),
+            letter_wanted: stage_letter || opts.force_letter,
+            gauges: gauges::gauges(b, &a.facts.terms),
             source: b,
             views: t.views,
             fired: t.fired,

@@ -1,13 +1,58 @@
-//! Values as people read them in a pack or a letter: a term's values with their
-//! unit, scores to one decimal, gaps with a true minus sign, dates written out.
-//! Every human output takes its numbers from here.
+//! Values as people read them, in every human output (DESIGN §5): a term's
+//! values with its decimals (0.90 EUR, not 0.9 EUR), thousands grouped
+//! (104,000), a true minus sign (−0.03), counts that agree with their unit
+//! (1 day, 2 days), scores with one decimal, dates written out.
 
 use crate::brief::{Term, TermKind, TermValue};
 
-/// A term value as the brief would write it: a number, an option, yes or no.
+/// A number with `decimals` decimals, thousands grouped with commas and a true
+/// minus sign: `fixed(-104000.5, 2)` is "−104,000.50".
+pub fn fixed(x: f64, decimals: u32) -> String {
+    let s = format!("{:.*}", decimals as usize, x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut grouped = String::with_capacity(s.len() + s.len() / 3 + 3);
+    let digits = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if !frac.is_empty() {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    // "−0.00" is zero.
+    let zero = grouped.bytes().all(|b| matches!(b, b'0' | b'.' | b','));
+    if x < 0.0 && !zero {
+        format!("−{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// A plain number as people write it (a weight, a setting): as few decimals
+/// as it needs, up to two, grouped, with a true minus.
+pub fn format_number(x: f64) -> String {
+    let d = (0..=2)
+        .find(|d| {
+            let s = 10f64.powi(*d);
+            ((x * s).round() - x * s).abs() < 1e-9
+        })
+        .unwrap_or(2);
+    fixed(x, d as u32)
+}
+
+/// A score: one decimal, always ("100.0", "−62.5").
+pub fn format_score(x: f64) -> String {
+    fixed(x, 1)
+}
+
+/// A term value as the brief would write it, without the unit: a number with
+/// the term's decimals, an option's name, yes or no.
 pub fn describe(v: TermValue, t: &Term) -> String {
     match (v, &t.kind) {
-        (TermValue::Number(x), _) => format_number(x),
+        (TermValue::Number(x), _) => fixed(x, t.decimals),
         (TermValue::Choice(i), TermKind::Choice { options }) => {
             options.get(i).cloned().unwrap_or_default()
         }
@@ -17,32 +62,109 @@ pub fn describe(v: TermValue, t: &Term) -> String {
     }
 }
 
-/// A value with its unit ("0.93 EUR"), or empty when there is no value.
+/// A value with its unit ("0.90 EUR", "1 day", "30 days"), or empty when there
+/// is no value.
 pub fn value_text(t: &Term, v: Option<TermValue>) -> String {
-    v.map_or_else(String::new, |v| {
-        with_unit(&describe(v, t), t.unit.as_deref())
-    })
+    let Some(v) = v else {
+        return String::new();
+    };
+    match v {
+        TermValue::Number(x) => with_unit(&describe(v, t), t.unit.as_deref(), Some(x)),
+        _ => describe(v, t),
+    }
 }
 
-pub fn with_unit(value: &str, unit: Option<&str>) -> String {
-    match unit {
-        Some(u) if !u.is_empty() => format!("{value} {u}"),
+/// A distance in the term's unit ("3 days", "−0.03 EUR"), its decimals kept.
+pub fn amount_text(t: &Term, x: f64) -> String {
+    with_unit(&fixed(x, t.decimals), t.unit.as_deref(), Some(x))
+}
+
+/// `value` followed by its unit, the unit in the singular or plural as the
+/// count asks ("1 day", "2 days", "1 week") when it is a unit people count.
+pub fn with_unit(value: &str, unit: Option<&str>, count: Option<f64>) -> String {
+    match unit.map(str::trim) {
+        // A percentage is written against its number.
+        Some(u @ ("%" | "‰")) => format!("{value}{u}"),
+        Some(u) if !u.is_empty() => {
+            let u = match count {
+                Some(n) => counted(u, n),
+                None => u.to_string(),
+            };
+            format!("{value} {u}")
+        }
         _ => value.to_string(),
     }
 }
 
-/// Scores to one decimal, as the rules' texts print them.
-pub fn format_score(x: f64) -> String {
-    let s = format!("{x:.1}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+/// Units that are counts of things, singular and plural.
+const COUNTED: &[(&str, &str)] = &[
+    ("day", "days"),
+    ("week", "weeks"),
+    ("month", "months"),
+    ("year", "years"),
+    ("hour", "hours"),
+    ("minute", "minutes"),
+    ("night", "nights"),
+    ("step", "steps"),
+    ("seat", "seats"),
+    ("user", "users"),
+    ("licence", "licences"),
+    ("license", "licenses"),
+    ("unit", "units"),
+    ("item", "items"),
+    ("piece", "pieces"),
+    ("box", "boxes"),
+    ("carton", "cartons"),
+    ("pallet", "pallets"),
+    ("visit", "visits"),
+    ("session", "sessions"),
+    ("delivery", "deliveries"),
+    ("payment", "payments"),
+    ("instalment", "instalments"),
+    ("employee", "employees"),
+    ("person", "people"),
+    ("point", "points"),
+    ("working day", "working days"),
+    ("business day", "business days"),
+];
+
+/// The unit agreeing with the count: exactly 1 (or −1) is singular. A unit
+/// that starts with a counted noun agrees by that noun ("1 day a week").
+pub fn counted(unit: &str, n: f64) -> String {
+    let singular = (n.abs() - 1.0).abs() < 1e-12;
+    let lower = unit.to_lowercase();
+    for (one, many) in COUNTED {
+        for form in [one, many] {
+            let rest = match lower.strip_prefix(form) {
+                Some(rest) if rest.is_empty() || rest.starts_with(' ') => rest,
+                _ => continue,
+            };
+            let word = if singular { one } else { many };
+            return format!(
+                "{}{}",
+                match_case(unit, word),
+                &unit[unit.len() - rest.len()..]
+            );
+        }
+    }
+    unit.to_string()
 }
 
-/// Numbers as people write them: no trailing zeros, at most 2 decimals.
-pub fn format_number(x: f64) -> String {
-    let s = format!("{:.2}", x);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+/// `word` in the capitalisation of `like` ("Days" → "Day").
+fn match_case(like: &str, word: &str) -> String {
+    if like.chars().next().is_some_and(char::is_uppercase) {
+        let mut c = word.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    } else {
+        word.to_string()
+    }
+}
+
+/// "1 step", "3 steps": a count and its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// How far the offer is inside walk, in words: "3 days", "−0.03 EUR",
@@ -51,13 +173,13 @@ pub fn gap_text(t: &Term, gap: Option<f64>) -> String {
     match (gap, &t.kind) {
         (None, _) => String::new(),
         (Some(g), TermKind::Choice { .. }) => {
-            let n = g.abs();
-            let word = if n == 1.0 { "step" } else { "steps" };
-            format!(
-                "{}{} {word}",
-                if g < 0.0 { "−" } else { "" },
-                format_number(n)
-            )
+            let n = g.abs().round() as usize;
+            let words = count(n, "step", "steps");
+            if g < 0.0 {
+                format!("−{words}")
+            } else {
+                words
+            }
         }
         (Some(g), TermKind::YesNo) => {
             if g < 0.0 {
@@ -66,12 +188,11 @@ pub fn gap_text(t: &Term, gap: Option<f64>) -> String {
                 "met".into()
             }
         }
-        (Some(g), _) => {
-            let s = with_unit(&format_number(g.abs()), t.unit.as_deref());
-            if g < 0.0 { format!("−{s}") } else { s }
-        }
+        (Some(g), _) => amount_text(t, g),
     }
 }
+
+pub use crate::english::and_list;
 
 /// "23 November 2026".
 pub fn long_date(d: jiff::civil::Date) -> String {
@@ -91,4 +212,47 @@ pub fn long_date(d: jiff::civil::Date) -> String {
     ];
     let m = MONTHS[usize::try_from(d.month() - 1).unwrap_or(0).min(11)];
     format!("{} {m} {}", d.day(), d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_people_write_them() {
+        assert_eq!(fixed(0.9, 2), "0.90");
+        assert_eq!(fixed(104000.0, 0), "104,000");
+        assert_eq!(fixed(1234567.891, 2), "1,234,567.89");
+        assert_eq!(fixed(-0.03, 2), "−0.03");
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(fixed(999.0, 0), "999");
+        assert_eq!(format_score(-62.5), "−62.5");
+        assert_eq!(format_score(100.0), "100.0");
+        assert_eq!(format_score(37.54), "37.5");
+        assert_eq!(format_number(40.0), "40");
+        assert_eq!(format_number(0.5), "0.5");
+    }
+
+    #[test]
+    fn counts_agree_with_their_unit() {
+        assert_eq!(with_unit("1", Some("days"), Some(1.0)), "1 day");
+        assert_eq!(with_unit("2", Some("day"), Some(2.0)), "2 days");
+        assert_eq!(with_unit("1", Some("week"), Some(1.0)), "1 week");
+        assert_eq!(with_unit("−1", Some("Days"), Some(-1.0)), "−1 Day");
+        assert_eq!(with_unit("1.5", Some("days"), Some(1.5)), "1.5 days");
+        assert_eq!(with_unit("1", Some("EUR"), Some(1.0)), "1 EUR");
+        assert_eq!(with_unit("1", Some("zł"), Some(1.0)), "1 zł");
+        assert_eq!(
+            with_unit("1", Some("days a week"), Some(1.0)),
+            "1 day a week"
+        );
+        assert_eq!(
+            with_unit("3", Some("day a week"), Some(3.0)),
+            "3 days a week"
+        );
+        assert_eq!(with_unit("6", Some("%"), Some(6.0)), "6%");
+        assert_eq!(with_unit("1", Some("daysx"), Some(1.0)), "1 daysx");
+        assert_eq!(count(1, "step", "steps"), "1 step");
+        assert_eq!(count(3, "step", "steps"), "3 steps");
+    }
 }

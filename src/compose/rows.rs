@@ -1,14 +1,15 @@
 //! The tables and lists of a prep pack: one row per term (values written as
-//! people write them), the concession plan, the offer history and the
-//! before-the-meeting checklist.
+//! people write them, with their walk and the zone of agreement), the offer
+//! history with any concession they took back, and the before-the-meeting
+//! checklist.
 
 use serde::Serialize;
 
-use super::numbers::{format_number, format_score, gap_text, value_text};
-use super::view::Num;
-use crate::assess::derive::{score, want_ref};
-use crate::assess::{Assessment, Position, concessions};
-use crate::brief::{Authority, Brief, From, TermKind, TermValue};
+use super::numbers::{and_list, format_number, format_score, gap_text, value_text};
+use super::view::{Num, zopa_text};
+use crate::assess::derive::{has_scale, score, want_ref};
+use crate::assess::{Assessment, Position, Retraction, WalkSource};
+use crate::brief::{Authority, Brief, From, Term, TermKind, TermValue};
 
 /// One row of the terms table (and, for the templates, a gauge's positions).
 #[derive(Debug, Clone, Serialize)]
@@ -21,89 +22,144 @@ pub struct Row<'a> {
     pub walk: String,
     pub offer: String,
     pub batna: String,
+    /// Their walk as text, "≈ " before an estimate.
+    pub their_walk: String,
+    /// The zone of agreement as text, or why there is none.
+    pub zone: String,
     pub position: Position,
     pub gap: String,
     pub score: Option<String>,
     pub weight: String,
     pub deal_breaker: bool,
     pub beyond_walk: bool,
-    /// Where want, the offer and the BATNA sit on the score scale (0 at walk,
-    /// 100 at wish), for gauges drawn by the templates; a yes/no term has no
-    /// scale to draw.
+    /// Where want, the offer, the BATNA and their walk sit on the score scale
+    /// (0 at walk, 100 at wish), for gauges drawn by the templates; a yes/no
+    /// term, or one whose scale is empty, has no gauge.
     pub yes_no: bool,
+    pub gauge: bool,
     pub want_pos: Num,
     pub offer_pos: Option<Num>,
     pub batna_pos: Option<Num>,
+    pub their_walk_pos: Option<Num>,
+    pub zopa_low_pos: Option<Num>,
+    pub zopa_high_pos: Option<Num>,
+}
+
+/// How the table writes a term's walk: "must have" only for a yes/no term we
+/// will not give up; a tradeable one is "wanted".
+pub fn walk_words(t: &Term) -> String {
+    match (&t.kind, t.walk) {
+        (TermKind::YesNo, TermValue::Bool(true)) if t.deal_breaker => "must have".to_string(),
+        (TermKind::YesNo, TermValue::Bool(true)) => "wanted".to_string(),
+        (TermKind::YesNo, TermValue::Bool(false)) => "optional".to_string(),
+        _ => value_text(t, Some(t.walk)),
+    }
 }
 
 pub fn rows<'a>(b: &'a Brief, a: &Assessment) -> Vec<Row<'a>> {
-    let batna_alt = a.facts.batna.and_then(|x| b.alternatives.get(x.index));
     b.terms
         .iter()
         .zip(&a.facts.terms)
-        .enumerate()
-        .map(|(i, (t, r))| {
-            let batna_value =
-                batna_alt.and_then(|alt| alt.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v));
+        .map(|(t, e)| {
+            let pos = |v: TermValue| Num(score(t, v));
+            let estimated = e.their_walk_source == Some(WalkSource::Offers);
+            let their_walk = e.their_walk.map_or_else(String::new, |v| {
+                format!(
+                    "{}{}",
+                    if estimated { "≈ " } else { "" },
+                    value_text(t, Some(v))
+                )
+            });
+            let zone = match (e.zopa, e.no_zopa) {
+                (Some(z), _) => zopa_text(t, z.low, z.high),
+                (None, true) => "none".to_string(),
+                _ => String::new(),
+            };
+            let zopa_pos = e.zopa.map(|z| {
+                let (lo, hi) = (
+                    score(t, TermValue::Number(z.low)),
+                    score(t, TermValue::Number(z.high)),
+                );
+                (Num(lo.min(hi)), Num(lo.max(hi)))
+            });
             Row {
                 id: &t.id,
                 label: &t.label,
                 unit: t.unit.as_deref(),
                 wish: value_text(t, t.wish),
                 want: value_text(t, t.want),
-                walk: match (&t.kind, t.walk) {
-                    (TermKind::YesNo, TermValue::Bool(true)) => "must have".to_string(),
-                    (TermKind::YesNo, TermValue::Bool(false)) => "optional".to_string(),
-                    _ => value_text(t, Some(t.walk)),
-                },
+                walk: walk_words(t),
                 offer: value_text(t, t.offer),
-                batna: value_text(t, batna_value),
-                position: r.position,
-                gap: gap_text(t, r.gap_to_walk),
-                score: r.score.map(format_score),
+                batna: value_text(t, e.batna_value),
+                their_walk,
+                zone,
+                position: e.position,
+                gap: gap_text(t, e.gap_to_walk),
+                score: e.score.map(format_score),
                 weight: format_number(t.weight),
                 deal_breaker: t.deal_breaker,
-                beyond_walk: r.beyond_walk(),
+                beyond_walk: e.beyond_walk(),
                 yes_no: matches!(t.kind, TermKind::YesNo),
-                want_pos: Num(score(t, want_ref(t))),
-                offer_pos: r.score.map(Num),
-                batna_pos: batna_value.map(|v| Num(score(t, v))),
+                gauge: has_scale(t),
+                want_pos: pos(want_ref(t)),
+                offer_pos: e.score.map(Num),
+                batna_pos: e.batna_value.map(pos),
+                their_walk_pos: e.their_walk.map(pos),
+                zopa_low_pos: zopa_pos.map(|z| z.0),
+                zopa_high_pos: zopa_pos.map(|z| z.1),
             }
         })
         .collect()
 }
 
-/// One term's concession plan.
-#[derive(Debug, Clone, Serialize)]
-pub struct Concession<'a> {
-    pub label: &'a str,
-    pub steps: Vec<String>,
-    pub floor: String,
-    pub tradeable: bool,
-    pub yes_no: bool,
-}
-
-pub fn concessions(b: &Brief) -> Vec<Concession<'_>> {
+/// What the pack says about their walk and the zone of agreement, per term
+/// where something is known.
+pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
     b.terms
         .iter()
-        .map(|t| {
-            let mut steps: Vec<String> = Vec::new();
-            for v in concessions::steps(t) {
-                let s = value_text(t, Some(v));
-                if !steps.contains(&s) {
-                    steps.push(s);
+        .zip(&a.facts.terms)
+        .filter_map(|(t, e)| {
+            let theirs = e.their_walk?;
+            let how = match e.their_walk_source {
+                Some(WalkSource::Offers) => {
+                    "estimated from how their concessions are shrinking".to_string()
                 }
-            }
-            Concession {
-                label: &t.label,
-                steps,
-                floor: match t.kind {
-                    TermKind::YesNo => "must have".to_string(),
-                    _ => value_text(t, Some(t.walk)),
-                },
-                tradeable: !t.deal_breaker,
-                yes_no: matches!(t.kind, TermKind::YesNo),
-            }
+                _ => "your estimate".to_string(),
+            };
+            let limit = value_text(t, Some(theirs));
+            // Our target past their limit: the term will settle near their
+            // limit, and the rest has to be won elsewhere.
+            let want = want_ref(t);
+            let beyond_them = if e.zopa.is_some() && t.advantage(want, theirs) > 0.0 {
+                format!(
+                    " Our target ({}) lies past their limit: expect to settle near {limit} and win the difference on other terms.",
+                    value_text(t, Some(want))
+                )
+            } else {
+                String::new()
+            };
+            let line = match e.zopa {
+                Some(z) if z.low == z.high => format!(
+                    "{}: their limit is about {limit} ({how}), exactly our walk-away: \
+                     there is one value both sides can accept, and no room either side of it.",
+                    t.label
+                ),
+                Some(z) => format!(
+                    "{}: their limit is about {limit} ({how}); a deal is possible between {} and {}. \
+                     Aim for the end that is better for us, and do not reveal our walk-away.",
+                    t.label,
+                    value_text(t, Some(TermValue::Number(z.low))),
+                    value_text(t, Some(TermValue::Number(z.high)))
+                ),
+                None if e.no_zopa => format!(
+                    "{}: their limit, about {limit} ({how}), lies past ours ({}): no value \
+                     satisfies both. Trade on another term to close the gap, or prepare to leave.",
+                    t.label,
+                    value_text(t, Some(t.walk))
+                ),
+                None => format!("{}: their limit is about {limit} ({how}).", t.label),
+            };
+            Some(format!("{line}{beyond_them}"))
         })
         .collect()
 }
@@ -148,6 +204,21 @@ pub fn history(b: &Brief) -> Vec<HistoryRow> {
         .collect()
 }
 
+/// A concession they took back, in a sentence: which term, when, from what to
+/// what.
+pub fn retraction_text(b: &Brief, r: &Retraction) -> String {
+    let t = &b.terms[r.term];
+    let when = |d: Option<jiff::civil::Date>| d.map_or_else(String::new, |d| format!(" on {d}"));
+    format!(
+        "{}: they offered {}{}, then {}{}",
+        t.label,
+        value_text(t, Some(r.before)),
+        when(r.before_date),
+        value_text(t, Some(r.after)),
+        when(r.date)
+    )
+}
+
 /// One line of the before-the-meeting checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
@@ -163,7 +234,12 @@ pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
         .filter(|s| !s.signed_off)
         .map(|s| s.name.as_str())
         .collect();
-    vec![
+    let priced = b
+        .alternatives
+        .iter()
+        .filter(|x| !x.terms.is_empty())
+        .count();
+    let mut checks = vec![
         Check {
             done: unsigned.is_empty() && !b.stakeholders.is_empty(),
             item: "Walk-away point agreed with stakeholders",
@@ -172,20 +248,22 @@ pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
             } else if unsigned.is_empty() {
                 "everyone has signed off".to_string()
             } else {
-                format!("waiting for {}", unsigned.join(", "))
+                format!("waiting for {}", and_list(&unsigned))
             },
         },
         Check {
-            done: !b.alternatives.is_empty(),
-            item: "Alternatives ready",
+            done: a.facts.batna.is_some(),
+            item: "Alternatives ready and priced",
             detail: match (b.alternatives.len(), a.facts.batna) {
                 (0, _) => "no alternative listed: what will you do if this fails?".to_string(),
                 (n, Some(bt)) => format!(
-                    "{n} listed; best: {} (scores {})",
+                    "{n} listed, {priced} priced; best: {} (scores {})",
                     b.alternatives[bt.index].name,
                     format_score(bt.score)
                 ),
-                (n, None) => format!("{n} listed, none priced: add their terms to compare"),
+                (n, None) => format!(
+                    "{n} listed, none priced: add their terms so that the offer can be compared"
+                ),
             },
         },
         Check {
@@ -199,5 +277,33 @@ pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
                 Authority::Unknown => "unknown: ask early whether they can sign".to_string(),
             },
         },
-    ]
+    ];
+    let loose: Vec<&str> = b
+        .terms
+        .iter()
+        .zip(&a.facts.terms)
+        .filter(|(_, e)| e.walk_below_batna)
+        .map(|(t, _)| t.label.as_str())
+        .collect();
+    if !loose.is_empty() {
+        checks.push(Check {
+            done: false,
+            item: "Walk-away points no looser than the alternative",
+            detail: format!(
+                "the alternative already gives more on {}: tighten walk-away there",
+                and_list(&loose)
+            ),
+        });
+    }
+    checks.push(Check {
+        done: false,
+        item: "After each meeting: confirm what was agreed in writing",
+        detail: if a.facts.retractions.is_empty() {
+            "a short e-mail the same day, so that nothing agreed can drift".to_string()
+        } else {
+            "they have taken a concession back: from now on nothing counts until it is in writing"
+                .to_string()
+        },
+    });
+    checks
 }

@@ -1,15 +1,21 @@
-//! The rules' own words for one brief: each fired rule's `why` or `advice`, and
-//! the chosen exit script's `say` lines and letter, rendered with Tera against
-//! the views of `view.rs`. A text that fails to render is a diagnostic against
-//! the rules file that holds it.
+//! The rules' own words for one brief: each fired rule's `why` or `advice`, the
+//! chosen exit script's `say` lines and letter, and the lines of every rung of
+//! the withdrawal ladder, rendered with Tera against the views of `view.rs`. A
+//! text that fails to render is a diagnostic against the rules file that holds
+//! it (for a rung that does not apply, its lines are left out instead).
 
 use serde::Serialize;
 
-use super::view::{BatnaView, BriefView, ContextView, MetTerm};
+use super::letter;
+use super::numbers::and_list;
+use super::plan::{Rung, purpose};
+use super::rows::retraction_text;
+use super::summary::stage_label;
+use super::view::{BatnaView, BriefView, ContextView, TermView};
 use crate::assess::Assessment;
 use crate::brief::{Brief, Tone};
 use crate::diag::Diagnostic;
-use crate::rules::{Rules, Severity, text};
+use crate::rules::{Rules, Severity, Stage, text};
 
 /// A deal breaker that fired, with its `why` rendered.
 #[derive(Debug, Clone, Serialize)]
@@ -44,23 +50,99 @@ pub struct ExitWords {
     pub letter: Option<(String, String)>,
 }
 
+/// Who speaks in the letters and lines: "we" for an organisation, "I" for a
+/// person on their own (DESIGN §5).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Voice {
+    pub plural: bool,
+    pub we: &'static str,
+    #[serde(rename = "We")]
+    pub we_cap: &'static str,
+    pub our: &'static str,
+    #[serde(rename = "Our")]
+    pub our_cap: &'static str,
+    pub us: &'static str,
+    /// "we're" / "I'm".
+    pub we_re: &'static str,
+    #[serde(rename = "We_re")]
+    pub we_re_cap: &'static str,
+}
+
+impl Voice {
+    pub fn of(b: &Brief) -> Voice {
+        if b.us.organisation.is_some() {
+            Voice {
+                plural: true,
+                we: "we",
+                we_cap: "We",
+                our: "our",
+                our_cap: "Our",
+                us: "us",
+                we_re: "we're",
+                we_re_cap: "We're",
+            }
+        } else {
+            Voice {
+                plural: false,
+                we: "I",
+                we_cap: "I",
+                our: "my",
+                our_cap: "My",
+                us: "me",
+                we_re: "I'm",
+                we_re_cap: "I'm",
+            }
+        }
+    }
+}
+
+/// A deal-breaker term past walk.
+#[derive(Debug, Clone, Serialize)]
+pub struct WalkGap {
+    pub label: String,
+    pub yes_no: bool,
+    pub offer_text: String,
+    pub walk_text: String,
+}
+
 /// What rule texts see: the context and the brief, and what letters need.
 #[derive(Debug, Clone, Serialize)]
 pub struct TextViews<'a> {
     #[serde(flatten)]
     pub context: ContextView<'a>,
     pub brief: BriefView<'a>,
-    pub met: Vec<MetTerm<'a>>,
-    pub unmet: Vec<MetTerm<'a>>,
+    pub met: Vec<TermView<'a>>,
+    pub unmet: Vec<TermView<'a>>,
     pub batna: Option<BatnaView<'a>>,
     pub tone: Tone,
     pub sign_off: &'a str,
+    /// "Dear Mr Berg," / "Hi Lee," / "Hello,".
+    pub greeting: String,
+    /// How sentences name the deal ("the 2027 carton supply", "your proposal").
+    pub topic: String,
+    pub voice: Voice,
+    /// Each concession they took back, in a sentence.
+    pub retractions: Vec<String>,
+    /// The terms past walk, by label, joined with "and".
+    pub past_walk: String,
+    /// The deal-breaker terms past walk, one by one: what they offer against
+    /// our limit.
+    pub walk_gaps: Vec<WalkGap>,
+    /// The deal's score as people read it ("37.5"), none without an offer.
+    pub score_text: Option<String>,
 }
 
 impl<'a> TextViews<'a> {
     pub fn new(b: &'a Brief, a: &'a Assessment) -> TextViews<'a> {
         let context = ContextView::new(b, a);
         let (met, unmet) = context.met_and_unmet(b);
+        let past: Vec<&str> = b
+            .terms
+            .iter()
+            .zip(&a.facts.terms)
+            .filter(|(_, e)| e.beyond_walk())
+            .map(|(t, _)| t.label.as_str())
+            .collect();
         TextViews {
             brief: BriefView::new(b),
             met,
@@ -68,9 +150,33 @@ impl<'a> TextViews<'a> {
             batna: a.facts.batna.map(|x| BatnaView {
                 name: &b.alternatives[x.index].name,
                 score: x.score.into(),
+                score_text: super::numbers::format_score(x.score),
             }),
             tone: b.letter.tone,
             sign_off: &b.letter.sign_off,
+            greeting: letter::greeting(b),
+            topic: letter::topic(b),
+            voice: Voice::of(b),
+            retractions: a
+                .facts
+                .retractions
+                .iter()
+                .map(|r| retraction_text(b, r))
+                .collect(),
+            past_walk: and_list(&past),
+            walk_gaps: b
+                .terms
+                .iter()
+                .zip(&a.facts.terms)
+                .filter(|(t, e)| e.beyond_walk() && t.deal_breaker)
+                .map(|(t, _)| WalkGap {
+                    label: t.label.clone(),
+                    yes_no: matches!(t.kind, crate::brief::TermKind::YesNo),
+                    offer_text: super::numbers::value_text(t, t.offer),
+                    walk_text: super::numbers::value_text(t, Some(t.walk)),
+                })
+                .collect(),
+            score_text: a.facts.score.map(super::numbers::format_score),
             context,
         }
     }
@@ -81,10 +187,12 @@ pub struct Texts<'a> {
     pub views: TextViews<'a>,
     pub fired: FiredTexts,
     pub exit: Option<ExitWords>,
+    /// The withdrawal ladder, every stage, with its lines.
+    pub ladder: Vec<Rung>,
 }
 
-/// Render the texts of what fired and of the chosen exit script. All errors are
-/// collected, each naming the rule and the rules file.
+/// Render the texts of what fired, of the chosen exit script and of the
+/// ladder. All errors are collected, each naming the rule and the rules file.
 pub fn render<'a>(
     b: &'a Brief,
     a: &'a Assessment,
@@ -160,6 +268,7 @@ pub fn render<'a>(
             .say
             .iter()
             .map(|line| render_one(&ctx, line, false, &s.origin, what("a `say` line")))
+            .filter(|line| !line.trim().is_empty())
             .collect();
         let letter = s.letter.as_ref().map(|l| {
             let subject = render_one(
@@ -177,5 +286,69 @@ pub fn render<'a>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Texts { views, fired, exit })
+    let ladder = ladder(a, rules, &ctx, exit.as_ref());
+    Ok(Texts {
+        views,
+        fired,
+        exit,
+        ladder,
+    })
+}
+
+/// Every stage of the withdrawal ladder with the lines of the rules' highest-
+/// priority script for it, whether or not it applies; the one that applies is
+/// marked. The lines of a script that does not apply are rendered as if it did;
+/// when they cannot be (they need something this brief lacks), they are left out.
+fn ladder(
+    a: &Assessment,
+    rules: &Rules,
+    ctx: &tera::Context,
+    exit: Option<&ExitWords>,
+) -> Vec<Rung> {
+    Stage::VALUES
+        .iter()
+        .map(|&stage| {
+            let best = rules
+                .exit_scripts
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.stage == stage)
+                .fold(
+                    None,
+                    |best: Option<(usize, &crate::rules::ExitScript)>, (i, s)| match best {
+                        Some((_, b)) if b.priority >= s.priority => best,
+                        _ => Some((i, s)),
+                    },
+                );
+            let chosen = a.exit_script.as_ref().filter(|c| c.stage == stage);
+            let now = chosen.is_some();
+            let (id, say, letter) = match (chosen, best) {
+                (Some(c), _) => (
+                    Some(c.id.clone()),
+                    exit.map(|w| w.say.clone()).unwrap_or_default(),
+                    rules.exit_scripts[c.index].letter.is_some(),
+                ),
+                (None, Some((_, s))) => {
+                    let say: Result<Vec<String>, String> =
+                        s.say.iter().map(|l| text::render(l, ctx, false)).collect();
+                    let say = say
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|l| !l.trim().is_empty())
+                        .collect();
+                    (Some(s.id.clone()), say, s.letter.is_some())
+                }
+                (None, None) => (None, Vec::new(), false),
+            };
+            Rung {
+                stage,
+                label: stage_label(stage),
+                purpose: purpose(stage),
+                id,
+                say,
+                now,
+                letter: letter && stage != Stage::Signal,
+            }
+        })
+        .collect()
 }

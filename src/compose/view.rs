@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
-use crate::assess::{Assessment, Leverage, Position, TermFacts, Verdict};
+use crate::assess::{Assessment, Leverage, Position, TermFacts, Verdict, WalkSource};
 use crate::brief::{
     Authority, Brief, From, Level, Party, Relationship, Side, Stakeholder, Term, TermKind,
     TermValue, Tone,
@@ -15,7 +15,7 @@ use crate::brief::{
 use crate::markdown::sanitize_markdown;
 use crate::words::Word;
 
-use super::numbers::{describe, with_unit};
+use super::numbers::{fixed, format_score, gap_text, value_text, with_unit};
 
 /// A number as templates print it: a whole number without a trailing ".0" (a
 /// walk value of 44, a score of 100), any other as it is.
@@ -62,7 +62,8 @@ impl<'a> ValueView<'a> {
     }
 }
 
-/// One term, as `terms` and `term.<id>` show it.
+/// One term, as `terms` and `term.<id>` show it: the names conditions use,
+/// and the same values as people read them (`*_text`).
 #[derive(Debug, Clone, Serialize)]
 pub struct TermView<'a> {
     pub id: &'a str,
@@ -83,6 +84,30 @@ pub struct TermView<'a> {
     pub near_walk: Option<bool>,
     pub gap_to_walk: Option<Num>,
     pub score: Option<Num>,
+    pub our_last: Option<ValueView<'a>>,
+    pub batna_value: Option<ValueView<'a>>,
+    pub walk_below_batna: bool,
+    pub their_walk: Option<ValueView<'a>>,
+    pub their_walk_source: Option<WalkSource>,
+    pub zopa: Option<ZopaView>,
+    pub no_zopa: bool,
+    pub wish_text: String,
+    pub want_text: String,
+    pub walk_text: String,
+    pub offer_text: String,
+    pub their_walk_text: String,
+    pub our_last_text: String,
+    pub batna_text: String,
+    pub gap_text: String,
+    pub score_text: String,
+}
+
+/// A zone of agreement, as numbers and as text ("9.40–10.20 EUR").
+#[derive(Debug, Clone, Serialize)]
+pub struct ZopaView {
+    pub low: Num,
+    pub high: Num,
+    pub text: String,
 }
 
 impl<'a> TermView<'a> {
@@ -93,6 +118,7 @@ impl<'a> TermView<'a> {
             TermKind::YesNo => ("yes_no", None),
         };
         let val = |v: Option<TermValue>| v.map(|v| ValueView::of(t, v));
+        let text = |v: Option<TermValue>| value_text(t, v);
         let has_offer = t.offer.is_some();
         TermView {
             id: &t.id,
@@ -112,16 +138,41 @@ impl<'a> TermView<'a> {
             near_walk: has_offer.then(|| e.near_walk()),
             gap_to_walk: e.gap_to_walk.map(Num),
             score: e.score.map(Num),
+            our_last: val(e.our_last),
+            batna_value: val(e.batna_value),
+            walk_below_batna: e.walk_below_batna,
+            their_walk: val(e.their_walk),
+            their_walk_source: e.their_walk_source,
+            zopa: e.zopa.map(|z| ZopaView {
+                low: Num(z.low),
+                high: Num(z.high),
+                text: zopa_text(t, z.low, z.high),
+            }),
+            no_zopa: e.no_zopa,
+            wish_text: text(t.wish),
+            want_text: text(t.want),
+            walk_text: text(Some(t.walk)),
+            offer_text: text(t.offer),
+            their_walk_text: text(e.their_walk),
+            our_last_text: text(e.our_last),
+            batna_text: text(e.batna_value),
+            gap_text: gap_text(t, e.gap_to_walk),
+            score_text: e.score.map(format_score).unwrap_or_default(),
         }
     }
 }
 
-/// A term in `met` or `unmet`, with its offer as text ("0.93 EUR").
-#[derive(Debug, Clone, Serialize)]
-pub struct MetTerm<'a> {
-    #[serde(flatten)]
-    pub term: TermView<'a>,
-    pub offer_text: Option<String>,
+/// "9.40–10.20 EUR", or "10.20 EUR" when the zone is a single value.
+pub fn zopa_text(t: &Term, low: f64, high: f64) -> String {
+    if low == high {
+        value_text(t, Some(TermValue::Number(low)))
+    } else {
+        with_unit(
+            &format!("{}–{}", fixed(low, t.decimals), fixed(high, t.decimals)),
+            t.unit.as_deref(),
+            Some(high),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,18 +253,13 @@ impl<'a> ContextView<'a> {
     }
 
     /// The terms at want or better (`met`) and the others with an offer (`unmet`).
-    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<MetTerm<'a>>, Vec<MetTerm<'a>>) {
-        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<MetTerm<'a>> {
+    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<TermView<'a>>, Vec<TermView<'a>>) {
+        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<TermView<'a>> {
             b.terms
                 .iter()
                 .zip(&self.terms)
                 .filter(|(_, v)| keep(v.position))
-                .map(|(t, v)| MetTerm {
-                    term: v.clone(),
-                    offer_text: t
-                        .offer
-                        .map(|o| with_unit(&describe(o, t), t.unit.as_deref())),
-                })
+                .map(|(_, v)| v.clone())
                 .collect()
         };
         (
@@ -329,6 +375,7 @@ impl<'a> BriefView<'a> {
 pub struct BatnaView<'a> {
     pub name: &'a str,
     pub score: Num,
+    pub score_text: String,
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ pub fn svg(gauges: &[Gauge]) -> String {
     );
     for (i, g) in gauges.iter().enumerate() {
         let y = 8.0 + ROW * i as f64;
-        let points = [g.offer_pos, g.batna_pos].into_iter().flatten();
+        let points = [g.offer_pos, g.batna_pos, g.their_walk_pos]
+            .into_iter()
+            .flatten();
         let lo = points.clone().fold(-40.0_f64, f64::min).max(-150.0);
         let hi = points.fold(110.0_f64, f64::max).min(250.0);
         let x = |p: f64| BAR_X + (p.clamp(lo, hi) - lo) / (hi - lo) * BAR_W;
@@ -46,24 +48,47 @@ pub fn svg(gauges: &[Gauge]) -> String {
                 escape::html(label)
             ));
         };
-        tick(0.0, &format!("walk {}", g.walk_label), true);
+        tick(0.0, &g.walk_label, true);
         if let (Some(p), Some(l)) = (g.want_pos, &g.want_label) {
-            tick(p, &format!("want {l}"), true);
+            tick(p, l, true);
         }
         if let Some(l) = &g.wish_label {
-            tick(100.0, &format!("wish {l}"), true);
+            tick(100.0, l, true);
+        }
+        if let Some((a, b)) = g.zopa {
+            out.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"3\" fill=\"#2e5cb8\"><title>zone of agreement</title></rect>\n",
+                x(a),
+                bar_y + 9.0,
+                (x(b) - x(a)).max(1.5)
+            ));
+        }
+        if let (Some(p), Some(l)) = (g.their_walk_pos, &g.their_walk_label) {
+            let tx = x(p);
+            let l = if g.no_zopa {
+                format!("{l} (no zone of agreement)")
+            } else {
+                l.clone()
+            };
+            out.push_str(&format!(
+                "<line x1=\"{tx:.1}\" y1=\"{:.1}\" x2=\"{tx:.1}\" y2=\"{:.1}\" stroke=\"#2e5cb8\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/><text x=\"{tx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#2e5cb8\">{}</text>\n",
+                bar_y - 6.0,
+                bar_y + 18.0,
+                bar_y + 50.0,
+                escape::html(&l)
+            ));
         }
         if let (Some(p), Some(l)) = (g.offer_pos, &g.offer_label) {
             let ox = x(p);
             out.push_str(&format!(
-                "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {ox:.1},{:.1}\" fill=\"#1a202c\"/><text x=\"{ox:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" font-weight=\"600\">offer {}</text>\n",
+                "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {ox:.1},{:.1}\" fill=\"#1a202c\"/><text x=\"{ox:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" font-weight=\"600\">{}</text>\n",
                 ox - 5.0, bar_y - 12.0, ox + 5.0, bar_y - 12.0, bar_y + 1.0, bar_y - 14.0, escape::html(l)
             ));
         }
         if let (Some(p), Some(l)) = (g.batna_pos, &g.batna_label) {
             let bx = x(p);
             out.push_str(&format!(
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"#1a202c\" stroke-width=\"1.5\" transform=\"rotate(45 {bx:.1} {:.1})\"/><text x=\"{bx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">BATNA {}</text>\n",
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"#1a202c\" stroke-width=\"1.5\" transform=\"rotate(45 {bx:.1} {:.1})\"/><text x=\"{bx:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>\n",
                 bx - 4.0, bar_y + 2.0, bar_y + 6.0, bar_y + 38.0, escape::html(l)
             ));
         }

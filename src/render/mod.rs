@@ -122,7 +122,7 @@ pub fn render(
                     recipient_lines: l.recipient_lines.clone(),
                     subject: &l.subject,
                     body_markdown: &l.body,
-                    sign_off: &l.sign_off,
+                    sign_off: &format!("{},", l.sign_off),
                     signature: &l.signature,
                     paper: pack.paper,
                 };

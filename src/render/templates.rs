@@ -141,6 +141,7 @@ fn build(
     });
     // Brief text that goes into a Typst string literal needs its own escaping.
     tera.register_filter("typst_str", crate::render::typst::escape::typst_str_filter);
+    tera.register_filter("join_and", crate::english::join_and_filter);
     tera.autoescape_on([family.suffix()]);
     // Templates are added one at a time so that each syntax error is reported
     // against its own file.

@@ -33,8 +33,8 @@ pub const CONTEXT_NAMES: &[&str] = &[
 /// The extra variables exit scripts see.
 pub const EXIT_NAMES: &[&str] = &["verdict", "deal_breakers", "red_flags"];
 
-/// Fields of a term map and of an alternative map: a `.field` that is none of these
-/// (outside `term.<id>`) is a typo.
+/// Fields of a term map (and of its `zopa`) and of an alternative map: a
+/// `.field` that is none of these (outside `term.<id>`) is a typo.
 pub const FIELD_NAMES: &[&str] = &[
     "id",
     "label",
@@ -53,6 +53,15 @@ pub const FIELD_NAMES: &[&str] = &[
     "near_walk",
     "gap_to_walk",
     "score",
+    "our_last",
+    "batna_value",
+    "walk_below_batna",
+    "their_walk",
+    "their_walk_source",
+    "zopa",
+    "no_zopa",
+    "low",
+    "high",
     "name",
     "summary",
     "has_terms",

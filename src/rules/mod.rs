@@ -23,6 +23,7 @@ crate::vocabulary! {
 crate::vocabulary! {
     /// A step of the withdrawal ladder (DESIGN §4), in order.
     pub enum Stage {
+        Signal = "signal",
         Warn = "warn",
         Pause = "pause",
         ExitOpen = "exit_open",

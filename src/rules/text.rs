@@ -9,6 +9,7 @@ use tera::{ErrorKind, Tera};
 /// renders).
 pub fn check_syntax(text: &str) -> Result<(), String> {
     let mut tera = Tera::new();
+    tera.register_filter("join_and", crate::english::join_and_filter);
     tera.add_raw_template("rule text", text)
         .map_err(|e| match e.kind() {
             ErrorKind::SyntaxError(r) => {
@@ -28,6 +29,7 @@ pub fn check_syntax(text: &str) -> Result<(), String> {
 /// prints (a letter body) or none (a `say` line, a subject).
 pub fn render(text: &str, ctx: &tera::Context, markdown: bool) -> Result<String, String> {
     let mut tera = Tera::new();
+    tera.register_filter("join_and", crate::english::join_and_filter);
     if markdown {
         tera.set_escape_fn(crate::escape::tera_markdown);
     }

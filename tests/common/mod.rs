@@ -92,6 +92,8 @@ pub struct Assessed {
     pub red_flags: Vec<RedFlagText>,
     pub not_evaluable: Vec<walkaway::assess::NotEvaluable>,
     pub exit_script: Option<ExitReport>,
+    pub reasons: Vec<String>,
+    pub packages: Vec<walkaway::compose::report::PackageReport<f64>>,
     /// The CEL context, exit scripts' names included.
     pub context: serde_json::Map<String, serde_json::Value>,
     pub exit_words: Option<ExitWords>,
@@ -110,7 +112,8 @@ pub fn assess_with(yaml: &str, rules: &Rules) -> Assessed {
     let a = walkaway::assess::assess(&b, rules, today());
     let t =
         texts::render(&b, &a, rules).unwrap_or_else(|d| panic!("rule texts:\n{}", render_all(&d)));
-    let report: Report<f64> = Report::new(&b, &a, &t.fired);
+    let reasons = walkaway::compose::summary::reasons(&b, &a, rules.caution_below);
+    let report: Report<f64> = Report::new(&b, &a, &t.fired, &reasons);
     let mut vars = walkaway::assess::context::variables(&b, &a.facts);
     vars.extend(walkaway::assess::context::exit_variables(
         a.verdict,
@@ -132,6 +135,8 @@ pub fn assess_with(yaml: &str, rules: &Rules) -> Assessed {
         red_flags: report.red_flags,
         not_evaluable: report.not_evaluable,
         exit_script: report.exit_script,
+        reasons: report.reasons,
+        packages: report.packages,
         context,
         exit_words: t.exit,
         warnings: a.warnings,

@@ -1,9 +1,10 @@
 //! Term gauges: one row per term, label on the left and a horizontal bar on
 //! the right running on the score scale (walk = 0, wish = 100). The zone
 //! beyond walk is grey and hatched; walk/want/wish are ticks; their offer is
-//! a solid triangle and the BATNA an open diamond, each with a text label,
-//! so the gauge reads in greyscale. Labels that would collide are stacked
-//! into lanes rather than overprinted.
+//! a solid triangle and the BATNA an open diamond, their walk a short stroke
+//! across the bar, and the zone of agreement a band along its lower edge, each
+//! with a text label, so the gauge reads in greyscale. Labels that would
+//! collide are stacked into lanes rather than overprinted.
 
 use super::Gauge;
 use super::canvas::{GREY, Rgbf, TEXT, WHITE};
@@ -25,6 +26,8 @@ const BEYOND: Rgbf = Rgbf(0.8, 0.8, 0.8);
 const INSIDE: Rgbf = Rgbf(0.97, 0.97, 0.97);
 const OFFER_BAD: Rgbf = Rgbf(0.6, 0.08, 0.08);
 const OFFER_OK: Rgbf = Rgbf(0.05, 0.3, 0.12);
+const ZOPA: Rgbf = Rgbf(0.18, 0.36, 0.72);
+const THEIRS: Rgbf = Rgbf(0.18, 0.36, 0.72);
 
 /// A label placed on a lane above (offer) or below (everything else) the bar.
 struct Mark {
@@ -44,16 +47,13 @@ fn finite(v: Option<f64>) -> Option<f32> {
     v.filter(|v| !v.is_nan()).map(|v| v as f32)
 }
 
-fn label(prefix: &str, value: &Option<String>) -> String {
-    match value {
-        Some(v) if !v.is_empty() => format!("{prefix} {v}"),
-        _ => prefix.to_string(),
-    }
-}
-
 /// Scale range for one gauge (see DESIGN: -40..110, widened for outliers).
 fn range(g: &Gauge) -> (f32, f32) {
-    let vals = [finite(g.offer_pos), finite(g.batna_pos)];
+    let vals = [
+        finite(g.offer_pos),
+        finite(g.batna_pos),
+        finite(g.their_walk_pos),
+    ];
     let lo = vals.iter().flatten().fold(-40.0f32, |a, v| a.min(*v));
     let hi = vals.iter().flatten().fold(110.0f32, |a, v| a.max(*v));
     (lo.max(FLOOR), hi.min(CEIL))
@@ -70,20 +70,20 @@ impl Flow<'_, '_> {
         let (lo, hi) = range(g);
         let pos = |v: f32| bx0 + (v.clamp(lo, hi) - lo) / (hi - lo) * (bx1 - bx0);
         let mut marks = vec![Mark {
-            text: label("walk", &Some(g.walk_label.clone())),
+            text: g.walk_label.clone(),
             x: pos(0.0),
             above: false,
         }];
-        if let Some(w) = finite(g.want_pos) {
+        if let (Some(w), Some(l)) = (finite(g.want_pos), &g.want_label) {
             marks.push(Mark {
-                text: label("want", &g.want_label),
+                text: l.clone(),
                 x: pos(w),
                 above: false,
             });
         }
-        if g.wish_label.is_some() {
+        if let Some(l) = &g.wish_label {
             marks.push(Mark {
-                text: label("wish", &g.wish_label),
+                text: l.clone(),
                 x: pos(100.0),
                 above: false,
             });
@@ -97,20 +97,30 @@ impl Flow<'_, '_> {
                 text
             }
         };
-        if let Some(o) = finite(g.offer_pos) {
-            let text = clip(o, label("offer", &g.offer_label));
+        if let (Some(o), Some(l)) = (finite(g.offer_pos), &g.offer_label) {
             marks.push(Mark {
-                text,
+                text: clip(o, l.clone()),
                 x: pos(o),
                 above: true,
             });
         }
-        if let Some(b) = finite(g.batna_pos) {
-            let text = clip(b, label("BATNA", &g.batna_label));
+        if let (Some(b), Some(l)) = (finite(g.batna_pos), &g.batna_label) {
             marks.push(Mark {
-                text,
+                text: clip(b, l.clone()),
                 x: pos(b),
                 above: false,
+            });
+        }
+        if let (Some(t), Some(l)) = (finite(g.their_walk_pos), &g.their_walk_label) {
+            let text = if g.no_zopa {
+                format!("{l} (no zone of agreement)")
+            } else {
+                l.clone()
+            };
+            marks.push(Mark {
+                text: clip(t, text),
+                x: pos(t),
+                above: true,
             });
         }
         // Greedy lanes: each label takes the first lane where it overlaps nothing.
@@ -213,11 +223,22 @@ impl Flow<'_, '_> {
                 s += 3.5;
             }
         }
+        // The zone of agreement: a band along the bar's lower edge.
+        if let Some((a, b)) = g.zopa {
+            let (za, zb) = (pos(a as f32), pos(b as f32));
+            cv.fill_rect(za, bar_bot - 2.5, (zb - za).max(1.5), 2.5, ZOPA);
+        }
         cv.stroke_rect(x_lo, bar_top, x_hi - x_lo, BAR, 0.5, GREY);
         // Ticks: walk heaviest, then want, then wish.
         cv.line(x_walk, bar_top - 3.0, x_walk, bar_bot + 3.0, 1.6, TEXT);
         if let Some(w) = finite(g.want_pos) {
             cv.line(pos(w), bar_top - 2.0, pos(w), bar_bot + 2.0, 1.0, TEXT);
+        }
+        // Their walk: a dashed-looking pair of short strokes above and below.
+        if let Some(t) = finite(g.their_walk_pos) {
+            let tx = pos(t);
+            cv.line(tx, bar_top - TRI, tx, bar_top, 1.2, THEIRS);
+            cv.line(tx, bar_bot, tx, bar_bot + 3.0, 1.2, THEIRS);
         }
         if g.wish_label.is_some() {
             cv.line(

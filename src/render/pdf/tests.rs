@@ -79,8 +79,8 @@ fn prep_pack_carries_what_a_reader_needs() {
         "Łódź",
         "10.05 €",
         "Дмитрий",
-        "Unit price (EUR)",
-        "Payment terms (days)",
+        "Unit price",
+        "Payment terms",
         "Delivery frequency",
         "Performance guarantee",
         "Warranty (months)",
@@ -89,7 +89,9 @@ fn prep_pack_carries_what_a_reader_needs() {
         "walk 10.20",
         "want 9.60",
         "wish 9.10",
-        "offer 1 000 ▶",
+        "offer 1,000 ▶",
+        "their walk ≈ 9.87 EUR",
+        "their walk 14,000 (no zone of agreement)",
         "<span>tag</span>",
         "(https://beta-parts.example/",
         "Page 1 of",
@@ -150,11 +152,11 @@ fn long_document_paginates_inside_the_margins() {
     let gauges: Vec<Gauge> = (0..40)
         .map(|i| Gauge {
             label: format!("Term number {i}"),
-            walk_label: format!("{i}.90"),
+            walk_label: format!("walk {i}.90"),
             want_pos: Some(50.0),
-            want_label: Some(format!("{i}.60")),
+            want_label: Some(format!("want {i}.60")),
             offer_pos: Some(-10.0 * f64::from(i)),
-            offer_label: Some(format!("{i}.95")),
+            offer_label: Some(format!("offer {i}.95")),
             ..Gauge::default()
         })
         .collect();

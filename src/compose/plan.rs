@@ -1,0 +1,180 @@
+//! How to move in the room: the concession plan of each term, the packages of
+//! equal value (MESO) as a small table, and the withdrawal ladder with the
+//! stage that applies now.
+
+use serde::Serialize;
+
+use super::numbers::{format_score, value_text};
+use crate::assess::{Assessment, Plan};
+use crate::brief::{Brief, Term, TermKind, TermValue};
+use crate::rules::Stage;
+
+/// One term's concession plan, in values and in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Concession<'a> {
+    pub label: &'a str,
+    pub steps: Vec<String>,
+    pub floor: String,
+    pub accept: bool,
+    pub hold: bool,
+    pub tradeable: bool,
+    pub yes_no: bool,
+    /// The plan in one or two sentences.
+    pub text: String,
+}
+
+pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
+    b.terms
+        .iter()
+        .zip(&a.facts.terms)
+        .map(|(t, e)| {
+            let p = &e.concessions;
+            let steps: Vec<String> = p.steps.iter().map(|v| value_text(t, Some(*v))).collect();
+            Concession {
+                label: &t.label,
+                floor: match t.kind {
+                    TermKind::YesNo => super::rows::walk_words(t),
+                    _ => value_text(t, Some(p.floor)),
+                },
+                accept: p.accept,
+                hold: p.hold,
+                tradeable: p.tradeable,
+                yes_no: matches!(t.kind, TermKind::YesNo),
+                text: words(t, p, e.our_last.is_some(), &steps),
+                steps,
+            }
+        })
+        .collect()
+}
+
+/// The plan of a term in words.
+fn words(t: &Term, p: &Plan, opened: bool, steps: &[String]) -> String {
+    let floor = value_text(t, Some(p.floor));
+    let want = value_text(t, Some(crate::assess::derive::want_ref(t)));
+    if matches!(t.kind, TermKind::YesNo) {
+        return if p.hold {
+            "must have: not for trading. Without it there is no deal.".to_string()
+        } else if t.walk == TermValue::Bool(true) {
+            "wanted, not essential: trade it for something of value, never give it away."
+                .to_string()
+        } else {
+            "optional: a bonus if it comes, never worth a concession.".to_string()
+        };
+    }
+    if p.accept {
+        let offer = value_text(t, t.offer);
+        return format!(
+            "their offer of {offer} already meets your target ({want}): accept it, and spend your effort elsewhere."
+        );
+    }
+    let trade = if p.tradeable {
+        " Not a walk-away issue: give ground here only in exchange for something you value."
+    } else {
+        ""
+    };
+    let start = if opened {
+        "stay at your last offer"
+    } else {
+        "open at"
+    };
+    match steps {
+        [] => format!("never past {floor}.{trade}"),
+        [only] => format!("{start}, {only}, and hold there; never past {floor}.{trade}"),
+        [first, rest @ ..] => format!(
+            "{} {first}, then {} (your target); never past {floor}.{trade}",
+            if opened {
+                "open at your last offer,"
+            } else {
+                "open at"
+            },
+            rest.join(" → "),
+        ),
+    }
+}
+
+/// The packages of equal value as a table: a column per package, a row per
+/// term in them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackagesTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<PackageRow>,
+    pub scores: Vec<String>,
+    /// The target score they are all worth.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageRow {
+    pub label: String,
+    pub values: Vec<String>,
+}
+
+pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
+    let packages = &a.facts.packages;
+    if packages.is_empty() {
+        return None;
+    }
+    let mut ids: Vec<usize> = packages
+        .iter()
+        .flat_map(|p| p.terms.iter().map(|(i, _)| *i))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = ids
+        .iter()
+        .map(|&i| {
+            let t = &b.terms[i];
+            PackageRow {
+                label: t.label.clone(),
+                values: packages
+                    .iter()
+                    .map(|p| {
+                        let v = p.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v);
+                        match (v, &t.kind) {
+                            (Some(TermValue::Bool(true)), TermKind::YesNo) => {
+                                "included".to_string()
+                            }
+                            (v, _) => value_text(t, v),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let letters = ["A", "B", "C", "D"];
+    let mean = packages.iter().map(|p| p.score).sum::<f64>() / packages.len() as f64;
+    Some(PackagesTable {
+        headers: (0..packages.len())
+            .map(|k| format!("Package {}", letters.get(k).unwrap_or(&"?")))
+            .collect(),
+        rows,
+        scores: packages.iter().map(|p| format_score(p.score)).collect(),
+        target: format_score(mean),
+    })
+}
+
+/// One rung of the withdrawal ladder (DESIGN §4).
+#[derive(Debug, Clone, Serialize)]
+pub struct Rung {
+    pub stage: Stage,
+    pub label: &'static str,
+    /// What the stage is for, in a few words.
+    pub purpose: &'static str,
+    /// The exit script the rules have for it (the highest priority).
+    pub id: Option<String>,
+    pub say: Vec<String>,
+    /// The stage that applies now.
+    pub now: bool,
+    /// Whether leaving at this stage is followed by a letter.
+    pub letter: bool,
+}
+
+pub fn purpose(s: Stage) -> &'static str {
+    match s {
+        Stage::Signal => "show, calmly, that you noticed; a question, not a complaint",
+        Stage::Warn => "name the behaviour or the gap, and what happens if it goes on",
+        Stage::Pause => "take a break, with a condition for resuming",
+        Stage::ExitOpen => "end it, and leave the door open",
+        Stage::ExitClosed => "end it, and do not invite a return",
+    }
+}
