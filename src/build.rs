@@ -39,6 +39,9 @@ pub struct BriefReport {
     pub assessment: Option<Assessment>,
     pub written: Vec<PathBuf>,
     pub elapsed: Duration,
+    /// The brief's meeting date and deadline (when it loaded), for the index page.
+    pub meeting: Option<jiff::civil::Date>,
+    pub deadline: Option<jiff::civil::Date>,
 }
 
 impl BriefReport {
@@ -76,8 +79,11 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
         assessment: None,
         written: Vec::new(),
         elapsed: Duration::ZERO,
+        meeting: None,
+        deadline: None,
     };
     let result = assess_file(path, &setup.rules, setup.today).and_then(|(b, a, mut warnings)| {
+        (report.meeting, report.deadline) = (b.date, b.deadline);
         let opts = RenderOptions {
             templates: &setup.templates,
             caution_below: setup.rules.caution_below,

@@ -340,7 +340,13 @@ fn render(common: &Common, briefs: &[PathBuf], out: &OutArgs, dir: Option<&Path>
     let progress = term::Progress::new(paths.len(), dir.is_some());
     let reports = build::build_all(&paths, &setup, &|r| progress.done(r));
     progress.finish();
-    let code = report_build(&reports);
+    let mut code = report_build(&reports);
+    if dir.is_some()
+        && let Err(e) = crate::render::index::write(&setup.out, setup.today, &reports)
+    {
+        eprintln!("error: {e}");
+        code = code.max(FAILURE);
+    }
     if clashes.is_empty() {
         code
     } else {

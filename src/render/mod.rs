@@ -4,6 +4,7 @@
 pub mod email;
 pub mod gauges;
 pub mod html;
+pub mod index;
 pub mod letter;
 pub mod pack;
 pub mod pdf;
