@@ -115,6 +115,15 @@ pub enum Command {
         #[arg(long)]
         prune: bool,
     },
+    /// Build and watch like `watch`, and serve OUT over HTTP with live reload
+    Serve {
+        /// Folder holding the briefs (default: the current folder)
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
+        #[command(flatten)]
+        serve: crate::serve::Args,
+    },
     /// Send the follow-up e-mail of a brief over SMTP (asks first)
     Send {
         brief: PathBuf,
@@ -180,6 +189,7 @@ pub fn run(cli: Cli) -> ExitCode {
             poll,
             prune,
         } => watch(&cli.common, dir, &out, debounce, poll, prune),
+        Command::Serve { dir, out, serve } => serve_cmd(&cli.common, dir, &out, &serve),
         Command::Send {
             brief,
             yes,
@@ -458,6 +468,29 @@ fn watch(
         prune,
     };
     match watch::run(&opts, setup, sources, &|| resolve(common, out).ok()) {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// `walkaway serve`: loaded as for `watch`, then `serve::run`.
+fn serve_cmd(
+    common: &Common,
+    dir: Option<PathBuf>,
+    out: &OutArgs,
+    args: &crate::serve::Args,
+) -> u8 {
+    let (setup, sources) = match resolve(common, out) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let opts = args.watch_options(dir.unwrap_or_else(|| PathBuf::from(".")));
+    match crate::serve::run(&args.options(), &opts, setup, sources, &|| {
+        resolve(common, out).ok()
+    }) {
         Ok(()) => OK,
         Err(e) => {
             eprintln!("error: {e}");

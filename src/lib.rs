@@ -24,6 +24,7 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod send;
+pub mod serve;
 pub mod term;
 pub mod watch;
 pub mod yaml;

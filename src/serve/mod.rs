@@ -1,0 +1,161 @@
+//! `walkaway serve` (DESIGN §6): build and watch exactly as `watch` does (the
+//! same loop, told about each build through its observer), and serve OUT over
+//! HTTP with live reload.
+//!
+//! - `files.rs`: request path → file under OUT, or 404 (the security rules);
+//! - `live.rs`: the event stream's subscribers, the injected script and banner;
+//! - `http.rs`: the server (hyper on a one-thread tokio runtime);
+//! - `bind.rs`: the listening socket (the next free port), the URL, `--open`.
+//!
+//! The watch loop runs on the main thread and owns Ctrl-C (it returns within its
+//! 100 ms tick, and the process exits 0); the server runs on a thread of its own,
+//! so pages load while a rebuild runs. Readers see the old file or the new one,
+//! never half: every output is written atomically.
+
+mod bind;
+mod files;
+mod http;
+mod live;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+pub use bind::{bind, browser_url};
+pub use files::{Target, content_type, resolve};
+pub use live::{EVENTS_PATH, SCRIPT_PATH};
+
+use crate::build::{BriefReport, Setup};
+use crate::render::index::{Problem, Tracker, problems};
+use crate::watch;
+
+/// The command-line options of `walkaway serve` beyond DIR and the output options.
+#[derive(clap::Args, Clone)]
+pub struct Args {
+    /// Port to serve on; when it is taken, the next free one is used
+    #[arg(long, value_name = "N", default_value_t = 4000)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address lets other
+    /// machines read the prep packs and letters
+    #[arg(long, value_name = "H", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the index page in a browser once the first build is done
+    #[arg(long)]
+    pub open: bool,
+    /// Milliseconds the files must be quiet before a save is built
+    #[arg(long, value_name = "MS", default_value_t = 50)]
+    pub debounce: u64,
+    /// Poll for changes instead of native events (network shares, some containers)
+    #[arg(long)]
+    pub poll: bool,
+    /// Remove the outputs of a brief that was deleted (default: keep them)
+    #[arg(long)]
+    pub prune: bool,
+}
+
+impl Args {
+    /// The watch loop's options, for the briefs under `dir`.
+    pub fn watch_options(&self, dir: PathBuf) -> watch::Options {
+        watch::Options {
+            dir,
+            debounce: std::time::Duration::from_millis(self.debounce),
+            poll: self.poll,
+            prune: self.prune,
+        }
+    }
+
+    pub fn options(&self) -> Options {
+        Options {
+            host: self.host.clone(),
+            port: self.port,
+            open: self.open,
+        }
+    }
+}
+
+/// The options of `walkaway serve` beyond those of `watch`.
+pub struct Options {
+    /// Address to bind (default 127.0.0.1: the packs stay on this machine).
+    pub host: String,
+    /// First port to try; 0 lets the system choose.
+    pub port: u16,
+    /// Open a browser on the index page once the first build is done.
+    pub open: bool,
+}
+
+/// What the server reads and the watch loop updates.
+pub struct State {
+    /// OUT, canonical: nothing outside it is served.
+    pub root: PathBuf,
+    pub hub: live::Hub,
+    /// The briefs whose last build failed, with why.
+    broken: RwLock<BTreeMap<String, Vec<Problem>>>,
+}
+
+impl State {
+    /// Why the brief's last build failed; None when it did not.
+    pub fn problems(&self, brief: &str) -> Option<Vec<Problem>> {
+        self.broken
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(brief)
+            .cloned()
+    }
+
+    fn record(&self, reports: &[BriefReport]) {
+        let mut broken = self.broken.write().unwrap_or_else(PoisonError::into_inner);
+        for r in reports {
+            if r.failed() {
+                broken.insert(r.name.clone(), problems(r));
+            } else {
+                broken.remove(&r.name);
+            }
+        }
+    }
+}
+
+/// Serve until Ctrl-C. `setup`, `sources` and `reload` are as for `watch::run`.
+pub fn run<'a>(
+    opts: &Options,
+    watch_opts: &'a watch::Options,
+    setup: Setup,
+    sources: watch::Sources,
+    reload: &'a watch::Reload<'a>,
+) -> Result<(), String> {
+    std::fs::create_dir_all(&setup.out)
+        .map_err(|e| format!("cannot create {}: {e}", setup.out.display()))?;
+    let root = std::fs::canonicalize(&setup.out)
+        .map_err(|e| format!("cannot serve {}: {e}", setup.out.display()))?;
+    let (listener, addr) = bind(&opts.host, opts.port)?;
+    let url = browser_url(addr);
+    let state = Arc::new(State {
+        root,
+        hub: live::Hub::default(),
+        broken: RwLock::default(),
+    });
+    http::spawn(listener, Arc::clone(&state))?;
+    eprintln!(
+        "serving {} at {url} with live reload; Ctrl-C to stop",
+        setup.out.display()
+    );
+
+    let index = Mutex::new(Tracker::default());
+    let first = AtomicBool::new(true);
+    let observer = |setup: &Setup, reports: &[BriefReport]| {
+        {
+            let mut index = index.lock().unwrap_or_else(PoisonError::into_inner);
+            index.update(&setup.out, reports);
+            if let Err(e) = index.write(&setup.out, setup.today) {
+                eprintln!("warning: {e}");
+            }
+        }
+        state.record(reports);
+        let names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+        state.hub.changed(&names);
+        if first.swap(false, Ordering::Relaxed) && opts.open {
+            bind::open_browser(&url);
+        }
+    };
+    watch::run_observed(watch_opts, setup, sources, reload, &observer)
+}
