@@ -98,3 +98,74 @@ fn build_lists_every_brief_in_meeting_order_with_failures_and_their_last_good_ve
     assert!(page.contains("<a href=\"sofa/letter.pdf\">"), "{page}");
     assert!(!page.contains("<b>bold"), "the title is escaped: {page}");
 }
+
+/// `watch` keeps the index in step: a save changes its row, a broken save adds
+/// the diagnostic and keeps the row's last good values, and the other briefs stay.
+#[test]
+fn watch_rewrites_the_index_after_every_save() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("van.yaml"),
+        brief("Used van", Some("2026-12-10"), "8100"),
+    )
+    .expect("write");
+    std::fs::write(p.join("bike.yaml"), brief("Bike", None, "8000")).expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_walkaway"))
+        .args([
+            "watch",
+            ".",
+            "-o",
+            "out",
+            "--today",
+            "2026-11-23",
+            "--format",
+            "html,json",
+        ])
+        .current_dir(p)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start walkaway watch");
+    let index = p.join("out/index.html");
+    let mut wait = |what: &str, needle: &str| {
+        let start = Instant::now();
+        loop {
+            let t = std::fs::read_to_string(&index)
+                .map(|s| text(&s))
+                .unwrap_or_default();
+            if t.contains(needle) {
+                return t;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("timed out waiting for {what}; the index reads:\n{t}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait("the first build", "Used van van ✓ Proceed 60.0");
+    std::fs::write(
+        p.join("van.yaml"),
+        brief("Used van", Some("2026-12-10"), "9400"),
+    )
+    .expect("write");
+    let t = wait("the new verdict", "Used van van ✕ Walk away −26.7");
+    assert!(t.contains("Bike bike ✓ Proceed 66.7"), "{t}");
+    std::fs::write(
+        p.join("van.yaml"),
+        brief("Used van", Some("2026-12-10"), "lots"),
+    )
+    .expect("write");
+    let t = wait("the diagnostic", "Build failed: ./van.yaml:");
+    assert!(t.contains("Used van van Build failed: ./van.yaml:"), "{t}");
+    assert!(t.contains("✕ Walk away −26.7 10 Dec 2026 17 days"), "{t}");
+    assert!(t.contains("Bike bike ✓ Proceed 66.7"), "{t}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
