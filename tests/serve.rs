@@ -409,3 +409,53 @@ fn a_thousand_live_pages_and_clients_that_vanish_do_not_crash_or_leak_the_server
         "the server is still running"
     );
 }
+
+/// A rebuild that takes its time (held inside a stand-in Typst compiler) does
+/// not stop the server: pages load, with the last good content, until it is done.
+#[cfg(unix)]
+#[test]
+fn the_server_answers_while_a_rebuild_runs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project();
+    let p = dir.path();
+    let hold = p.join("hold");
+    let waiting = p.join("waiting");
+    let typst = p.join("fake-typst");
+    std::fs::write(
+        &typst,
+        format!(
+            "#!/bin/sh\nwhile [ -e '{hold}' ]; do touch '{waiting}'; sleep 0.05; done\nprintf '%%PDF-1.4 stand-in' > \"$5\"\n",
+            hold = hold.display(),
+            waiting = waiting.display()
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(&typst, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let arg = format!("--typst-cmd={}", typst.display());
+    let server = Server::start(p, &[&arg]);
+    server.wait_page("/van/prep-pack.html", "the first build", |t| {
+        t.contains("class=\"banner proceed\"")
+    });
+
+    std::fs::write(&hold, "").expect("write");
+    save(&p.join("van.yaml"), &van("9400"));
+    server.wait("the rebuild to start", || waiting.exists());
+    let index = server.get("/");
+    assert_eq!(index.status, 200);
+    assert!(text(&index.text()).contains("Used van van ✓ Proceed 60.0"));
+    let page = server.get("/van/prep-pack.html");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("class=\"banner proceed\""));
+    let mut events = Events::open(server.port);
+    events.wait_for("event: hello");
+    assert!(
+        waiting.exists() && hold.exists(),
+        "the rebuild was still running"
+    );
+
+    std::fs::remove_file(&hold).expect("release");
+    events.wait_for("\"briefs\":[\"van\"]");
+    server.wait_page("/van/prep-pack.html", "the rebuilt page", |t| {
+        t.contains("class=\"banner walk\"")
+    });
+}
