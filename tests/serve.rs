@@ -352,6 +352,18 @@ fn open_runs_the_browser_opener_and_a_missing_one_is_a_warning() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_thousand_live_pages_and_clients_that_vanish_do_not_crash_or_leak_the_server() {
+    // The test and the server each hold a thousand sockets at once.
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let open_files: u64 = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX);
+    assert!(
+        open_files >= 1200,
+        "this test needs about 1100 open files; the limit is {open_files} (ulimit -n 4096)"
+    );
     let dir = project();
     let p = dir.path();
     let server = Server::start(p, &[]);

@@ -166,6 +166,10 @@ fn watch_rewrites_the_index_after_every_save() {
     assert!(t.contains("Used van van Build failed: ./van.yaml:"), "{t}");
     assert!(t.contains("✕ Walk away −26.7 10 Dec 2026 17 days"), "{t}");
     assert!(t.contains("Bike bike ✓ Proceed 66.7"), "{t}");
+    // A deleted brief leaves the index (its outputs stay without --prune).
+    std::fs::remove_file(p.join("bike.yaml")).expect("remove");
+    let t = wait("the deleted brief to go", "1 brief, as of");
+    assert!(!t.contains("Bike"), "{t}");
     let _ = child.kill();
     let _ = child.wait();
 }
