@@ -144,6 +144,19 @@ fn outputs_are_served_with_their_content_types_and_html_gains_the_script_only_in
             .contains("new EventSource(\"/.walkaway/events\")")
     );
 
+    // A request addressed to another name (DNS rebinding) is refused.
+    let rebound = request(
+        server.port,
+        "GET /sofa/letter.md HTTP/1.1\r\nHost: attacker.example:4000\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(rebound.status, 403);
+    assert!(!rebound.text().contains("Lee"), "{}", rebound.text());
+    let local = request(
+        server.port,
+        "GET /sofa/letter.md HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(local.status, 200);
+
     let post = request(
         server.port,
         "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -411,7 +424,7 @@ fn a_thousand_live_pages_and_clients_that_vanish_do_not_crash_or_leak_the_server
     streams.clear();
     server.wait("the sockets to be closed", || count("fd") <= fds_before + 2);
     let mut r = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
-    r.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    r.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         .expect("send");
     let mut answer = String::new();
     r.read_to_string(&mut answer).expect("read");

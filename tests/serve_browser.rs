@@ -262,10 +262,14 @@ fn pages_follow_saves_broken_saves_and_fixes_without_a_reload() {
     browser.eval(&pack, "window.__testMarker = true");
 
     // A save that changes the verdict.
+    let saved = Instant::now();
     save(&brief, &van("9400"));
     let v = browser.wait(&pack, "the new verdict", |v| {
         v.verdict.starts_with("Walk away")
     });
+    // Reported, not asserted (other work shares the machine): DESIGN asks
+    // for under a second; the polling adds up to 50 ms.
+    eprintln!("save → new verdict on the page: {:?}", saved.elapsed());
     assert!(v.marker, "the page was swapped in place, not reloaded");
     assert!(v.broken.is_empty(), "{v:#?}");
     browser.wait(&index, "the index's new verdict", |v| {

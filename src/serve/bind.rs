@@ -89,6 +89,22 @@ pub fn open_browser(url: &str) {
     }
 }
 
+/// Whether a `Host` header names this machine by a loopback name. A page on
+/// another site can make the browser send requests to our port through a DNS
+/// name it controls that resolves to 127.0.0.1 ("DNS rebinding"); such
+/// requests carry that name, and are refused, so the packs cannot be read that way.
+pub fn local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    }
+    .trim_end_matches('.')
+    .to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +115,32 @@ mod tests {
         let (_next, next) = bind("127.0.0.1", addr.port()).expect("bind next");
         assert!(next.port() > addr.port(), "{addr} then {next}");
         drop(taken);
+    }
+
+    #[test]
+    fn only_loopback_names_are_local() {
+        for host in [
+            "127.0.0.1:4000",
+            "127.0.0.1",
+            "localhost:4000",
+            "LOCALHOST",
+            "app.localhost:1",
+            "[::1]:4000",
+            "127.0.0.2:4000",
+            "localhost.:4000",
+        ] {
+            assert!(local_host(host), "{host}");
+        }
+        for host in [
+            "evil.example:4000",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example:4000",
+            "192.168.1.2:4000",
+            "[::2]:4000",
+            "",
+        ] {
+            assert!(!local_host(host), "{host}");
+        }
     }
 
     #[test]

@@ -98,6 +98,18 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
 }
 
 fn respond(state: &State, req: &Request<Incoming>) -> Response<Body> {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().host())
+        .unwrap_or_default();
+    if state.loopback && !super::bind::local_host(host) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "this server answers requests to 127.0.0.1 and localhost only\n",
+        );
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
         r.headers_mut()

@@ -88,6 +88,9 @@ pub struct Options {
 pub struct State {
     /// OUT, canonical: nothing outside it is served.
     pub root: PathBuf,
+    /// Served on a loopback address: only requests addressed to a loopback
+    /// name are answered (see `bind::local_host`).
+    pub loopback: bool,
     pub hub: live::Hub,
     /// The briefs whose last build failed, with why.
     broken: RwLock<BTreeMap<String, Vec<Problem>>>,
@@ -131,6 +134,7 @@ pub fn run<'a>(
     let url = browser_url(addr);
     let state = Arc::new(State {
         root,
+        loopback: addr.ip().is_loopback(),
         hub: live::Hub::default(),
         broken: RwLock::default(),
     });
