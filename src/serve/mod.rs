@@ -11,6 +11,9 @@
 //! 100 ms tick, and the process exits 0); the server runs on a thread of its own,
 //! so pages load while a rebuild runs. Readers see the old file or the new one,
 //! never half: every output is written atomically.
+//!
+//! The folder served is OUT as it was at the start: a `walkaway.yaml` edited to
+//! another `out:` while serving moves the outputs, not the server (restart it).
 
 mod bind;
 mod files;
@@ -21,10 +24,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-
-pub use bind::{bind, browser_url};
-pub use files::{Target, content_type, resolve};
-pub use live::{EVENTS_PATH, SCRIPT_PATH};
 
 use crate::build::{BriefReport, Setup};
 use crate::render::index::{Problem, Tracker, problems};
@@ -130,8 +129,8 @@ pub fn run<'a>(
         .map_err(|e| format!("cannot create {}: {e}", setup.out.display()))?;
     let root = std::fs::canonicalize(&setup.out)
         .map_err(|e| format!("cannot serve {}: {e}", setup.out.display()))?;
-    let (listener, addr) = bind(&opts.host, opts.port)?;
-    let url = browser_url(addr);
+    let (listener, addr) = bind::bind(&opts.host, opts.port)?;
+    let url = bind::browser_url(addr);
     let state = Arc::new(State {
         root,
         loopback: addr.ip().is_loopback(),
