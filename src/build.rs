@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::artifact::{Artifact, Format, Paper};
-use crate::assess::{self, Assessment};
+use crate::assess::{self, Assessment, Verdict};
 use crate::brief::{self, Brief};
 use crate::compose;
 use crate::diag::Diagnostic;
@@ -38,9 +38,20 @@ pub struct BriefReport {
     pub diagnostics: Vec<Diagnostic>,
     /// A failure of the machine (a write that failed).
     pub io_error: Option<String>,
-    pub assessment: Option<Assessment>,
+    /// What the terminal and the index page show of a brief that was built.
+    pub summary: Option<Summary>,
     pub written: Vec<PathBuf>,
     pub elapsed: Duration,
+}
+
+/// A built brief in a line: its title, verdict and score, and its dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub title: String,
+    pub verdict: Verdict,
+    pub score: Option<f64>,
+    pub meeting: Option<jiff::civil::Date>,
+    pub deadline: Option<jiff::civil::Date>,
 }
 
 impl BriefReport {
@@ -71,7 +82,7 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
         name: name.clone(),
         diagnostics: Vec::new(),
         io_error: None,
-        assessment: None,
+        summary: None,
         written: Vec::new(),
         elapsed: Duration::ZERO,
     };
@@ -91,7 +102,7 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
             if report.io_error.is_none() {
                 remove_stale_letters(&dir, &setup.formats, &report.written);
             }
-            report.assessment = Some(a);
+            report.summary = Some(a);
         }
         Err(diags) => report.diagnostics = diags,
     }
@@ -103,8 +114,15 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
 fn load_and_render(
     path: &Path,
     setup: &Setup,
-) -> Result<(Assessment, Vec<render::Output>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Summary, Vec<render::Output>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (b, a, mut warnings) = assess_file(path, &setup.rules, setup.today)?;
+    let summary = Summary {
+        title: b.title.clone(),
+        verdict: a.verdict,
+        score: a.facts.score,
+        meeting: b.date,
+        deadline: b.deadline,
+    };
     let opts = compose::Options {
         today: setup.today,
         paper: setup.paper,
@@ -120,7 +138,7 @@ fn load_and_render(
         render::render(&pack, &plan, &render_opts)?
     };
     warnings.extend(render_warnings);
-    Ok((a, outputs, warnings))
+    Ok((summary, outputs, warnings))
 }
 
 /// When a brief no longer has an exit script, the letter written for it earlier

@@ -97,6 +97,17 @@ pub enum Command {
         #[command(flatten)]
         watch: WatchArgs,
     },
+    /// Build and watch like `watch`, and serve OUT over HTTP with live reload
+    Serve {
+        /// Folder holding the briefs (default: the current folder)
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+        #[command(flatten)]
+        watch: WatchArgs,
+    },
     /// Send the follow-up e-mail of a brief over SMTP (asks first)
     Send {
         brief: PathBuf,
@@ -149,6 +160,21 @@ pub struct WatchArgs {
     /// Remove the outputs of a brief that was deleted (default: keep them)
     #[arg(long)]
     pub prune: bool,
+}
+
+/// Where `serve` listens.
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    /// Port to serve on; when it is taken, the next free one is used
+    #[arg(long, value_name = "N", default_value_t = 4000)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address lets other
+    /// machines read the prep packs and letters
+    #[arg(long, value_name = "H", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the index page in a browser once the first build is done
+    #[arg(long)]
+    pub open: bool,
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {

@@ -85,6 +85,16 @@ pub fn note(text: &str) {
     eprintln!("{text}");
 }
 
+/// A warning that is not about a file ("cannot open a browser"), on stderr.
+pub fn warning(text: &str) {
+    eprintln!("{}: {text}", paint("warning", "1;33", stderr_color()));
+}
+
+/// Print what `brief_report` says about a built brief.
+pub fn print_report(r: &BriefReport, color: bool, watching: bool) {
+    eprint!("{}", brief_report(r, color, watching));
+}
+
 /// Ask a yes/no question on the terminal: None when there is no terminal to
 /// ask on; only "y" or "yes" is a yes.
 pub fn confirm(question: &str) -> Option<bool> {
@@ -205,7 +215,7 @@ pub fn stamp(color: bool) -> String {
 /// One line per built brief: name, verdict, what was written, time taken.
 fn build_line(r: &BriefReport, color: bool) -> String {
     let ms = r.elapsed.as_secs_f64() * 1000.0;
-    match (&r.assessment, r.failed()) {
+    match (&r.summary, r.failed()) {
         (Some(a), false) => {
             let files: Vec<String> = r
                 .written

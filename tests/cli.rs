@@ -653,7 +653,10 @@ fn build_keeps_going_past_a_bad_brief_and_leaves_its_outputs_alone() {
     );
     assert_eq!(r.code, 2, "{r:?}");
     let out = project.path().join("out");
-    assert_eq!(file_names(&out), ["bad", "chairs", "job", "renewal"]);
+    assert_eq!(
+        file_names(&out),
+        ["bad", "chairs", "index.html", "job", "renewal"]
+    );
     assert_eq!(
         file_names(&out.join("chairs")),
         ["assessment.json", "prep-pack.md"]

@@ -13,7 +13,7 @@ use crate::terminal;
 pub fn render(common: &Common, out: &OutArgs, briefs: &[PathBuf]) -> Result<(), Error> {
     let settings = Settings::load(common, out)?;
     let setup = settings.setup()?;
-    run(&setup, briefs.to_vec(), false)
+    run(&setup, briefs.to_vec(), false).1
 }
 
 pub fn build(common: &Common, out: &OutArgs, dir: Option<&Path>) -> Result<(), Error> {
@@ -30,12 +30,22 @@ pub fn build(common: &Common, out: &OutArgs, dir: Option<&Path>) -> Result<(), E
             dir.display()
         )));
     }
-    run(&setup, paths, true)
+    let result = run(&setup, paths, true);
+    // The index lists the whole build (a `render` of some briefs would list
+    // only those, so it writes none).
+    if let Err(e) = crate::index::write(&setup.out, setup.today, &result.0) {
+        return Err(Error::Failure(e));
+    }
+    result.1
 }
 
 /// Build the briefs and report each; the briefs that failed (or were skipped
 /// because they would share an output folder) make the error.
-fn run(setup: &build::Setup, paths: Vec<PathBuf>, progress: bool) -> Result<(), Error> {
+fn run(
+    setup: &build::Setup,
+    paths: Vec<PathBuf>,
+    progress: bool,
+) -> (Vec<build::BriefReport>, Result<(), Error>) {
     let (paths, clashes) = split_name_clashes(paths);
     for (kept, skipped) in &clashes {
         terminal::print_error(&Error::Usage(format!(
@@ -50,18 +60,19 @@ fn run(setup: &build::Setup, paths: Vec<PathBuf>, progress: bool) -> Result<(), 
     bar.finish();
     let color = terminal::stderr_color();
     for r in &reports {
-        eprint!("{}", terminal::brief_report(r, color, false));
+        terminal::print_report(r, color, false);
     }
     let failed = reports.iter().filter(|r| r.failed()).count() + clashes.len();
     if failed == 0 {
-        return Ok(());
+        return (reports, Ok(()));
     }
     let input_errors = reports
         .iter()
         .any(|r| r.diagnostics.iter().any(|d| d.is_error()));
-    Err(Error::Briefs {
+    let error = Error::Briefs {
         failed,
         total: reports.len() + clashes.len(),
         io_only: !input_errors && clashes.is_empty(),
-    })
+    };
+    (reports, Err(error))
 }

@@ -9,6 +9,7 @@ mod init;
 mod man;
 mod schema;
 mod send;
+mod serve;
 mod watch;
 
 use crate::cli::{Cli, Command};
@@ -27,6 +28,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Render { briefs, out } => build::render(&common, &out, &briefs),
         Command::Build { dir, out } => build::build(&common, &out, dir.as_deref()),
         Command::Watch { dir, out, watch } => watch::run(&common, &out, dir, &watch),
+        Command::Serve {
+            dir,
+            out,
+            serve,
+            watch,
+        } => serve::run(&common, &out, dir, &serve, &watch),
         Command::Send {
             brief,
             yes,

@@ -5,9 +5,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::build::Setup;
 use crate::cli::{Common, OutArgs, WatchArgs};
 use crate::error::Error;
 use crate::settings::Settings;
+use crate::watch::Sources;
 use crate::{terminal, watch};
 
 pub fn run(
@@ -18,21 +20,30 @@ pub fn run(
 ) -> Result<(), Error> {
     let settings = Settings::load(common, out)?;
     let setup = settings.setup()?;
-    let opts = watch::Options {
+    let opts = options(dir, args);
+    let reload = || reload(common, out);
+    watch::run(&opts, setup, settings.sources(), &reload).map_err(Error::Failure)
+}
+
+/// The watch loop's options, for the briefs under `dir`.
+pub fn options(dir: Option<PathBuf>, args: &WatchArgs) -> watch::Options {
+    watch::Options {
         dir: dir.unwrap_or_else(|| PathBuf::from(".")),
         debounce: Duration::from_millis(args.debounce),
         poll: args.poll,
         prune: args.prune,
-    };
-    let reload = || {
-        let loaded = Settings::load(common, out).and_then(|s| Ok((s.setup()?, s.sources())));
-        match loaded {
-            Ok(x) => Some(x),
-            Err(e) => {
-                terminal::print_error(&e);
-                None
-            }
+    }
+}
+
+/// Resolve the settings and load the setup again (after walkaway.yaml, the
+/// rules or a template changed); None, after saying why, when that failed.
+pub fn reload(common: &Common, out: &OutArgs) -> Option<(Setup, Sources)> {
+    let loaded = Settings::load(common, out).and_then(|s| Ok((s.setup()?, s.sources())));
+    match loaded {
+        Ok(x) => Some(x),
+        Err(e) => {
+            terminal::print_error(&e);
+            None
         }
-    };
-    watch::run(&opts, setup, settings.sources(), &reload).map_err(Error::Failure)
+    }
 }

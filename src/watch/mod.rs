@@ -36,7 +36,7 @@ pub use filter::{Change, Scope, classify, is_editor_temp, matters};
 
 use session::{Batch, Session};
 
-use crate::build::Setup;
+use crate::build::{BriefReport, Setup};
 use crate::terminal;
 
 /// How often `--poll` looks at the files.
@@ -73,13 +73,40 @@ pub struct Sources {
 /// changed). None when that failed; the loader has printed why.
 pub type Reload<'a> = dyn Fn() -> Option<(Setup, Sources)> + 'a;
 
-/// Watch until Ctrl-C. `setup` and `sources` come from the first load; `reload`
-/// repeats it. An error only when watching itself is impossible.
+/// Told after every build of the loop — the first one and each rebuild, even
+/// one that had nothing to build (a brief was deleted) — with the setup in use
+/// and the reports of the briefs just built. `serve` learns here what changed.
+pub type Observer<'a> = dyn Fn(&Setup, &[BriefReport]) + 'a;
+
+/// Watch until Ctrl-C, writing `OUT/index.html` after every build. `setup` and
+/// `sources` come from the first load; `reload` repeats it. An error only when
+/// watching itself is impossible.
 pub fn run<'a>(
     opts: &'a Options,
     setup: Setup,
     sources: Sources,
     reload: &'a Reload<'a>,
+) -> Result<(), String> {
+    let index = std::sync::Mutex::new(crate::index::Tracker::default());
+    let write_index = |setup: &Setup, reports: &[BriefReport]| {
+        let mut index = index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        index.update(&setup.out, reports);
+        if let Err(e) = index.write(&setup.out, setup.today) {
+            terminal::warning(&e);
+        }
+    };
+    run_observed(opts, setup, sources, reload, &write_index)
+}
+
+/// `run`, telling `observer` about every build.
+pub fn run_observed<'a>(
+    opts: &'a Options,
+    setup: Setup,
+    sources: Sources,
+    reload: &'a Reload<'a>,
+    observer: &'a Observer<'a>,
 ) -> Result<(), String> {
     // Ctrl-C (and SIGTERM) set a flag the loop checks between builds, so a
     // build is never cut half-way and the exit is clean (code 0). A second
@@ -121,13 +148,14 @@ pub fn run<'a>(
         known: BTreeMap::new(),
         missing: BTreeMap::new(),
         reload,
+        observer,
         retry_reload: None,
         config_waited: false,
         color: terminal::stderr_color(),
     };
     // Watch before the first build, so a save made while it runs is not lost.
     w.apply_sources()?;
-    eprintln!("{}", w.banner());
+    terminal::note(&w.banner());
     let found = w.discover().unwrap_or_default();
     if found.is_empty() {
         w.say(&format!(

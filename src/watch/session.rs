@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use super::{Change, Options, Reload, Scope, Sources};
+use super::{Change, Observer, Options, Reload, Scope, Sources};
 use crate::build::{self, BriefReport, Setup};
 use crate::terminal;
 
@@ -61,6 +61,7 @@ pub(super) struct Session<'a> {
     /// Briefs that vanished: canonical path → (shown path, when to give up on them).
     pub(super) missing: BTreeMap<PathBuf, (PathBuf, Instant)>,
     pub(super) reload: &'a Reload<'a>,
+    pub(super) observer: &'a Observer<'a>,
     /// When to try a reload again (walkaway.yaml vanished mid-save).
     pub(super) retry_reload: Option<Instant>,
     /// walkaway.yaml vanished and has been waited for once.
@@ -71,7 +72,7 @@ pub(super) struct Session<'a> {
 impl Session<'_> {
     /// Print a line, stamped with the time.
     pub(super) fn say(&self, text: &str) {
-        eprintln!("{} {text}", terminal::stamp(self.color));
+        terminal::note(&format!("{} {text}", terminal::stamp(self.color)));
     }
 
     pub(super) fn banner(&self) -> String {
@@ -193,19 +194,22 @@ impl Session<'_> {
         }
     }
 
-    /// Build these briefs (in parallel) and print one line for each.
+    /// Build these briefs (in parallel), print one line for each, and tell the
+    /// observer (also when there was nothing to build: a brief may have gone).
     pub(super) fn build(&self, paths: &[PathBuf]) {
-        if paths.is_empty() {
-            return;
-        }
-        let reports = build::build_all(paths, &self.setup, &|_| {});
+        let reports = if paths.is_empty() {
+            Vec::new()
+        } else {
+            build::build_all(paths, &self.setup, &|_| {})
+        };
         for r in &reports {
             self.report(r);
         }
+        (self.observer)(&self.setup, &reports);
     }
 
     fn report(&self, r: &BriefReport) {
-        eprint!("{}", terminal::brief_report(r, self.color, true));
+        terminal::print_report(r, self.color, true);
     }
 
     /// Act on a batch of changes.
