@@ -5,7 +5,7 @@
 //! for us than their current offer: when that offer already meets want, accept.
 //! A must-have yes/no term is held.
 
-use super::derive::{granularity, want_ref, wish_ref};
+use super::scale::{granularity, want_ref, wish_ref};
 use crate::brief::{Term, TermKind, TermValue};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,7 @@ fn toward(t: &Term, open: TermValue, want: TermValue) -> Vec<TermValue> {
             // Rounded as people write the term, and never outside open..want.
             let g = granularity(t);
             let (lo, hi) = (a.min(b), a.max(b));
-            let round = |x: f64| super::derive::tidy(((x / g).round() * g).clamp(lo, hi));
+            let round = |x: f64| super::scale::tidy(((x / g).round() * g).clamp(lo, hi));
             let mut steps = vec![a];
             let mut gaps: Vec<f64> = Vec::new();
             for x in [round(a + (b - a) * 0.5), round(a + (b - a) * 0.8), b] {

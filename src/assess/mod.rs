@@ -11,12 +11,13 @@ pub mod derive;
 pub mod history;
 pub mod missing;
 pub mod packages;
+pub mod scale;
 pub mod zopa;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use derive::{Leverage, Position};
+pub use scale::{Leverage, Position};
 
 pub use concessions::Plan;
 pub use history::Retraction;

@@ -9,7 +9,7 @@
 //! within 2.5 points, or that differs from another on fewer than two terms, is
 //! left out.
 
-use super::derive::{granularity, has_scale, score, tidy, want_ref, wish_ref};
+use super::scale::{granularity, has_scale, score, tidy, want_ref, wish_ref};
 use crate::brief::{Brief, Term, TermKind, TermValue};
 
 /// How close a package's score must be to the target (DESIGN §3).

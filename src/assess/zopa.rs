@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::derive::tidy;
 use super::history;
+use super::scale::tidy;
 use crate::brief::{Better, Brief, Term, TermKind, TermValue};
 
 crate::vocabulary! {

@@ -7,7 +7,7 @@
 
 use super::numbers::value_text;
 use crate::assess::TermFacts;
-use crate::assess::derive::{has_scale, score, want_ref, wish_ref};
+use crate::assess::scale::{has_scale, score, want_ref, wish_ref};
 use crate::brief::{Brief, TermValue};
 
 /// One gauge. Positions are on the score scale: walk = 0, wish = 100, want in

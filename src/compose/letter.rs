@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use super::numbers::long_date;
 use super::texts::ExitWords;
+use super::voice::{Voice, greeting, topic};
 use crate::address::Mailbox;
-use crate::brief::{Brief, Party, Tone};
+use crate::brief::{Brief, Party};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Letter {
@@ -96,7 +97,7 @@ fn mailboxes(b: &Brief) -> Result<(Mailbox, Mailbox), String> {
 /// script, or a script without letter text): greeting and a neutral holding
 /// note, in the signer's voice.
 pub fn holding_note(b: &Brief) -> String {
-    let we_are = if super::texts::Voice::of(b).plural {
+    let we_are = if Voice::of(b).plural {
         "We are"
     } else {
         "I am"
@@ -106,48 +107,4 @@ pub fn holding_note(b: &Brief) -> String {
         crate::escape::markdown(&greeting(b)),
         crate::escape::markdown(&topic(b))
     )
-}
-
-/// How the letter greets them (DESIGN §2, 0.2): a formal letter "Dear" and
-/// `them.salutation`, else their full name; a warm one "Hi" and their first
-/// name. A name that is a role ("Counter clerk"), or no name, gets a greeting
-/// without one.
-pub fn greeting(b: &Brief) -> String {
-    let name = b
-        .them
-        .name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let person = name.filter(|n| is_personal_name(n));
-    match b.letter.tone {
-        Tone::Formal => match (&b.them.salutation, person) {
-            (Some(s), _) if !s.trim().is_empty() => format!("Dear {},", s.trim()),
-            (_, Some(n)) => format!("Dear {n},"),
-            _ => "Dear Sir or Madam,".to_string(),
-        },
-        Tone::Warm => match person {
-            Some(n) => format!("Hi {},", n.split_whitespace().next().unwrap_or(n)),
-            None => "Hello,".to_string(),
-        },
-    }
-}
-
-/// A person's name starts and ends with a capitalised word ("Lee Park",
-/// "Ludwig van Beethoven"); a role does not ("Counter clerk", "the landlord").
-fn is_personal_name(name: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
-    words.first().is_some_and(capital) && words.last().is_some_and(capital)
-}
-
-/// How sentences name the deal: the brief's `topic`, else "your proposal".
-/// The title is a heading and never pasted into a sentence.
-pub fn topic(b: &Brief) -> String {
-    b.topic
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .unwrap_or("your proposal")
-        .to_string()
 }

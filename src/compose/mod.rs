@@ -10,6 +10,7 @@
 //! - `plan`: the concession plan, the packages of equal value, the ladder;
 //! - `letter`: the letter, chosen once; `gauges`: the term gauges;
 //! - `report`: the assessment as data; `summary`: the verdict in words;
+//! - `voice`: who writes to whom (we or I, the greeting, the topic);
 //! - `numbers`: values as people read them.
 
 pub mod gauges;
@@ -21,6 +22,7 @@ pub mod rows;
 pub mod summary;
 pub mod texts;
 pub mod view;
+pub mod voice;
 
 use serde::Serialize;
 

@@ -50,7 +50,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
 /// The plan of a term in words.
 fn words(t: &Term, p: &Plan, opened: bool, steps: &[String]) -> String {
     let floor = value_text(t, Some(p.floor));
-    let want = value_text(t, Some(crate::assess::derive::want_ref(t)));
+    let want = value_text(t, Some(crate::assess::scale::want_ref(t)));
     if matches!(t.kind, TermKind::YesNo) {
         return if p.hold {
             "must have: not for trading. Without it there is no deal.".to_string()

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::numbers::{and_list, format_number, format_score, gap_text, value_text};
 use super::view::{Num, zopa_text};
-use crate::assess::derive::{has_scale, score, want_ref};
+use crate::assess::scale::{has_scale, score, want_ref};
 use crate::assess::{Assessment, Position, Retraction, WalkSource};
 use crate::brief::{Authority, Brief, From, Term, TermKind, TermValue};
 

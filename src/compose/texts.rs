@@ -6,12 +6,12 @@
 
 use serde::Serialize;
 
-use super::letter;
 use super::numbers::and_list;
 use super::plan::{Rung, purpose};
 use super::rows::retraction_text;
 use super::summary::stage_label;
 use super::view::{BatnaView, BriefView, ContextView, TermView};
+use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
 use crate::brief::{Brief, Tone};
 use crate::diag::Diagnostic;
@@ -48,52 +48,6 @@ pub struct ExitWords {
     /// The letter's subject (one line of plain text) and body (Markdown, with
     /// brief text escaped), when the script has a letter.
     pub letter: Option<(String, String)>,
-}
-
-/// Who speaks in the letters and lines: "we" for an organisation, "I" for a
-/// person on their own (DESIGN §5).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Voice {
-    pub plural: bool,
-    pub we: &'static str,
-    #[serde(rename = "We")]
-    pub we_cap: &'static str,
-    pub our: &'static str,
-    #[serde(rename = "Our")]
-    pub our_cap: &'static str,
-    pub us: &'static str,
-    /// "we're" / "I'm".
-    pub we_re: &'static str,
-    #[serde(rename = "We_re")]
-    pub we_re_cap: &'static str,
-}
-
-impl Voice {
-    pub fn of(b: &Brief) -> Voice {
-        if b.us.organisation.is_some() {
-            Voice {
-                plural: true,
-                we: "we",
-                we_cap: "We",
-                our: "our",
-                our_cap: "Our",
-                us: "us",
-                we_re: "we're",
-                we_re_cap: "We're",
-            }
-        } else {
-            Voice {
-                plural: false,
-                we: "I",
-                we_cap: "I",
-                our: "my",
-                our_cap: "My",
-                us: "me",
-                we_re: "I'm",
-                we_re_cap: "I'm",
-            }
-        }
-    }
 }
 
 /// A deal-breaker term past walk.
@@ -154,8 +108,8 @@ impl<'a> TextViews<'a> {
             }),
             tone: b.letter.tone,
             sign_off: &b.letter.sign_off,
-            greeting: letter::greeting(b),
-            topic: letter::topic(b),
+            greeting: greeting(b),
+            topic: topic(b),
             voice: Voice::of(b),
             retractions: a
                 .facts

@@ -1,0 +1,98 @@
+//! Who writes and to whom: the voice of the letters and lines ("we" for an
+//! organisation, "I" for one person, DESIGN §5), the greeting (DESIGN §2:
+//! `them.salutation`, else the full name when formal, the first name when
+//! warm), and how a sentence names the deal (`topic`).
+
+use serde::Serialize;
+
+use crate::brief::{Brief, Tone};
+
+/// Who speaks in the letters and lines: "we" for an organisation, "I" for a
+/// person on their own (DESIGN §5).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Voice {
+    pub plural: bool,
+    pub we: &'static str,
+    #[serde(rename = "We")]
+    pub we_cap: &'static str,
+    pub our: &'static str,
+    #[serde(rename = "Our")]
+    pub our_cap: &'static str,
+    pub us: &'static str,
+    /// "we're" / "I'm".
+    pub we_re: &'static str,
+    #[serde(rename = "We_re")]
+    pub we_re_cap: &'static str,
+}
+
+impl Voice {
+    pub fn of(b: &Brief) -> Voice {
+        if b.us.organisation.is_some() {
+            Voice {
+                plural: true,
+                we: "we",
+                we_cap: "We",
+                our: "our",
+                our_cap: "Our",
+                us: "us",
+                we_re: "we're",
+                we_re_cap: "We're",
+            }
+        } else {
+            Voice {
+                plural: false,
+                we: "I",
+                we_cap: "I",
+                our: "my",
+                our_cap: "My",
+                us: "me",
+                we_re: "I'm",
+                we_re_cap: "I'm",
+            }
+        }
+    }
+}
+
+/// How the letter greets them (DESIGN §2, 0.2): a formal letter "Dear" and
+/// `them.salutation`, else their full name; a warm one "Hi" and their first
+/// name. A name that is a role ("Counter clerk"), or no name, gets a greeting
+/// without one.
+pub fn greeting(b: &Brief) -> String {
+    let name = b
+        .them
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let person = name.filter(|n| is_personal_name(n));
+    match b.letter.tone {
+        Tone::Formal => match (&b.them.salutation, person) {
+            (Some(s), _) if !s.trim().is_empty() => format!("Dear {},", s.trim()),
+            (_, Some(n)) => format!("Dear {n},"),
+            _ => "Dear Sir or Madam,".to_string(),
+        },
+        Tone::Warm => match person {
+            Some(n) => format!("Hi {},", n.split_whitespace().next().unwrap_or(n)),
+            None => "Hello,".to_string(),
+        },
+    }
+}
+
+/// A person's name starts and ends with a capitalised word ("Lee Park",
+/// "Ludwig van Beethoven"); a role does not ("Counter clerk", "the landlord").
+fn is_personal_name(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    words.first().is_some_and(capital) && words.last().is_some_and(capital)
+}
+
+/// How sentences name the deal: the brief's `topic`, else "your proposal".
+/// The title is a heading and never pasted into a sentence.
+pub fn topic(b: &Brief) -> String {
+    b.topic
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or("your proposal")
+        .to_string()
+}
