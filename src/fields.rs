@@ -46,6 +46,12 @@ impl<'a> Checker<'a> {
         self.diags.push(d);
     }
 
+    pub fn warning(&mut self, pos: Pos, message: impl Into<String>, hint: Option<String>) {
+        let mut d = Diagnostic::warning(self.path, Some(pos), message).with_source(self.source);
+        d.hint = hint;
+        self.diags.push(d);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
     }
@@ -301,6 +307,12 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// A number for a message, as short as it can be written (10.45, 30).
+pub fn plain_number(x: f64) -> String {
+    let s = format!("{x}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
 }
 
 /// How many decimals a number is written with in the source (`0.90` → 2,

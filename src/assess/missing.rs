@@ -68,6 +68,19 @@ pub(super) fn explain(b: &Brief, f: &Facts, reads: &[String]) -> Vec<Missing> {
     parts
 }
 
+/// A word that is the start of a known id, or the other way round
+/// (`retracted` for `retracted_concession`): too far apart for "did you mean"
+/// by letters, but the same idea.
+fn part_of(word: &str, known: &[String]) -> Option<String> {
+    if word.chars().count() < 4 {
+        return None;
+    }
+    known
+        .iter()
+        .find(|k| k.starts_with(word) || word.starts_with(k.as_str()))
+        .map(|k| format!("did you mean `{k}`?"))
+}
+
 /// An observed id that no loaded rule mentions is most likely a typo.
 pub(super) fn observed_warnings(b: &Brief, rules: &Rules) -> Vec<Diagnostic> {
     let known = rules.mentioned_ids();
@@ -76,6 +89,7 @@ pub(super) fn observed_warnings(b: &Brief, rules: &Rules) -> Vec<Diagnostic> {
         .filter(|o| !rules.mentions(&o.id))
         .map(|o| {
             let hint = did_you_mean(&o.id, known.iter().map(String::as_str))
+                .or_else(|| part_of(&o.id, &known))
                 .unwrap_or_else(|| "no rule tests for it, so it changes nothing".to_string());
             Diagnostic::warning(
                 &b.path,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::keys;
 use super::*;
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::fields::{Checker, Fields, clip};
 use crate::yaml::{self, Node, Value};
 
@@ -87,6 +87,9 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
         .get("offers")
         .map(|n| read_offers(c, n, &terms))
         .unwrap_or_default();
+    if let Some(n) = f.get("terms") {
+        warn_stale_offers(c, n, &terms, &offers);
+    }
     let observed = f
         .get("observed")
         .map(|n| read_observed(c, n))
@@ -383,6 +386,63 @@ fn read_term(
         deal_breaker,
         decimals,
     })
+}
+
+/// A term's `offer` is their latest position; when the history's latest offer
+/// from them says otherwise, one of the two is out of date. The evaluation
+/// uses `offer`: say so, at the term's `offer`.
+fn warn_stale_offers(c: &mut Checker, terms_node: &Node, terms: &[Term], offers: &[OfferRound]) {
+    for (i, t) in terms.iter().enumerate() {
+        let Some(offer) = t.offer else { continue };
+        let latest = offers
+            .iter()
+            .rev()
+            .filter(|o| o.from == From::Them)
+            .find_map(|o| {
+                o.terms
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map(|(_, v)| (*v, o.date))
+            });
+        let Some((v, date)) = latest else { continue };
+        if v == offer {
+            continue;
+        }
+        let Some(pos) = term_offer_pos(terms_node, &t.id) else {
+            continue;
+        };
+        let shown = |v: TermValue| match v {
+            TermValue::Number(x) => crate::fields::plain_number(x),
+            TermValue::Choice(k) => match &t.kind {
+                TermKind::Choice { options } => options.get(k).cloned().unwrap_or_default(),
+                _ => k.to_string(),
+            },
+            TermValue::Bool(b) => b.to_string(),
+        };
+        let when = date.map_or_else(String::new, |d| format!(" of {d}"));
+        c.warning(
+            pos,
+            format!(
+                "term `{}` offer {} differs from their latest offer in `offers`{when} ({})",
+                t.id,
+                shown(offer),
+                shown(v)
+            ),
+            Some("the evaluation uses the term's `offer`; update whichever is out of date".into()),
+        );
+    }
+}
+
+/// Where the term with this id writes its `offer`.
+fn term_offer_pos(terms_node: &Node, id: &str) -> Option<Pos> {
+    terms_node
+        .as_seq()?
+        .iter()
+        .find(|item| crate::fields::peek_str(item, "id") == Some(id))?
+        .as_map()?
+        .iter()
+        .find(|(k, _)| k.as_str() == Some("offer"))
+        .map(|(_, v)| v.pos)
 }
 
 /// More decimals than this are not how anyone writes a price or a count.

@@ -1,0 +1,427 @@
+//! The prep pack as a negotiation coach reads it (issue "DESIGN 0.2"): one test
+//! per piece of advice that was wrong before 0.2 and would have hurt the person
+//! walking into the room, each on a small brief, asserting on what the pack, the
+//! assessment or the letter says.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// Render a brief's outputs with the default rules; returns the output folder
+/// of the brief (kept alive by the returned guard).
+fn render(name: &str, yaml: &str, formats: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(format!("{name}.yaml")), dedent(yaml)).expect("write");
+    let r = run_in(
+        dir.path(),
+        &[
+            "render",
+            &format!("{name}.yaml"),
+            "-o",
+            "out",
+            "--format",
+            formats,
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let out = dir.path().join("out").join(name);
+    (dir, out)
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+// 1. Scores that depend on the unit: see `scores_do_not_depend_on_the_unit`
+//    and `degenerate_limits_give_finite_sensible_scores` in tests/assess.rs.
+
+/// 2. The concession plan follows the table: it opens at the offer we already
+///    made (never retracting our own concession), and accepts what already
+///    meets want instead of stepping toward it.
+#[test]
+fn the_concession_plan_starts_where_the_table_stands() {
+    let a = assess(
+        "
+        title: Procurement
+        side: buyer
+        terms:
+          - { id: units, wish: 1800, want: 2000, walk: 2200, offer: 2150 }
+          - { id: days, unit: days, better: higher, wish: 60, want: 45, walk: 30, offer: 50 }
+        offers:
+          - { date: 2026-11-02, from: them, terms: { units: 2300 } }
+          - { date: 2026-11-09, from: us, terms: { units: 1900 } }
+          - { date: 2026-11-16, from: them, terms: { units: 2150 } }
+        ",
+    );
+    let units = &a.json["terms"][0]["concessions"];
+    assert_eq!(
+        units,
+        &json!({ "steps": [1900.0, 1950.0, 1980.0, 2000.0], "floor": 2200.0, "accept": false, "hold": false, "tradeable": false })
+    );
+    let days = &a.json["terms"][1]["concessions"];
+    assert_eq!(days["accept"], true);
+    assert_eq!(days["steps"], json!([]));
+}
+
+/// 3. No offer: the verdict is proceed, the first reason says there is nothing
+///    to accept yet, and no output says that an offer is inside your limits.
+#[test]
+fn no_offer_is_never_inside_your_limits() {
+    let brief = "
+        title: First meeting
+        side: buyer
+        terms:
+          - { id: price, wish: 90, want: 95, walk: 100 }
+        stakeholders:
+          - { name: CFO, signed_off: true }
+        alternatives:
+          - { name: Other, terms: { price: 99 } }
+        ";
+    let a = assess(brief);
+    assert_eq!(a.verdict, walkaway::assess::Verdict::Proceed);
+    assert!(
+        a.reasons[0].starts_with("There is no offer yet to accept or refuse"),
+        "{:?}",
+        a.reasons
+    );
+    let (_dir, out) = render("first", brief, "md,html");
+    for file in ["prep-pack.md", "prep-pack.html"] {
+        let text = read(&out.join(file)).to_lowercase();
+        assert!(!text.contains("inside your limits"), "{file}: {text}");
+        assert!(text.contains("no offer yet"), "{file}");
+    }
+}
+
+/// 4. Every reason for the verdict, the score among them when it is below the
+///    caution line, even when a red flag already made the verdict caution.
+#[test]
+fn verdict_and_why_gives_every_reason() {
+    let a = assess(
+        "
+        title: Lease
+        side: buyer
+        terms:
+          - { id: rent, wish: 900, want: 1000, walk: 1100, offer: 1090 }
+        observed: [hidden_fees]
+        stakeholders:
+          - { name: Partner, signed_off: false }
+        ",
+    );
+    assert_eq!(
+        a.reasons,
+        [
+            "Costs that were not in the offer.",
+            "Our own side has not signed off: waiting for Partner.",
+            "The deal scores 5.0, below the caution line of 40.0."
+        ]
+    );
+}
+
+/// 5. A walk pack never coaches you to keep conceding: the plan and the
+///    packages are what it would take to return.
+#[test]
+fn a_walk_pack_does_not_coach_conceding() {
+    let (_dir, out) = render(
+        "walk",
+        "
+        title: Van
+        side: buyer
+        terms:
+          - { id: price, unit: EUR, wish: 7500, want: 8200, walk: 9000, offer: 9400 }
+          - { id: warranty, unit: months, better: higher, wish: 24, want: 12, walk: 6, offer: 6 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("\n## If they come back\n\nDo not concede to save this deal."),
+        "{md}"
+    );
+    assert!(!md.contains("## Concession plan"), "{md}");
+    assert!(!md.to_lowercase().contains("it is acceptable"), "{md}");
+}
+
+/// 6. When it is the alternative that beats the offer, the walk-away lines say
+///    so (and invite them to match it) instead of calling the terms a gap.
+#[test]
+fn the_walk_away_lines_name_the_better_alternative() {
+    let a = assess(
+        "
+        title: Supply
+        side: buyer
+        us: { name: Dana, organisation: Northwind }
+        terms:
+          - { id: price, wish: 90, want: 95, walk: 100, offer: 98 }
+        alternatives:
+          - { name: Beta Parts, terms: { price: 91 } }
+        ",
+    );
+    let say = a.exit_words.expect("walk away").say.join("\n");
+    assert!(
+        say.contains("We have another option that, taken as a whole, works better for us"),
+        "{say}"
+    );
+    assert!(
+        say.contains("and match what the other option gives us?"),
+        "{say}"
+    );
+    assert!(!say.contains("too wide"), "{say}");
+}
+
+/// 7. Proportion: one behaviour flag is a signal, a calm question in the room,
+///    and no letter; a warning needs two.
+#[test]
+fn one_behaviour_flag_is_a_signal_without_a_letter() {
+    let brief = "
+        title: Job offer
+        side: seller
+        us: { name: Alex, email: alex@mail.example }
+        them: { name: Rosa Diaz, email: rosa@lumen.example }
+        terms:
+          - { id: salary, wish: 82000, want: 76000, walk: 70000, offer: 80000 }
+        observed: [false_urgency]
+        ";
+    let a = assess(brief);
+    let exit = a.exit_script.as_ref().expect("exit script");
+    assert_eq!(
+        (exit.id.as_str(), exit.stage.to_string()),
+        ("early_signal", "signal".into())
+    );
+    let (_dir, out) = render("job", brief, "md,eml");
+    assert!(!out.join("letter.md").exists());
+    assert!(!out.join("email.eml").exists());
+}
+
+/// 8. No contradictions: a tradeable yes/no term is "wanted", leverage says
+///    what it rests on, alternatives without terms are not "done", and a
+///    retraction is named with its term and date.
+#[test]
+fn the_pack_does_not_contradict_itself() {
+    let (_dir, out) = render(
+        "contradictions",
+        "
+        title: Supply
+        side: buyer
+        investment: medium
+        terms:
+          - { id: price, unit: EUR, wish: 90, want: 95, walk: 100, offer: 97 }
+          - { id: guarantee, label: Guarantee, walk: true, offer: true, deal_breaker: false }
+        alternatives:
+          - { name: Beta }
+          - { name: Gamma }
+        offers:
+          - { date: 2026-11-02, from: them, terms: { price: 96 } }
+          - { date: 2026-11-09, from: them, terms: { price: 97 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("| Guarantee (tradeable) |  |  | wanted |"),
+        "{md}"
+    );
+    assert!(!md.contains("must have"), "{md}");
+    assert!(
+        md.contains("strong: you have 2 alternatives and a medium investment in this deal"),
+        "{md}"
+    );
+    assert!(!md.contains("little invested"), "{md}");
+    assert!(
+        md.contains("**To do:** Alternatives ready and priced (2 listed, none priced"),
+        "{md}"
+    );
+    assert!(
+        md.contains("price: they offered 96 EUR on 2026-11-02, then 97 EUR on 2026-11-09"),
+        "{md}"
+    );
+}
+
+// 9. Letters read as written by the person who signs them: see
+//    tests/letters.rs (both voices, both tones, salutation, topic, "this
+//    point", no visible escape).
+
+/// 10. Numbers as people write them: decimals as written, thousands grouped,
+///     a true minus, counts that agree, scores with one decimal.
+#[test]
+fn numbers_read_as_people_write_them() {
+    let (_dir, out) = render(
+        "numbers",
+        "
+        title: Numbers
+        side: buyer
+        terms:
+          - { id: price, unit: EUR, wish: 0.80, want: 0.85, walk: 0.90, offer: 0.93 }
+          - { id: deposit, unit: zł, wish: 100000, want: 102000, walk: 104000, offer: 103000 }
+          - { id: lead, unit: days, wish: 5, want: 6, walk: 8, offer: 7 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    for expected in [
+        "| 0.80 EUR | 0.85 EUR | 0.90 EUR | 0.93 EUR |",
+        "104,000 zł",
+        "−0.03 EUR",
+        "| 1 day |",
+    ] {
+        assert!(md.contains(expected), "{expected}: {md}");
+    }
+    assert!(!md.contains("0.9 EUR"), "{md}");
+    assert!(!md.contains("104000"), "{md}");
+    assert!(!md.contains("-0.03"), "{md}");
+    assert!(!md.contains("1 days"), "{md}");
+}
+
+/// 11. The missing information speaks plain words (no rule ids, no escapes),
+///     and a missing deadline is not worth a line.
+#[test]
+fn missing_information_in_plain_words() {
+    let (_dir, out) = render(
+        "missing",
+        "
+        title: Missing
+        side: buyer
+        terms:
+          - { id: price, wish: 90, want: 95, walk: 100, offer: 97 }
+        alternatives:
+          - { name: Beta }
+        ",
+        "md,html",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("- Cannot tell whether our alternative is better than this offer: none of the alternatives is priced (add their terms to compare)."),
+        "{md}"
+    );
+    assert!(!md.contains("worse_than_batna"), "{md}");
+    assert!(!md.contains("worse\\_than\\_batna"), "{md}");
+    assert!(!md.contains("deadline"), "{md}");
+    let html = read(&out.join("prep-pack.html"));
+    assert!(!html.contains('\\'), "a Markdown escape shows on the page");
+}
+
+/// 12. Gauges: levels that coincide are one tick with one label.
+#[test]
+fn equal_limits_are_one_tick() {
+    let (b, _) = walkaway::brief::load_str(
+        std::path::Path::new("g.yaml"),
+        &dedent(
+            "
+            title: G
+            side: buyer
+            terms:
+              - { id: a, unit: EUR, wish: 10, want: 10, walk: 20, offer: 15 }
+              - { id: b, unit: EUR, wish: 10, want: 20, walk: 20, offer: 15 }
+              - { id: c, unit: EUR, wish: 20, want: 20, walk: 20, offer: 15 }
+            ",
+        ),
+    )
+    .expect("loads");
+    let a = walkaway::assess::assess(&b, &default_rules(), today());
+    let g = walkaway::compose::gauges::gauges(&b, &a.facts.terms);
+    assert_eq!(g.len(), 2, "an empty scale has no gauge: {g:?}");
+    assert_eq!(g[0].wish_label.as_deref(), Some("want = wish 10 EUR"));
+    assert_eq!(g[0].want_pos, None);
+    assert_eq!(g[1].walk_label, "walk = want 20 EUR");
+    assert_eq!(g[1].want_pos, None);
+}
+
+/// 13. Validation: `retracted` suggests `retracted_concession`, and a term's
+///     offer that disagrees with their latest recorded offer is a located
+///     warning saying which one counts.
+#[test]
+fn validation_catches_what_a_coach_would_ask_about() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("v.yaml"),
+        "title: T\nside: buyer\nterms:\n  - { id: price, walk: 100, offer: 95 }\nobserved: [retracted]\noffers:\n  - { date: 2026-11-01, from: them, terms: { price: 97 } }\n",
+    )
+    .expect("write");
+    let r = run_in(dir.path(), &["check", "v.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "warning: term `price` offer 95 differs from their latest offer in `offers` of 2026-11-01 (97)\n  --> v.yaml:4:36\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("= help: the evaluation uses the term's `offer`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("  --> v.yaml:5:12\n  |\n5 | observed: [retracted]\n  |            ^^^^^^^^^\n  = help: did you mean `retracted_concession`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// No Markdown escape (a backslash before `_`, `*`, `&`...) is ever visible in
+/// the PDF, the HTML page or a letter of any example (DESIGN §5).
+#[test]
+fn no_example_shows_a_markdown_escape() {
+    let have = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    let examples = manifest_dir().join("examples");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = run_in(
+        dir.path(),
+        &[
+            "build",
+            examples.to_str().expect("utf-8"),
+            "-o",
+            "out",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let escaped = |text: &str| {
+        text.char_indices().any(|(i, c)| {
+            c == '\\'
+                && text[i + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_ascii_punctuation())
+        })
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.path().join("out")).expect("out") {
+        let brief = entry.expect("entry").path();
+        if !brief.is_dir() {
+            continue;
+        }
+        for name in ["prep-pack.html", "letter.md"] {
+            let path = brief.join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                assert!(!escaped(&text), "{}: {text}", path.display());
+                checked += 1;
+            }
+        }
+        if tool_available(have, "pdftotext (poppler-utils) is not installed") {
+            for name in ["prep-pack.pdf", "letter.pdf"] {
+                let path = brief.join(name);
+                if !path.exists() {
+                    continue;
+                }
+                let o = std::process::Command::new("pdftotext")
+                    .arg(&path)
+                    .arg("-")
+                    .output()
+                    .expect("pdftotext");
+                let text = String::from_utf8_lossy(&o.stdout);
+                assert!(!escaped(&text), "{}: {text}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 12, "only {checked} files checked");
+}
