@@ -68,6 +68,18 @@ pub(super) fn explain(b: &Brief, f: &Facts, reads: &[String]) -> Vec<Missing> {
     parts
 }
 
+/// `explain` in the words of `assessment.json` ("no offer for price; the brief
+/// has no deadline"), or None when nothing the condition reads is missing.
+pub(super) fn describe(b: &Brief, f: &Facts, reads: &[String]) -> Option<String> {
+    let why = explain(b, f, reads);
+    (!why.is_empty()).then(|| {
+        why.iter()
+            .map(|m| m.describe(b))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
 /// A word that is the start of a known id, or the other way round
 /// (`retracted` for `retracted_concession`): too far apart for "did you mean"
 /// by letters, but the same idea.

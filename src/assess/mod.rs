@@ -5,9 +5,11 @@
 //! id and by its place in the rules; the rules' texts are rendered later, in the
 //! compose stage.
 
+pub mod capture;
 pub mod concessions;
 pub mod context;
 pub mod derive;
+pub mod explain;
 pub mod history;
 pub mod missing;
 pub mod packages;
@@ -146,15 +148,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
     let facts = derive::facts(b, today);
     let mut cel = context::cel_context(b, &facts);
     let explain = |reads: &[String]| missing::explain(b, &facts, reads);
-    let missing = |reads: &[String]| {
-        let why = explain(reads);
-        (!why.is_empty()).then(|| {
-            why.iter()
-                .map(|m| m.describe(b))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-    };
+    let missing = |reads: &[String]| missing::describe(b, &facts, reads);
 
     let mut not_evaluable = Vec::new();
     let mut run = |list: &[Rule]| -> Vec<Fired> {

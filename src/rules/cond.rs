@@ -185,6 +185,12 @@ impl Condition {
         })
     }
 
+    /// The compiled expression, for reading which names it uses and their
+    /// values (`reads`, `assess::explain`).
+    pub fn expression(&self) -> &IdedExpr {
+        self.program.expression()
+    }
+
     /// Evaluate against a context. A result that is not a boolean (a null compared,
     /// a missing key) is "not evaluable"; `missing` explains it from the context.
     pub fn eval(&self, ctx: &Context, missing: impl Fn(&[String]) -> Option<String>) -> Outcome {

@@ -28,11 +28,7 @@ const LETTER: &[&str] = &["subject", "body"];
 /// The built-in rules. They are part of the binary, so a problem in them is a bug:
 /// the test suite loads them.
 pub fn load_default() -> Result<Rules, Vec<Diagnostic>> {
-    load_str(
-        Path::new("rules/default.yaml (built in)"),
-        DEFAULT_RULES,
-        false,
-    )
+    load_str(Path::new(DEFAULT_ORIGIN), DEFAULT_RULES, false)
 }
 
 /// Load a user rules file (merged over the defaults when it says `extends: default`).
@@ -152,6 +148,7 @@ fn read_rule(
     let title = f
         .get("title")
         .and_then(|n| c.text(n, &format!("{label} title")));
+    let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
     let when = f.get("when").and_then(|n| condition(c, n, false));
     let text = match f.get(text_key) {
         Some(n) => tera_text(c, n, &format!("{label} {text_key}")).unwrap_or_default(),
@@ -165,6 +162,7 @@ fn read_rule(
         when: when?,
         text,
         origin: c.path.to_path_buf(),
+        when_at,
     })
 }
 
@@ -199,6 +197,7 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
         },
         None => 0,
     };
+    let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
     let when = f.get("when").and_then(|n| condition(c, n, true));
     let mut say = Vec::new();
     if let Some(n) = f.get("say") {
@@ -238,6 +237,7 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
         say,
         letter,
         origin: c.path.to_path_buf(),
+        when_at,
     })
 }
 

@@ -5,15 +5,21 @@
 
 pub mod cond;
 mod load;
+pub mod reads;
 pub mod text;
 
 use std::path::PathBuf;
+
+use crate::diag::Pos;
 
 pub use cond::{Condition, Outcome};
 pub use load::{load_default, load_file, load_str};
 
 /// The built-in rules, embedded in the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/default.yaml");
+
+/// The `origin` of a built-in rule: where it is written in walkaway's sources.
+pub const DEFAULT_ORIGIN: &str = "rules/default.yaml (built in)";
 
 crate::vocabulary! {
     /// How serious a red flag is.
@@ -49,6 +55,8 @@ pub struct Rule {
     /// `why` for a deal breaker, `advice` for a red flag (Tera text).
     pub text: String,
     pub origin: PathBuf,
+    /// Where its `when:` is written in `origin`.
+    pub when_at: Pos,
 }
 
 #[derive(Debug)]
@@ -60,6 +68,8 @@ pub struct ExitScript {
     pub say: Vec<String>,
     pub letter: Option<LetterText>,
     pub origin: PathBuf,
+    /// Where its `when:` is written in `origin`.
+    pub when_at: Pos,
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,359 @@
+//! The values of the names a condition read (`rules::reads` finds them),
+//! captured from the context the assessment used: `term.price.offer = 10.45`,
+//! and, for a comprehension over `terms`, the terms that decided it
+//! (`terms[price].beyond_walk = true`). Pure; `terminal` writes the values in
+//! the brief's units and decimals, `--json` as they are.
+
+use cel::objects::Key;
+use cel::{Context, Value};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::brief::Brief;
+use crate::rules::Condition;
+use crate::rules::reads::{self, Each, Path, Quantifier, Reference, Step};
+
+/// One name a condition read, and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// As people read it: `term.price.offer`, `terms[price].beyond_walk`,
+    /// `terms[*].no_zopa` (the same for every term).
+    pub name: String,
+    pub value: Val,
+    /// The brief's term the value belongs to (its unit and decimals).
+    pub term: Option<usize>,
+}
+
+/// A value of the context, typed for showing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Number(f64, Measure),
+    Text(String),
+    List(Vec<Val>),
+    /// Entries by key, sorted.
+    Map(Vec<(String, Val)>),
+    /// The name could not be read (a key that is not there): the message.
+    Error(String),
+}
+
+/// What a number measures, which decides how people read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// A term's value (`offer`, `walk`, `zopa.low`...): its unit and decimals.
+    Value,
+    /// A distance in the term's unit (`gap_to_walk`).
+    Amount,
+    /// A score: one decimal.
+    Score,
+    Plain,
+}
+
+/// What `cond` read, with the values it saw in `ctx`, in the order written.
+pub fn capture(b: &Brief, ctx: &Context, cond: &Condition) -> Vec<Reading> {
+    let mut out = Vec::new();
+    for r in reads::references(cond.expression()) {
+        match r {
+            Reference::Name(p) => push(
+                &mut out,
+                Reading {
+                    name: p.name(),
+                    value: resolve(&p, ctx),
+                    term: term_of(b, &p),
+                },
+            ),
+            Reference::Each(e) => each(b, ctx, &e, &mut out),
+        }
+    }
+    out
+}
+
+/// One element of a comprehension's range: how it is labelled and the
+/// values its variables take.
+struct Element {
+    label: String,
+    term: Option<usize>,
+    vars: Vec<(String, Value)>,
+}
+
+/// A comprehension: the range whole when the element itself is used, and
+/// the fields it read on the elements that decided it.
+fn each(b: &Brief, ctx: &Context, e: &Each, out: &mut Vec<Reading>) {
+    let range = match Value::resolve(e.range.expr, ctx) {
+        Ok(v) => v,
+        Err(err) => {
+            let value = Val::Error(err.to_string());
+            let name = e.range.name();
+            return push(
+                out,
+                Reading {
+                    name,
+                    value,
+                    term: None,
+                },
+            );
+        }
+    };
+    if e.whole || !matches!(range, Value::List(_) | Value::Map(_)) {
+        let name = e.range.name();
+        let value = val(&range, field_of(&e.range));
+        push(
+            out,
+            Reading {
+                name,
+                value,
+                term: None,
+            },
+        );
+    }
+    if e.fields.is_empty() {
+        return;
+    }
+    let elements = elements(b, e, &range);
+    let says: Vec<Option<bool>> = elements
+        .iter()
+        .map(|el| match e.predicate {
+            Some(p) => match Value::resolve(p, &scope(ctx, el)) {
+                Ok(Value::Bool(x)) => Some(x),
+                _ => None,
+            },
+            None => Some(true),
+        })
+        .collect();
+    let shown = deciding(e.quantifier, &says);
+    let values: Vec<Vec<Val>> = shown
+        .iter()
+        .map(|&i| {
+            let inner = scope(ctx, &elements[i]);
+            e.fields.iter().map(|f| resolve(f, &inner)).collect()
+        })
+        .collect();
+    // A field with the same value on every element reads once, as `[*]`;
+    // numbers in a term's unit are not merged (the units may differ).
+    let everyone = shown.len() == elements.len() && shown.len() > 1;
+    let merged: Vec<bool> = (0..e.fields.len())
+        .map(|f| {
+            everyone
+                && !matches!(
+                    values[0][f],
+                    Val::Number(_, Measure::Value | Measure::Amount) | Val::Error(_)
+                )
+                && values.iter().all(|v| v[f] == values[0][f])
+        })
+        .collect();
+    let name = |label: &str, f: &Path| format!("{}[{label}]{}", e.range.name(), f.tail());
+    for (f, field) in e.fields.iter().enumerate().filter(|(f, _)| merged[*f]) {
+        let value = values[0][f].clone();
+        push(
+            out,
+            Reading {
+                name: name("*", field),
+                value,
+                term: None,
+            },
+        );
+    }
+    for (row, &i) in shown.iter().enumerate() {
+        for (f, field) in e.fields.iter().enumerate().filter(|(f, _)| !merged[*f]) {
+            let el = &elements[i];
+            let value = values[row][f].clone();
+            push(
+                out,
+                Reading {
+                    name: name(&el.label, field),
+                    value,
+                    term: el.term,
+                },
+            );
+        }
+    }
+}
+
+/// The elements of a range, each with its variables bound as CEL binds them:
+/// a list's elements (with their index for a two-variable comprehension), a
+/// map's keys (and values).
+fn elements(b: &Brief, e: &Each, range: &Value) -> Vec<Element> {
+    let bind = |first: Value, second: Value| match &e.var2 {
+        Some(v2) => vec![(e.var.clone(), first), (v2.clone(), second)],
+        None => vec![(e.var.clone(), second)],
+    };
+    let over_terms = e.range.steps.is_empty() && e.range.root == "terms";
+    let over_term_map = e.range.steps.is_empty() && e.range.root == "term";
+    match range {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Element {
+                label: label(v).unwrap_or_else(|| i.to_string()),
+                term: over_terms.then_some(i),
+                vars: bind(Value::Int(i64::try_from(i).unwrap_or(i64::MAX)), v.clone()),
+            })
+            .collect(),
+        Value::Map(m) => {
+            let mut entries: Vec<(&Key, &Value)> = m.map.iter().collect();
+            entries.sort_by_key(|(k, _)| k.to_string());
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = k.to_string();
+                    Element {
+                        term: over_term_map
+                            .then(|| b.terms.iter().position(|t| t.id == key))
+                            .flatten(),
+                        label: key,
+                        vars: match &e.var2 {
+                            Some(_) => bind(Value::from(k), v.clone()),
+                            None => vec![(e.var.clone(), Value::from(k))],
+                        },
+                    }
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A term's id, an alternative's name.
+fn label(v: &Value) -> Option<String> {
+    let Value::Map(m) = v else { return None };
+    let get = |name: &str| {
+        m.map.iter().find_map(|(k, v)| match (k, v) {
+            (Key::String(k), Value::String(s)) if k.as_str() == name => Some(s.to_string()),
+            _ => None,
+        })
+    };
+    get("id").or_else(|| get("name"))
+}
+
+/// The context with an element's variables bound.
+fn scope<'b, 'v>(ctx: &'b Context<'_, 'v>, el: &Element) -> Context<'b, 'v> {
+    let mut inner = ctx.new_inner_scope();
+    for (name, value) in &el.vars {
+        inner.add_variable_from_value(name.clone(), value.clone());
+    }
+    inner
+}
+
+/// The elements that decided a comprehension: for `exists` (and a filter)
+/// those it held for, for `all` those it failed for; when none did, those it
+/// could not decide for; else all of them.
+fn deciding(q: Quantifier, says: &[Option<bool>]) -> Vec<usize> {
+    let with = |want: Option<bool>| -> Vec<usize> {
+        (0..says.len()).filter(|&i| says[i] == want).collect()
+    };
+    let decided = match q {
+        Quantifier::Exists | Quantifier::Select => with(Some(true)),
+        Quantifier::All => with(Some(false)),
+        Quantifier::Every => Vec::new(),
+    };
+    if !decided.is_empty() {
+        return decided;
+    }
+    let unknown = with(None);
+    if !unknown.is_empty() {
+        return unknown;
+    }
+    (0..says.len()).collect()
+}
+
+fn push(out: &mut Vec<Reading>, r: Reading) {
+    if !out.iter().any(|o| o.name == r.name) {
+        out.push(r);
+    }
+}
+
+fn resolve(p: &Path, ctx: &Context) -> Val {
+    match Value::resolve(p.expr, ctx) {
+        Ok(v) => val(&v, field_of(p)),
+        Err(e) => Val::Error(e.to_string()),
+    }
+}
+
+/// The name a path ends with, which says what its number measures.
+fn field_of<'p>(p: &'p Path) -> &'p str {
+    match p.steps.last() {
+        Some(Step::Field(f) | Step::Key(f)) => f,
+        Some(Step::Index(_)) => "",
+        None => &p.root,
+    }
+}
+
+fn measure(field: &str) -> Measure {
+    match field {
+        "wish" | "want" | "walk" | "offer" | "our_last" | "batna_value" | "their_walk" | "low"
+        | "high" => Measure::Value,
+        "gap_to_walk" => Measure::Amount,
+        "score" | "batna_score" => Measure::Score,
+        _ => Measure::Plain,
+    }
+}
+
+/// The term a path reads: `term.<id>...`, `terms[<i>]...`.
+fn term_of(b: &Brief, p: &Path) -> Option<usize> {
+    match (p.root.as_str(), p.steps.first()) {
+        ("term", Some(Step::Field(id) | Step::Key(id))) => b.terms.iter().position(|t| t.id == *id),
+        ("terms", Some(Step::Index(i))) => usize::try_from(*i).ok().filter(|i| *i < b.terms.len()),
+        _ => None,
+    }
+}
+
+/// A CEL value for showing. The context's values nest a few levels at most
+/// (a map of terms, each with a `zopa` map), whatever the condition says.
+fn val(v: &Value, field: &str) -> Val {
+    match v {
+        Value::Null => Val::Null,
+        Value::Bool(x) => Val::Bool(*x),
+        Value::Int(i) => Val::Int(*i),
+        Value::UInt(u) => Val::Int(i64::try_from(*u).unwrap_or(i64::MAX)),
+        Value::Float(x) => Val::Number(*x, measure(field)),
+        Value::String(s) => Val::Text(s.to_string()),
+        Value::List(items) => Val::List(items.iter().map(|i| val(i, field)).collect()),
+        Value::Map(m) => {
+            let mut entries: Vec<(String, Val)> = m
+                .map
+                .iter()
+                .map(|(k, v)| {
+                    let k = k.to_string();
+                    let v = val(v, &k);
+                    (k, v)
+                })
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Val::Map(entries)
+        }
+        other => Val::Error(format!("{other:?}")),
+    }
+}
+
+impl Serialize for Val {
+    /// As JSON: numbers as numbers, a name that could not be read as null.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Val::Null | Val::Error(_) => s.serialize_none(),
+            Val::Bool(x) => s.serialize_bool(*x),
+            Val::Int(i) => s.serialize_i64(*i),
+            Val::Number(x, _) if x.is_finite() => s.serialize_f64(*x),
+            Val::Number(..) => s.serialize_none(),
+            Val::Text(t) => s.serialize_str(t),
+            Val::List(items) => s.collect_seq(items),
+            Val::Map(entries) => {
+                let mut m = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+/// Readings as a JSON object `{name: value}`, in the order they were read.
+pub fn serialize_readings<S: Serializer>(readings: &[Reading], s: S) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_map(Some(readings.len()))?;
+    for r in readings {
+        m.serialize_entry(&r.name, &r.value)?;
+    }
+    m.end()
+}
