@@ -70,6 +70,10 @@ pub enum Command {
         /// Print a JSON array of assessments instead
         #[arg(long)]
         json: bool,
+        /// Also say, for every rule, whether it fired, did not fire or could not
+        /// be evaluated, with the values its condition read and where it is written
+        #[arg(long)]
+        explain: bool,
         /// Exit with code 3 when a brief's verdict is this or worse
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,

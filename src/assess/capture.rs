@@ -12,6 +12,7 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::brief::Brief;
 use crate::rules::Condition;
 use crate::rules::reads::{self, Each, Path, Quantifier, Reference, Step};
+use cel::common::ast::Expr;
 
 /// One name a condition read, and its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,10 @@ pub struct Reading {
     pub value: Val,
     /// The brief's term the value belongs to (its unit and decimals).
     pub term: Option<usize>,
+    /// For a value derived from a term's values (`beyond_walk`, `near_walk`,
+    /// `no_zopa`...): those values (`term.price.offer`, `term.price.walk`...),
+    /// so that the reader sees why it came out as it did.
+    pub because: Vec<Reading>,
 }
 
 /// A value of the context, typed for showing.
@@ -56,14 +61,25 @@ pub fn capture(b: &Brief, ctx: &Context, cond: &Condition) -> Vec<Reading> {
     let mut out = Vec::new();
     for r in reads::references(cond.expression()) {
         match r {
-            Reference::Name(p) => push(
-                &mut out,
-                Reading {
-                    name: p.name(),
-                    value: resolve(&p, ctx),
-                    term: term_of(b, &p),
-                },
-            ),
+            Reference::Name(p) => {
+                let term = term_of(b, &p);
+                let because = match (term, p.steps.len(), &p.expr.expr) {
+                    (Some(t), 2, Expr::Select(sel)) => match Value::resolve(&sel.operand, ctx) {
+                        Ok(map) => inputs(b, t, &sel.field, &map),
+                        Err(_) => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                push(
+                    &mut out,
+                    Reading {
+                        name: p.name(),
+                        value: resolve(&p, ctx),
+                        term,
+                        because,
+                    },
+                )
+            }
             Reference::Each(e) => each(b, ctx, &e, &mut out),
         }
     }
@@ -86,27 +102,13 @@ fn each(b: &Brief, ctx: &Context, e: &Each, out: &mut Vec<Reading>) {
         Err(err) => {
             let value = Val::Error(err.to_string());
             let name = e.range.name();
-            return push(
-                out,
-                Reading {
-                    name,
-                    value,
-                    term: None,
-                },
-            );
+            return push(out, Reading::plain(name, value));
         }
     };
     if e.whole || !matches!(range, Value::List(_) | Value::Map(_)) {
         let name = e.range.name();
         let value = val(&range, field_of(&e.range));
-        push(
-            out,
-            Reading {
-                name,
-                value,
-                term: None,
-            },
-        );
+        push(out, Reading::plain(name, value));
     }
     if e.fields.is_empty() {
         return;
@@ -146,29 +148,71 @@ fn each(b: &Brief, ctx: &Context, e: &Each, out: &mut Vec<Reading>) {
     let name = |label: &str, f: &Path| format!("{}[{label}]{}", e.range.name(), f.tail());
     for (f, field) in e.fields.iter().enumerate().filter(|(f, _)| merged[*f]) {
         let value = values[0][f].clone();
-        push(
-            out,
-            Reading {
-                name: name("*", field),
-                value,
-                term: None,
-            },
-        );
+        push(out, Reading::plain(name("*", field), value));
     }
     for (row, &i) in shown.iter().enumerate() {
         for (f, field) in e.fields.iter().enumerate().filter(|(f, _)| !merged[*f]) {
             let el = &elements[i];
-            let value = values[row][f].clone();
-            push(
-                out,
-                Reading {
-                    name: name(&el.label, field),
-                    value,
-                    term: el.term,
-                },
-            );
+            // The element's value is bound last (after its index, if any).
+            let because = match (el.term, field.steps.as_slice(), el.vars.last()) {
+                (Some(t), [Step::Field(f)], Some((_, term))) => inputs(b, t, f, term),
+                _ => Vec::new(),
+            };
+            let reading = Reading {
+                name: name(&el.label, field),
+                value: values[row][f].clone(),
+                term: el.term,
+                because,
+            };
+            push(out, reading);
         }
     }
+}
+
+impl Reading {
+    fn plain(name: String, value: Val) -> Reading {
+        Reading {
+            name,
+            value,
+            term: None,
+            because: Vec::new(),
+        }
+    }
+}
+
+/// The values a derived field of term `t` comes from, read from the term as
+/// conditions see it (`wish` and `want` only when the brief gives them).
+fn inputs(b: &Brief, t: usize, field: &str, term: &Value) -> Vec<Reading> {
+    let Some(id) = b.terms.get(t).map(|t| &t.id) else {
+        return Vec::new();
+    };
+    let names: &[&str] = match field {
+        "beyond_walk" | "gap_to_walk" => &["offer", "walk"],
+        "near_walk" => &["offer", "want", "walk"],
+        "position" | "score" => &["offer", "wish", "want", "walk"],
+        "walk_below_batna" => &["walk", "batna_value"],
+        "no_zopa" | "zopa" => &["walk", "their_walk"],
+        _ => return Vec::new(),
+    };
+    let Value::Map(m) = term else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .filter_map(|n| {
+            let v = m.map.iter().find_map(|(k, v)| match k {
+                Key::String(k) if k.as_str() == *n => Some(v),
+                _ => None,
+            })?;
+            let optional = matches!(*n, "wish" | "want");
+            (!(optional && matches!(v, Value::Null))).then(|| Reading {
+                name: format!("term.{id}.{n}"),
+                value: val(v, n),
+                term: Some(t),
+                because: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 /// The elements of a range, each with its variables bound as CEL binds them:
@@ -349,11 +393,19 @@ impl Serialize for Val {
     }
 }
 
-/// Readings as a JSON object `{name: value}`, in the order they were read.
+/// Readings as a JSON object `{name: value}`, in the order they were read,
+/// each followed by the term values it was derived from; each name once.
 pub fn serialize_readings<S: Serializer>(readings: &[Reading], s: S) -> Result<S::Ok, S::Error> {
-    let mut m = s.serialize_map(Some(readings.len()))?;
-    for r in readings {
-        m.serialize_entry(&r.name, &r.value)?;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut m = s.serialize_map(None)?;
+    for r in readings
+        .iter()
+        .flat_map(|r| std::iter::once(r).chain(&r.because))
+    {
+        if !seen.contains(&r.name.as_str()) {
+            seen.push(&r.name);
+            m.serialize_entry(&r.name, &r.value)?;
+        }
     }
     m.end()
 }

@@ -138,6 +138,7 @@ fn score_line(a: &Assessment, caution_below: f64, b: &Brief) -> Explanation {
         name: name.to_string(),
         value: x.map_or(Val::Null, |x| Val::Number(x, Measure::Score)),
         term: None,
+        because: Vec::new(),
     };
     Explanation {
         id: SCORE_RULE.to_string(),

@@ -310,3 +310,40 @@ fn outcomes_agree_with_the_assessment_on_the_default_rules() {
         "{loc:?}"
     );
 }
+
+#[test]
+fn a_derived_field_of_a_term_comes_with_the_values_it_was_derived_from() {
+    let (_, e) = explained();
+    let x = e.iter().find(|x| x.id == "any_beyond").expect("rule");
+    let because: Vec<String> = x.values[0]
+        .because
+        .iter()
+        .map(|r| format!("{} = {}", r.name, show(&r.value)))
+        .collect();
+    assert_eq!(
+        because,
+        ["term.price.offer = 10.45", "term.price.walk = 10.2"]
+    );
+    // In JSON, after the name that was read, each name once.
+    let json = serde_json::to_value(x).expect("serialises");
+    let keys: Vec<&String> = json["values"]
+        .as_object()
+        .expect("an object")
+        .keys()
+        .collect();
+    let mut keys: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "term.price.offer",
+            "term.price.walk",
+            "terms[price].beyond_walk",
+            "terms[price].deal_breaker"
+        ]
+    );
+    assert_eq!(json["values"]["term.price.offer"], 10.45);
+    assert_eq!(json["kind"], "deal_breaker");
+    assert_eq!(json["outcome"], "fired");
+    assert_eq!(json["missing"], serde_json::Value::Null);
+}

@@ -1,9 +1,13 @@
 //! `walkaway check`: each brief's verdict and why, as text or as JSON
-//! (`--json`), and `--fail-on` for scripts.
+//! (`--json`), every rule's outcome and the values it read (`--explain`), and
+//! `--fail-on` for scripts.
 
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use crate::assess::Verdict;
+use crate::assess::explain::{Explanation, explain};
 use crate::build::assess_file;
 use crate::cli::{Common, FailOn, OutArgs};
 use crate::compose::summary::reasons;
@@ -12,17 +16,38 @@ use crate::error::Error;
 use crate::settings::Settings;
 use crate::terminal;
 
+/// What `check` prints.
+#[derive(Clone, Copy)]
+pub struct Output {
+    pub json: bool,
+    pub explain: bool,
+}
+
+/// An assessment with `--explain`: `assessment.json`'s keys, unchanged, and
+/// `explain`.
+#[derive(Serialize)]
+struct Explained {
+    #[serde(flatten)]
+    report: Report<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<Vec<Explanation>>,
+}
+
 pub fn run(
     common: &Common,
     briefs: &[PathBuf],
-    json: bool,
+    output: Output,
     fail_on: Option<FailOn>,
 ) -> Result<(), Error> {
+    let Output {
+        json,
+        explain: explaining,
+    } = output;
     let settings = Settings::load(common, &OutArgs::default())?;
     let rules = settings.load_rules()?;
     let color = terminal::stdout_color();
     let mut text = String::new();
-    let mut reports: Vec<Report<f64>> = Vec::new();
+    let mut reports: Vec<Explained> = Vec::new();
     let mut verdicts = Vec::new();
     // Every warning and error, in the order of the briefs.
     let mut diags = Vec::new();
@@ -30,6 +55,7 @@ pub fn run(
     for path in briefs {
         let checked = assess_file(path, &rules, settings.today).and_then(|(b, a, warnings)| {
             let t = texts::render(&b, &a, &rules)?;
+            let explained = explaining.then(|| explain(&b, &a, &rules));
             if !json {
                 text.push_str(&terminal::check_summary(
                     path,
@@ -39,9 +65,15 @@ pub fn run(
                     rules.caution_below,
                     color,
                 ));
+                if let Some(e) = &explained {
+                    text.push_str(&terminal::explain_text(&b, e, color));
+                }
             }
             let reasons = reasons(&b, &a, rules.caution_below);
-            reports.push(Report::new(&b, &a, &t.fired, &reasons));
+            reports.push(Explained {
+                report: Report::new(&b, &a, &t.fired, &reasons),
+                explain: explained,
+            });
             verdicts.push(a.verdict);
             Ok(warnings)
         });

@@ -23,8 +23,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Check {
             briefs,
             json,
+            explain,
             fail_on,
-        } => check::run(&common, &briefs, json, fail_on),
+        } => check::run(&common, &briefs, check::Output { json, explain }, fail_on),
         Command::Render { briefs, out } => build::render(&common, &out, &briefs),
         Command::Build { dir, out } => build::build(&common, &out, dir.as_deref()),
         Command::Watch { dir, out, watch } => watch::run(&common, &out, dir, &watch),
