@@ -196,10 +196,22 @@ pub fn split_name_clashes(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, P
 /// Folder names that never hold briefs.
 const SKIP_DIRS: &[&str] = &["rules", "templates", "target", "node_modules", "out"];
 
-/// The briefs under `dir`: every `*.yaml`/`*.yml` file, except the project file,
-/// and except what lives in hidden folders, the output folder, or the folders
-/// that hold rules and templates.
+/// The briefs under `dir`: every `*.yaml`/`*.yml` file, except the project file
+/// and rule fixtures, and except what lives in hidden folders, the output
+/// folder, or the folders that hold rules and templates.
 pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    find_files(dir, out, exclude, SKIP_DIRS, is_brief_name)
+}
+
+/// The files under `dir` whose name `accept` takes, sorted, except in hidden
+/// folders, the output folder `out`, folders named in `skip`, and `exclude`.
+pub fn find_files(
+    dir: &Path,
+    out: &Path,
+    exclude: &[PathBuf],
+    skip: &[&str],
+    accept: impl Fn(&str) -> bool,
+) -> std::io::Result<Vec<PathBuf>> {
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let exclude: Vec<PathBuf> = exclude
         .iter()
@@ -219,10 +231,10 @@ pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<
                 continue;
             }
             if path.is_dir() {
-                if !SKIP_DIRS.contains(&name.as_str()) {
+                if !skip.contains(&name.as_str()) {
                     stack.push(path);
                 }
-            } else if is_brief_name(&name) {
+            } else if accept(&name) {
                 found.push(path);
             }
         }
@@ -231,10 +243,17 @@ pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<
     Ok(found)
 }
 
+/// A brief's file name: YAML, but not the project file nor a rule fixture.
 pub fn is_brief_name(name: &str) -> bool {
     (name.ends_with(".yaml") || name.ends_with(".yml"))
         && name != crate::config::FILE_NAME
         && name != "walkaway.yml"
+        && !is_fixture_name(name)
+}
+
+/// A rule fixture of `walkaway test` (DESIGN §6): `*.test.yaml`.
+pub fn is_fixture_name(name: &str) -> bool {
+    name.ends_with(".test.yaml") || name.ends_with(".test.yml")
 }
 
 #[cfg(test)]
@@ -260,12 +279,14 @@ mod tests {
     }
 
     #[test]
-    fn discover_skips_project_files_outputs_and_hidden_folders() {
+    fn discover_skips_project_files_fixtures_outputs_and_hidden_folders() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         for f in [
             "briefs/a.yaml",
             "briefs/deep/b.yml",
+            "briefs/a.test.yaml",
+            "tests/deep/b.test.yml",
             "walkaway.yaml",
             "rules/house.yaml",
             "out/a/x.yaml",

@@ -18,7 +18,7 @@ use crate::words::Word;
     long_about = None,
     after_help = "Exit codes: 0 done; 1 a failure while working (I/O, SMTP, a missing typst); \
                   2 bad input (usage, a brief, rules or template that does not validate); \
-                  3 --fail-on was met."
+                  3 --fail-on was met, or a test fixture failed."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -111,6 +111,12 @@ pub enum Command {
         serve: ServeArgs,
         #[command(flatten)]
         watch: WatchArgs,
+    },
+    /// Run the rule fixtures (*.test.yaml) under DIR: each brief's verdict,
+    /// fired rules and exit stage against what the fixture expects
+    Test {
+        /// Folder holding the fixtures, or one fixture (default: the current folder)
+        dir: Option<PathBuf>,
     },
     /// Send the follow-up e-mail of a brief over SMTP (asks first)
     Send {

@@ -32,6 +32,9 @@ pub enum Error {
     },
     /// `--fail-on` was met: the verdicts were printed. Exit 3.
     FailOnMet,
+    /// Some rule fixtures of `walkaway test` failed: each was printed with
+    /// what differed. Exit 3.
+    FixturesFailed { failed: usize },
 }
 
 impl Error {
@@ -41,7 +44,7 @@ impl Error {
             Error::Failure(_) => FAILURE,
             Error::Briefs { io_only: true, .. } => FAILURE,
             Error::Briefs { .. } => BAD_INPUT,
-            Error::FailOnMet => UNMET,
+            Error::FailOnMet | Error::FixturesFailed { .. } => UNMET,
         }
     }
 }
@@ -62,7 +65,7 @@ impl fmt::Display for Error {
                 f,
                 "{failed} of {total} briefs failed; their previous outputs were left in place"
             ),
-            Error::FailOnMet => Ok(()),
+            Error::FailOnMet | Error::FixturesFailed { .. } => Ok(()),
         }
     }
 }

@@ -4,8 +4,9 @@
 //! the inputs; `assess` derives the typed facts (pure); `compose` renders the
 //! rules' texts and builds the typed `Pack`; `render` turns a pack into each
 //! artifact's bytes; `output` writes atomically; `build` runs it for many
-//! briefs. `commands` (with `cli`, `settings`, `terminal`), `watch` and `send`
-//! are thin layers on top that the pipeline does not know.
+//! briefs; `fixture` runs rule fixtures through the same load and assess.
+//! `commands` (with `cli`, `settings`, `terminal`), `watch` and `send` are thin
+//! layers on top that the pipeline does not know.
 
 // Diagnostics are the error type of everything a user can fix; they are large
 // (file, message, hint, snippet) but returned only when something is wrong, so
@@ -26,6 +27,7 @@ pub mod english;
 pub mod error;
 pub mod escape;
 pub mod fields;
+pub mod fixture;
 pub mod index;
 pub mod markdown;
 pub mod output;

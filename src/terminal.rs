@@ -1,6 +1,6 @@
 //! Everything walkaway prints: colour (only on a terminal, never with
 //! `NO_COLOR`), diagnostics and errors, the human summary of `check` (and its
-//! `--explain` lines), the report
+//! `--explain` lines), the results of `walkaway test`, the report
 //! of each built brief (for `build` and the watcher alike), the watcher's
 //! time-stamped lines, the progress bar, and stdout that tolerates a closed pipe.
 
@@ -20,6 +20,8 @@ use crate::compose::summary::reasons;
 use crate::compose::{FiredTexts, headline, stage_label, verdict_label};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::fixture::{Difference, FixtureReport, Status};
+use crate::words::Word;
 
 fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -78,7 +80,7 @@ pub fn print_error(e: &Error) {
         Error::Usage(m) | Error::Failure(m) => {
             eprintln!("{}: {m}", paint("error", "1;31", stderr_color()))
         }
-        Error::Briefs { .. } | Error::FailOnMet => eprint!("{e}"),
+        Error::Briefs { .. } | Error::FailOnMet | Error::FixturesFailed { .. } => eprint!("{e}"),
     }
 }
 
@@ -279,6 +281,81 @@ fn shown(b: &Brief, term: Option<usize>, v: &Val) -> String {
         ),
         Val::Error(e) => format!("(cannot be read: {e})"),
     }
+}
+
+/// `walkaway test`: `ok NAME (path)` or `FAILED NAME (path)`, and under a
+/// failure what differed, expected against actual, one field a line.
+pub fn fixture_report(r: &FixtureReport, color: bool) -> String {
+    let head = |word: &str, code: &str| {
+        format!(
+            "{} {} ({})\n",
+            paint(word, code, color),
+            r.name,
+            r.path.display()
+        )
+    };
+    match &r.status {
+        Status::Passed => head("ok", "1;32"),
+        Status::Failed { differences, .. } => {
+            let mut s = head("FAILED", "1;31");
+            for d in differences {
+                let _ = writeln!(s, "  {}", difference(d));
+            }
+            s
+        }
+        Status::Invalid { what, .. } => {
+            let mut s = head("FAILED", "1;31");
+            let _ = writeln!(s, "  {what}: see the errors on stderr");
+            s
+        }
+    }
+}
+
+fn difference(d: &Difference) -> String {
+    let ids = |ids: &[String]| {
+        if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    match d {
+        Difference::Verdict { expected, actual } => {
+            format!("verdict: expected {expected}, actual {actual}")
+        }
+        Difference::Fired {
+            expected,
+            fired,
+            not_evaluable,
+        } => {
+            let mut s = format!(
+                "fired: expected {} to fire, actual fired: {}",
+                ids(expected),
+                ids(fired)
+            );
+            for (id, why) in not_evaluable {
+                let _ = write!(s, "; {id} could not be evaluated ({why})");
+            }
+            s
+        }
+        Difference::NotFired { expected, fired } => format!(
+            "not_fired: expected {} not to fire, actual fired: {}",
+            ids(expected),
+            ids(fired)
+        ),
+        Difference::Stage { expected, actual } => format!(
+            "stage: expected {}, actual {}",
+            expected.map_or("none", |s| s.word()),
+            actual
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |(s, id)| format!("{s} ({id})"))
+        ),
+    }
+}
+
+/// The closing line of `walkaway test`.
+pub fn fixtures_total(passed: usize, failed: usize) -> String {
+    format!("{passed} passed, {failed} failed\n")
 }
 
 fn one_line(text: &str, fallback: &str) -> String {

@@ -10,6 +10,7 @@ mod man;
 mod schema;
 mod send;
 mod serve;
+mod test;
 mod watch;
 
 use crate::cli::{Cli, Command};
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             yes,
             dry_run,
         } => send::run(&common, &brief, yes, dry_run),
+        Command::Test { dir } => test::run(&common, dir.as_deref()),
         Command::Schema { kind } => schema::run(kind),
         Command::Completions { shell } => completions::run(shell),
         Command::Man => man::run(),

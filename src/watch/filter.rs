@@ -152,6 +152,9 @@ mod tests {
             ("/p/van.yaml", brief("/p/van.yaml")),
             ("/p/briefs/van.yml", brief("/p/briefs/van.yml")),
             ("/p/briefs/deep/job.yaml", brief("/p/briefs/deep/job.yaml")),
+            // Rule fixtures of `walkaway test` are not briefs.
+            ("/p/briefs/van.test.yaml", Change::Ignore),
+            ("/p/tests/van.test.yml", Change::Ignore),
             // The inputs shared by every brief.
             ("/p/walkaway.yaml", Change::Config),
             ("/p/rules/house.yaml", Change::Rules),
