@@ -182,6 +182,8 @@ pub fn check_summary(
 /// its condition read (in the brief's units and decimals) and where its
 /// `when:` is written.
 pub fn explain_text(b: &Brief, rules: &[Explanation], color: bool) -> String {
+    // Rules files named in walkaway.yaml are absolute: name them from here.
+    let cwd = std::env::current_dir().ok();
     let width = rules
         .iter()
         .map(|e| e.id.chars().count())
@@ -231,7 +233,7 @@ pub fn explain_text(b: &Brief, rules: &[Explanation], color: bool) -> String {
                 .join(", ")
         };
         let _ = write!(s, "    {kind:<12}  {:<width$}  {outcome}  {values}", e.id);
-        if let Some(at) = e.location() {
+        if let Some(at) = e.location(cwd.as_deref()) {
             let _ = write!(s, "  {}", paint(&format!("at {at}"), "2", color));
         }
         s.push('\n');

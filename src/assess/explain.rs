@@ -60,9 +60,11 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    /// `rules/house.yaml:12`, `rules/default.yaml:56 (built in)`, or None.
-    pub fn location(&self) -> Option<String> {
+    /// `rules/house.yaml:12`, `rules/default.yaml:56 (built in)`, or None;
+    /// a file under `base` (the current folder) is named from there.
+    pub fn location(&self, base: Option<&Path>) -> Option<String> {
         let file = self.file.as_deref()?;
+        let file = base.and_then(|b| file.strip_prefix(b).ok()).unwrap_or(file);
         let line = self.line.unwrap_or(0);
         Some(if file == Path::new(DEFAULT_ORIGIN) {
             let plain = DEFAULT_ORIGIN.trim_end_matches(" (built in)");

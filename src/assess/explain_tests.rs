@@ -1,7 +1,7 @@
 //! The value capture of `check --explain`: every kind of reference a
 //! condition can make, read from the assessment's own context.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::assess::assess;
@@ -243,14 +243,21 @@ fn every_rule_once_in_order_with_where_it_is_written() {
             ("other", RuleKind::ExitScript),
         ]
     );
-    let at = |id: &str| {
-        e.iter()
-            .find(|x| x.id == id)
-            .and_then(Explanation::location)
-    };
+    let at = |id: &str| e.iter().find(|x| x.id == id).and_then(|x| x.location(None));
     assert_eq!(at("by_id").as_deref(), Some("house.yaml:5"));
     assert_eq!(at("other").as_deref(), Some("house.yaml:37"));
     assert_eq!(at("caution_below"), None);
+    let by_id = e.iter().find(|x| x.id == "by_id").expect("by_id");
+    let mut absolute = by_id.clone();
+    absolute.file = Some(PathBuf::from("/p/rules/house.yaml"));
+    assert_eq!(
+        absolute.location(Some(Path::new("/p"))).as_deref(),
+        Some("rules/house.yaml:5")
+    );
+    assert_eq!(
+        absolute.location(Some(Path::new("/q"))).as_deref(),
+        Some("/p/rules/house.yaml:5")
+    );
 }
 
 #[test]
@@ -303,7 +310,7 @@ fn outcomes_agree_with_the_assessment_on_the_default_rules() {
     let loc = e
         .iter()
         .find(|x| x.id == "beyond_walk")
-        .and_then(Explanation::location);
+        .and_then(|x| x.location(None));
     assert!(
         loc.as_deref()
             .is_some_and(|l| l.starts_with("rules/default.yaml:") && l.ends_with(" (built in)")),
