@@ -10,18 +10,20 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::assess::capture::{Measure, Val};
-use crate::assess::explain::{Decision, Explanation, RuleKind};
 use crate::assess::{Assessment, Verdict};
-use crate::brief::{Brief, TermKind, TermValue};
+use crate::brief::Brief;
 use crate::build::BriefReport;
-use crate::compose::numbers::{amount_text, format_number, format_score, value_text};
+use crate::compose::numbers::format_score;
 use crate::compose::summary::reasons;
 use crate::compose::{FiredTexts, headline, stage_label, verdict_label};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::fixture::{Difference, FixtureReport, Status};
-use crate::words::Word;
+
+mod explain;
+mod fixtures;
+
+pub use explain::explain_text;
+pub use fixtures::{fixture_report, fixtures_total};
 
 fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -176,188 +178,6 @@ pub fn check_summary(
         None => s.push_str("  exit script   none\n"),
     }
     s
-}
-
-/// `check --explain`: one line per rule — its kind, id, outcome, the values
-/// its condition read (in the brief's units and decimals) and where its
-/// `when:` is written.
-pub fn explain_text(b: &Brief, rules: &[Explanation], color: bool) -> String {
-    // Rules files named in walkaway.yaml are absolute: name them from here.
-    let cwd = std::env::current_dir().ok();
-    let width = rules
-        .iter()
-        .map(|e| e.id.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut s = String::from("  rule by rule:\n");
-    for e in rules {
-        let kind = match e.kind {
-            RuleKind::DealBreaker => "deal breaker",
-            RuleKind::RedFlag => "red flag",
-            RuleKind::Score => "score",
-            RuleKind::ExitScript => "exit script",
-        };
-        let (outcome, code) = match (e.outcome, e.chosen) {
-            (Decision::Fired, Some(true)) => ("fired (chosen)".to_string(), "1"),
-            (Decision::Fired, Some(false)) => ("fired (not chosen)".to_string(), "1"),
-            (Decision::Fired, None) => ("fired".to_string(), "1"),
-            (Decision::NotFired, _) => ("not fired".to_string(), "0"),
-            (Decision::NotEvaluable, _) => (
-                format!(
-                    "not evaluable ({})",
-                    e.missing.as_deref().unwrap_or("unknown")
-                ),
-                "33",
-            ),
-        };
-        // Padded before painting: colour codes have no width.
-        let outcome = paint(&format!("{outcome:<9}"), code, color && code != "0");
-        let values = if e.values.is_empty() {
-            "reads nothing from the brief".to_string()
-        } else {
-            e.values
-                .iter()
-                .map(|r| {
-                    let mut v = format!("{} = {}", r.name, shown(b, r.term, &r.value));
-                    if !r.because.is_empty() {
-                        let inputs: Vec<String> = r
-                            .because
-                            .iter()
-                            .map(|x| format!("{} = {}", x.name, shown(b, x.term, &x.value)))
-                            .collect();
-                        let _ = write!(v, " ({})", inputs.join(", "));
-                    }
-                    v
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let _ = write!(s, "    {kind:<12}  {:<width$}  {outcome}  {values}", e.id);
-        if let Some(at) = e.location(cwd.as_deref()) {
-            let _ = write!(s, "  {}", paint(&format!("at {at}"), "2", color));
-        }
-        s.push('\n');
-    }
-    s
-}
-
-/// A value a condition read, as people read it: a term's values with its
-/// unit and decimals, scores with one decimal, text quoted as in a condition.
-fn shown(b: &Brief, term: Option<usize>, v: &Val) -> String {
-    let t = term.and_then(|i| b.terms.get(i));
-    match v {
-        Val::Null => "null".into(),
-        Val::Bool(x) => x.to_string(),
-        Val::Int(i) => i.to_string(),
-        Val::Number(x, m) => match (m, t) {
-            (Measure::Value, Some(t)) => value_text(t, Some(TermValue::Number(*x))),
-            (Measure::Amount, Some(t)) if matches!(t.kind, TermKind::Number { .. }) => {
-                amount_text(t, *x)
-            }
-            (Measure::Score, _) => format_score(*x),
-            _ => format_number(*x),
-        },
-        Val::Text(text) => format!("'{text}'"),
-        // A list of terms or alternatives, read whole: how many.
-        Val::List(items) if items.iter().any(|i| matches!(i, Val::Map(_))) => {
-            format!("[{} items]", items.len())
-        }
-        Val::List(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|i| shown(b, term, i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Val::Map(entries) => format!(
-            "{{{}}}",
-            entries
-                .iter()
-                .map(|(k, v)| match v {
-                    Val::Map(_) => format!("{k}: {{…}}"),
-                    _ => format!("{k}: {}", shown(b, term, v)),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Val::Error(e) => format!("(cannot be read: {e})"),
-    }
-}
-
-/// `walkaway test`: `ok NAME (path)` or `FAILED NAME (path)`, and under a
-/// failure what differed, expected against actual, one field a line.
-pub fn fixture_report(r: &FixtureReport, color: bool) -> String {
-    let head = |word: &str, code: &str| {
-        format!(
-            "{} {} ({})\n",
-            paint(word, code, color),
-            r.name,
-            r.path.display()
-        )
-    };
-    match &r.status {
-        Status::Passed => head("ok", "1;32"),
-        Status::Failed { differences, .. } => {
-            let mut s = head("FAILED", "1;31");
-            for d in differences {
-                let _ = writeln!(s, "  {}", difference(d));
-            }
-            s
-        }
-        Status::Invalid { what, .. } => {
-            let mut s = head("FAILED", "1;31");
-            let _ = writeln!(s, "  {what}: see the errors on stderr");
-            s
-        }
-    }
-}
-
-fn difference(d: &Difference) -> String {
-    let ids = |ids: &[String]| {
-        if ids.is_empty() {
-            "none".to_string()
-        } else {
-            ids.join(", ")
-        }
-    };
-    match d {
-        Difference::Verdict { expected, actual } => {
-            format!("verdict: expected {expected}, actual {actual}")
-        }
-        Difference::Fired {
-            expected,
-            fired,
-            not_evaluable,
-        } => {
-            let mut s = format!(
-                "fired: expected {} to fire, actual fired: {}",
-                ids(expected),
-                ids(fired)
-            );
-            for (id, why) in not_evaluable {
-                let _ = write!(s, "; {id} could not be evaluated ({why})");
-            }
-            s
-        }
-        Difference::NotFired { expected, fired } => format!(
-            "not_fired: expected {} not to fire, actual fired: {}",
-            ids(expected),
-            ids(fired)
-        ),
-        Difference::Stage { expected, actual } => format!(
-            "stage: expected {}, actual {}",
-            expected.map_or("none", |s| s.word()),
-            actual
-                .as_ref()
-                .map_or_else(|| "none".to_string(), |(s, id)| format!("{s} ({id})"))
-        ),
-    }
-}
-
-/// The closing line of `walkaway test`.
-pub fn fixtures_total(passed: usize, failed: usize) -> String {
-    format!("{passed} passed, {failed} failed\n")
 }
 
 fn one_line(text: &str, fallback: &str) -> String {

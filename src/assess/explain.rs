@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::capture::{self, Measure, Reading, Val};
+use super::capture;
+use super::reading::{self, Measure, Reading, Val};
 use super::{Assessment, SCORE_RULE, context, missing};
 use crate::brief::Brief;
 use crate::diag::Pos;
@@ -44,7 +45,7 @@ pub struct Explanation {
     pub kind: RuleKind,
     pub outcome: Decision,
     /// The names the condition read and their values, in the order written.
-    #[serde(serialize_with = "capture::serialize_readings")]
+    #[serde(serialize_with = "reading::serialize_readings")]
     pub values: Vec<Reading>,
     /// What the brief does not say that the condition needed (not evaluable).
     pub missing: Option<String>,

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod history;
 pub mod missing;
 pub mod packages;
+pub mod reading;
 pub mod scale;
 pub mod zopa;
 
