@@ -164,7 +164,7 @@ fn an_invalid_fixture_is_a_located_error_with_did_you_mean_and_exits_2() {
     );
     assert!(
         r.stderr.contains(
-            "error: `beyond_wlak` is not a deal breaker or red flag of rules/house.yaml\n  \
+            "error: `beyond_wlak` is not a rule of rules/house.yaml\n  \
              --> tests/ids.test.yaml:3:11\n  |\n3 |   fired: [beyond_wlak]\n  |           ^^^^^^^^^^^\n  \
              = help: did you mean `beyond_walk`?\n"
         ),
@@ -273,7 +273,7 @@ fn each_fixture_is_judged_by_its_own_rules_else_by_those_of_check() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("`pays_late` is not a deal breaker or red flag of the built-in rules"),
+            .contains("`pays_late` is not a rule of the built-in rules"),
         "{}",
         r.stderr
     );
@@ -299,6 +299,38 @@ fn each_fixture_is_judged_by_its_own_rules_else_by_those_of_check() {
     assert_eq!(
         r.stdout,
         "ok builtin (tests/builtin.test.yaml)\n1 passed, 0 failed\n"
+    );
+}
+
+#[test]
+fn exit_scripts_and_the_score_line_fire_as_check_explain_says() {
+    let dir = project(&[
+        (
+            "exits",
+            "
+            brief: ../briefs/acme.yaml
+            today: 2026-11-23
+            expect: { fired: [walk_away, caution_below], not_fired: [bad_faith_exit, cooling_off] }
+            ",
+        ),
+        (
+            "wrong",
+            "
+            brief: ../briefs/acme.yaml
+            today: 2026-11-23
+            expect: { fired: [cooling_off], not_fired: [walk_away] }
+            ",
+        ),
+    ]);
+    let r = test_in(dir.path(), &[]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert_eq!(
+        r.stdout,
+        "ok exits (tests/exits.test.yaml)\n\
+         FAILED wrong (tests/wrong.test.yaml)\n  \
+         fired: expected cooling_off to fire, actual fired: beyond_walk, deadline_pressure, pays_late, caution_below, walk_away\n  \
+         not_fired: expected walk_away not to fire, actual fired: beyond_walk, deadline_pressure, pays_late, caution_below, walk_away\n\
+         1 passed, 1 failed\n"
     );
 }
 

@@ -78,6 +78,16 @@ impl Explanation {
 
 /// Explain every rule of `rules` for a brief and its assessment.
 pub fn explain(b: &Brief, a: &Assessment, rules: &Rules) -> Vec<Explanation> {
+    explain_with(b, a, rules, true)
+}
+
+/// Every rule's outcome alone, without the values it read (`walkaway test`
+/// asks whether an exit script's condition held).
+pub fn outcomes(b: &Brief, a: &Assessment, rules: &Rules) -> Vec<Explanation> {
+    explain_with(b, a, rules, false)
+}
+
+fn explain_with(b: &Brief, a: &Assessment, rules: &Rules, values: bool) -> Vec<Explanation> {
     let f = &a.facts;
     let mut cel = context::cel_context(b, f);
     // The rules cannot name the exit scripts' extras (the checker refuses
@@ -96,7 +106,11 @@ pub fn explain(b: &Brief, a: &Assessment, rules: &Rules) -> Vec<Explanation> {
             id: id.to_string(),
             kind,
             outcome,
-            values: capture::capture(b, &cel, when),
+            values: if values {
+                capture::capture(b, &cel, when)
+            } else {
+                Vec::new()
+            },
             missing,
             chosen: None,
             file: Some(origin.to_path_buf()),
