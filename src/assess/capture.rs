@@ -67,10 +67,15 @@ fn each(b: &Brief, ctx: &Context, e: &Each, out: &mut Vec<Reading>) {
         let value = val(&range, field_of(&e.range));
         push(out, Reading::plain(name, value));
     }
+    let elements = elements(b, e, &range);
+    if elements.is_empty() && !e.whole {
+        // Nothing to decide on: an empty list decided it.
+        let value = val(&range, field_of(&e.range));
+        return push(out, Reading::plain(e.range.name(), value));
+    }
     if e.fields.is_empty() {
         return;
     }
-    let elements = elements(b, e, &range);
     let says: Vec<Option<bool>> = elements
         .iter()
         .map(|el| match e.predicate {
@@ -102,7 +107,7 @@ fn each(b: &Brief, ctx: &Context, e: &Each, out: &mut Vec<Reading>) {
                 && values.iter().all(|v| v[f] == values[0][f])
         })
         .collect();
-    let name = |label: &str, f: &Path| format!("{}[{label}]{}", e.range.name(), f.tail());
+    let name = |label: &str, f: &Path| f.named(&format!("{}[{label}]", e.range.name()));
     for (f, field) in e.fields.iter().enumerate().filter(|(f, _)| merged[*f]) {
         let value = values[0][f].clone();
         push(out, Reading::plain(name("*", field), value));

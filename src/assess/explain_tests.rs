@@ -354,3 +354,49 @@ fn a_derived_field_of_a_term_comes_with_the_values_it_was_derived_from() {
     assert_eq!(json["outcome"], "fired");
     assert_eq!(json["missing"], serde_json::Value::Null);
 }
+
+#[test]
+fn presence_tests_empty_lists_and_names_that_cannot_be_read() {
+    let (b, _) = crate::brief::load_str(Path::new("t.yaml"), BRIEF).expect("brief loads");
+    let rules = crate::rules::load_str(
+        Path::new("odd.yaml"),
+        "version: 1\nred_flags:\n\
+         \x20 - { id: has, severity: low, title: t, when: \"has(term.price.offer) && has(term.cover.wish)\" }\n\
+         \x20 - { id: typo, severity: low, title: t, when: \"term.pric.offer > 1.0\" }\n\
+         \x20 - { id: empty, severity: low, title: t, when: \"alternatives.all(a, a.score > 1.0) && stakeholders_aligned\" }\n\
+         \x20 - { id: const, severity: low, title: t, when: \"true\" }\n",
+        true,
+    )
+    .expect("rules load");
+    // A brief without alternatives: `all` over an empty list holds, and the
+    // empty list is what decided it.
+    let (bare, _) = crate::brief::load_str(
+        Path::new("bare.yaml"),
+        "title: T\nside: buyer\nterms:\n  - { id: price, walk: 10, offer: 9 }\n",
+    )
+    .expect("brief loads");
+    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23));
+    let e = explain(&b, &a, &rules);
+    // `has(...)` is whether the key is there: every term map has every key.
+    assert_eq!(
+        line(&e, "has"),
+        (
+            Decision::Fired,
+            "has(term.price.offer) = true, has(term.cover.wish) = true".into()
+        )
+    );
+    let (outcome, values) = line(&e, "typo");
+    assert_eq!(outcome, Decision::NotEvaluable);
+    assert!(values.starts_with("term.pric.offer = error: "), "{values}");
+    assert!(values.contains("pric"), "{values}");
+    assert_eq!(line(&e, "const"), (Decision::Fired, String::new()));
+    let a = assess(&bare, &rules, jiff::civil::date(2026, 11, 23));
+    let e = explain(&bare, &a, &rules);
+    assert_eq!(
+        line(&e, "empty"),
+        (
+            Decision::Fired,
+            "alternatives = [], stakeholders_aligned = true".into()
+        )
+    );
+}

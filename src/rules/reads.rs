@@ -25,6 +25,8 @@ pub struct Path<'a> {
     /// A context name, or the element variable of a comprehension.
     pub root: String,
     pub steps: Vec<Step>,
+    /// `has(a.b)`: whether the field is there, not its value.
+    pub presence: bool,
     /// The expression that spells the path (what `explain` evaluates).
     pub expr: &'a IdedExpr,
 }
@@ -51,9 +53,19 @@ impl Path<'_> {
     }
 
     /// The path as people read it: `term.price.offer` (a literal key that is
-    /// a plain word reads as a field).
+    /// a plain word reads as a field), `has(term.price.offer)`.
     pub fn name(&self) -> String {
-        format!("{}{}", self.root, self.tail())
+        self.named(&self.root)
+    }
+
+    /// The path with its root written as `root` (`terms[price]` for an
+    /// element of `terms`).
+    pub fn named(&self, root: &str) -> String {
+        if self.presence {
+            format!("has({root}{})", self.tail())
+        } else {
+            format!("{root}{}", self.tail())
+        }
     }
 }
 
@@ -130,9 +142,11 @@ pub fn references(root: &IdedExpr) -> Vec<Reference<'_>> {
             }
         };
         if let Some((root, steps)) = chain(e) {
+            let presence = matches!(&e.expr, Expr::Select(sel) if sel.test);
             let path = Path {
                 root,
                 steps,
+                presence,
                 expr: e,
             };
             match scope.iter().rev().find(|(n, _)| *n == path.root) {
@@ -204,6 +218,7 @@ fn comprehension<'a>(
                 range: Path {
                     root,
                     steps,
+                    presence: false,
                     expr: &c.iter_range,
                 },
                 var: c.iter_var.clone(),
@@ -334,7 +349,10 @@ mod tests {
             refs("term.price.offer > term.price.walk && term['price'].zopa.low < 3"),
             ["term.price.offer", "term.price.walk", "term.price.zopa.low"]
         );
-        assert_eq!(refs("has(term.price.offer)"), ["term.price.offer"]);
+        assert_eq!(
+            refs("has(term.price.offer) && term.price.offer > 1.0"),
+            ["has(term.price.offer)", "term.price.offer"]
+        );
         assert_eq!(refs("terms[0].offer > 1.0"), ["terms[0].offer"]);
     }
 
