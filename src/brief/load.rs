@@ -115,6 +115,8 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
         side: side?,
         us,
         them,
+        us_pos: f.get("us").map(|n| n.pos),
+        them_pos: f.get("them").map(|n| n.pos),
         authority,
         relationship,
         investment,
@@ -212,6 +214,14 @@ fn read_term(
         .and_then(|n| c.text(n, &format!("{what} unit")));
     let weight = match f.get("weight") {
         Some(n) => match c.number(n, &format!("{what} weight")) {
+            Some(w) if w > MAX_WEIGHT => {
+                c.error(
+                    n.pos,
+                    format!("{what} weight is too large: at most 1,000,000"),
+                    Some("weights only compare terms with each other: 1 to 10 is plenty".into()),
+                );
+                1.0
+            }
             Some(w) if w > 0.0 => w,
             Some(w) => {
                 c.error(
@@ -445,13 +455,33 @@ fn term_offer_pos(terms_node: &Node, id: &str) -> Option<Pos> {
         .map(|(_, v)| v.pos)
 }
 
+/// No term of a negotiation is worth more than this (a quadrillion), and below
+/// it every difference and ratio the evaluation takes stays exact enough and
+/// finite: a larger value is refused where it is written, rather than giving a
+/// quietly wrong score.
+const MAX_VALUE: f64 = 1e15;
+
+/// Weights only compare terms with each other.
+const MAX_WEIGHT: f64 = 1e6;
+
 /// More decimals than this are not how anyone writes a price or a count.
 const MAX_DECIMALS: u32 = 6;
 
 /// A value for a term of the given kind.
 fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Option<TermValue> {
     match kind {
-        TermKind::Number { .. } => c.number(node, what).map(TermValue::Number),
+        TermKind::Number { .. } => {
+            let x = c.number(node, what)?;
+            if x.abs() > MAX_VALUE {
+                c.error(
+                    node.pos,
+                    format!("{what} is too large: at most {MAX_VALUE:e} either way"),
+                    Some("write the amount in a larger unit (thousands, millions)".into()),
+                );
+                return None;
+            }
+            Some(TermValue::Number(x))
+        }
         TermKind::YesNo => c.boolean(node, what).map(TermValue::Bool),
         TermKind::Choice { options } => {
             let s = c.text(node, what)?;
