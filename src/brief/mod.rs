@@ -3,6 +3,7 @@
 //! finds as a located diagnostic.
 
 mod load;
+mod terms;
 
 use std::path::PathBuf;
 
