@@ -221,6 +221,66 @@ fn crowded_gauge_labels_never_meet_and_stay_in_the_text_area() {
     }
 }
 
+/// Prints, as JSON, the geometry each Typst gauge records in its metadata.
+const QUERY_PY: &str = r#"
+import sys, typst
+print(typst.query(sys.argv[1], "<walkaway-gauge>", field="value", ignore_system_fonts=True))
+"#;
+
+/// The geometry the Typst gauges were drawn with (the numbers `place` got):
+/// no label box meets another, the bar and its marks, or leaves the gauge.
+#[test]
+fn typst_labels_clear_the_bar_and_each_other() {
+    if !tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = typst_pdf(dir.path(), "crowded", CROWDED);
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(QUERY_PY)
+        .arg(pdf.with_extension("typ"))
+        .output()
+        .expect("run python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gauges: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let gauges = gauges.as_array().expect("an array");
+    assert_eq!(gauges.len(), 4, "{gauges:?}");
+    let rect = |v: &serde_json::Value| -> [f64; 4] {
+        let n: Vec<f64> = v
+            .as_array()
+            .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+            .unwrap_or_default();
+        assert_eq!(n.len(), 4, "{v}");
+        [n[0], n[1], n[2], n[3]]
+    };
+    let meets = |a: &[f64; 4], b: &[f64; 4]| {
+        a[0] < b[2] - 1e-6 && b[0] < a[2] - 1e-6 && a[1] < b[3] - 1e-6 && b[1] < a[3] - 1e-6
+    };
+    for g in gauges {
+        let (w, h) = (
+            g["width"].as_f64().unwrap_or(0.0),
+            g["height"].as_f64().unwrap_or(0.0),
+        );
+        let marks = rect(&g["marks"]);
+        let labels: Vec<[f64; 4]> = g["labels"]
+            .as_array()
+            .map(|a| a.iter().map(rect).collect())
+            .unwrap_or_default();
+        assert!(labels.len() >= 3, "{g}");
+        for (i, a) in labels.iter().enumerate() {
+            assert!(!meets(a, &marks), "a label over the bar: {a:?} {marks:?}");
+            assert!(
+                a[0] >= -1e-6 && a[2] <= w + 1e-6 && a[1] >= -1e-6 && a[3] <= h + 1e-6,
+                "outside the gauge: {a:?} in {w}x{h}"
+            );
+            for b in &labels[i + 1..] {
+                assert!(!meets(a, b), "labels meet: {a:?} {b:?}");
+            }
+        }
+    }
+}
+
 /// More and more yes/no terms (table rows without a gauge) push the table's
 /// end down the page: the first gauge stays on the table's last page unless
 /// the legend and it do not fit there, a gauge row is never split, and the
