@@ -4,8 +4,10 @@
 //! and the built-in PDF.
 
 pub mod email;
+pub mod gauge_plan;
 pub mod gauges;
 pub mod html;
+pub mod lanes;
 pub mod letter;
 pub mod pdf;
 pub mod templates;
