@@ -137,7 +137,11 @@ fn load_and_render(
         };
         render::render(&pack, &plan, &render_opts)?
     };
-    warnings.extend(render_warnings);
+    for w in render_warnings {
+        if !warnings.iter().any(|x| x.message == w.message) {
+            warnings.push(w);
+        }
+    }
     Ok((summary, outputs, warnings))
 }
 

@@ -146,7 +146,7 @@ pub struct OutArgs {
     #[arg(short, long, value_name = "OUT")]
     pub out: Option<PathBuf>,
     /// Formats to write, comma-separated: md,html,pdf,typst,eml,json (default: all)
-    #[arg(long, value_delimiter = ',', value_parser = Format::parse)]
+    #[arg(long, value_delimiter = ',', value_enum, ignore_case = true)]
     pub format: Option<Vec<Format>>,
     /// Write the letter and email even when no exit script applies
     #[arg(long)]
@@ -192,13 +192,27 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
         .map_err(|_| format!("`{s}` is not a date written YYYY-MM-DD"))
 }
 
-/// The command line offers the words of these vocabularies.
+/// The command line offers the words of these vocabularies (and their other
+/// spellings, for formats: `markdown`, `typ`, `email`).
 impl ValueEnum for Paper {
     fn value_variants<'a>() -> &'a [Self] {
         Paper::VALUES
     }
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(PossibleValue::new(self.word()))
+    }
+}
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        Format::VALUES
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let aliases = Format::ALIASES
+            .iter()
+            .filter(|(_, f)| f == self)
+            .map(|(w, _)| *w);
+        Some(PossibleValue::new(self.word()).aliases(aliases))
     }
 }
 

@@ -1154,3 +1154,82 @@ fn a_misspelt_side_is_one_error_not_one_per_term() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Hostile numbers and missing addresses (issue "hold under hostile input").
+
+/// Values whose arithmetic would overflow are refused where they are written,
+/// never turned into a quietly wrong verdict.
+#[test]
+fn overflowing_values_are_refused_where_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("big.yaml"),
+        "title: T\nside: buyer\nterms:\n  - { id: a, walk: 100, offer: 90, weight: 1.7e308 }\n  - { id: b, wish: -1e308, walk: 1e308, offer: -1e308 }\n",
+    )
+    .expect("write");
+    let r = run_in(dir.path(), &["check", "big.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.starts_with(
+            "error: term `a` weight is too large: at most 1,000,000\n  --> big.yaml:4:44\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    for key in ["wish", "walk", "offer"] {
+        assert!(
+            r.stderr.contains(&format!(
+                "error: term `b` {key} is too large: at most 1e15 either way"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.stdout, "");
+}
+
+/// A letter is due but the brief has no address: check and render give the
+/// same located warning, render writes everything it can (the letter, not the
+/// e-mail), and send refuses with the same location.
+#[test]
+fn a_missing_address_is_one_located_warning_and_the_rest_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("deal.yaml"),
+        "title: T\nside: buyer\nus: { name: Dana Ruiz }\nthem: { name: Lee Park, email: lee@x.example }\nterms:\n  - { id: a, walk: 100, offer: 120 }\n",
+    )
+    .expect("write");
+    let warning = "warning: the follow-up e-mail cannot be written: `us` (line 3) has no `email`\n  --> deal.yaml:3:5\n";
+    let check = run_in(dir.path(), &["check", "deal.yaml", "--today", TODAY]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert!(check.stderr.starts_with(warning), "{}", check.stderr);
+    let render = run_in(
+        dir.path(),
+        &["render", "deal.yaml", "-o", "out", "--today", TODAY],
+    );
+    assert_eq!(render.code, 0, "{render:?}");
+    assert_eq!(
+        render.stderr.matches("e-mail cannot be written").count(),
+        1,
+        "{}",
+        render.stderr
+    );
+    assert!(render.stderr.starts_with(warning), "{}", render.stderr);
+    let out = dir.path().join("out/deal");
+    assert!(out.join("prep-pack.pdf").is_file());
+    assert!(out.join("letter.md").is_file());
+    assert!(!out.join("email.eml").exists());
+    let send = run_in(
+        dir.path(),
+        &["send", "deal.yaml", "--dry-run", "--today", TODAY],
+    );
+    assert_eq!(send.code, 2, "{send:?}");
+    assert!(
+        send.stderr.starts_with(
+            "error: the follow-up e-mail cannot be written: `us` (line 3) has no `email`\n  --> deal.yaml:3:5\n"
+        ),
+        "{}",
+        send.stderr
+    );
+}

@@ -328,6 +328,24 @@ fn equal_limits_are_one_tick() {
     assert_eq!(g[1].want_pos, None);
 }
 
+/// 12. Gauges: with no wish, want stands at the top of the scale and is
+///     labelled there (it used to vanish from the gauge).
+#[test]
+fn want_without_wish_is_labelled_at_the_top() {
+    let (b, _) = walkaway::brief::load_str(
+        std::path::Path::new("g.yaml"),
+        "title: G\nside: buyer\nterms: [{ id: a, unit: EUR, want: 90, walk: 100, offer: 95 }]\n",
+    )
+    .expect("loads");
+    let a = walkaway::assess::assess(&b, &default_rules(), today());
+    let g = walkaway::compose::gauges::gauges(&b, &a.facts.terms);
+    assert_eq!(g[0].wish_label.as_deref(), Some("want 90 EUR"));
+    assert_eq!(
+        (g[0].want_pos, g[0].walk_label.as_str()),
+        (None, "walk 100 EUR")
+    );
+}
+
 /// 13. Validation: `retracted` suggests `retracted_concession`, and a term's
 ///     offer that disagrees with their latest recorded offer is a located
 ///     warning saying which one counts.

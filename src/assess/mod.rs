@@ -223,6 +223,16 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
         }
     }
 
+    let mut warnings = missing::observed_warnings(b, rules);
+    // A letter is due (DESIGN §5: an exit script of stage warn or later): say
+    // now, located, when its e-mail cannot be written.
+    if chosen
+        .as_ref()
+        .is_some_and(|c| c.stage >= Stage::Warn && rules.exit_scripts[c.index].letter.is_some())
+        && let Some(d) = b.email_gap()
+    {
+        warnings.push(d);
+    }
     Assessment {
         facts,
         verdict,
@@ -230,6 +240,6 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
         red_flags,
         not_evaluable,
         exit_script: chosen,
-        warnings: missing::observed_warnings(b, rules),
+        warnings,
     }
 }

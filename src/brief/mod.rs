@@ -3,6 +3,7 @@
 //! finds as a located diagnostic.
 
 mod load;
+mod terms;
 
 use std::path::PathBuf;
 
@@ -180,6 +181,9 @@ pub struct Brief {
     pub side: Side,
     pub us: Party,
     pub them: Party,
+    /// Where `us:` and `them:` are written (for messages about them).
+    pub us_pos: Option<Pos>,
+    pub them_pos: Option<Pos>,
     pub authority: Authority,
     pub relationship: Relationship,
     pub investment: Level,
@@ -191,6 +195,47 @@ pub struct Brief {
     pub stakeholders: Vec<Stakeholder>,
     pub letter: Letter,
     pub notes: Option<String>,
+}
+
+impl Brief {
+    /// Why the follow-up e-mail cannot be written (a missing `us.email` or
+    /// `them.email`), as a warning located at the block that lacks it: the
+    /// letter is still written, the e-mail is not.
+    pub fn email_gap(&self) -> Option<crate::diag::Diagnostic> {
+        let (key, pos) = if self.us.email.is_none() {
+            ("us", self.us_pos)
+        } else if self.them.email.is_none() {
+            ("them", self.them_pos)
+        } else {
+            return None;
+        };
+        let (message, hint) = match pos {
+            Some(p) => (
+                format!(
+                    "the follow-up e-mail cannot be written: `{key}` (line {}) has no `email`",
+                    p.line
+                ),
+                format!("add `email: ...` to `{key}:`; the letter is written without it"),
+            ),
+            None => (
+                format!(
+                    "the follow-up e-mail cannot be written: the brief has no `{key}:` with an `email`"
+                ),
+                format!(
+                    "add `{key}: {{ name: ..., email: ... }}`; the letter is written without it"
+                ),
+            ),
+        };
+        Some(
+            crate::diag::Diagnostic::warning(
+                &self.path,
+                pos.or(Some(Pos { line: 1, col: 1 })),
+                message,
+            )
+            .with_hint(hint)
+            .with_source(&self.source),
+        )
+    }
 }
 
 /// The keys a brief may use, per mapping: the validator and the JSON Schema share them.

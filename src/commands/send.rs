@@ -15,7 +15,11 @@ use crate::terminal;
 pub fn run(common: &Common, path: &Path, yes: bool, dry_run: bool) -> Result<(), Error> {
     let settings = Settings::load(common, &OutArgs::default())?;
     let rules = settings.load_rules()?;
-    let (b, a, warnings) = assess_file(path, &rules, settings.today)?;
+    let (b, a, mut warnings) = assess_file(path, &rules, settings.today)?;
+    // The missing address is the error below, not a warning as well.
+    if let Some(gap) = b.email_gap() {
+        warnings.retain(|w| w.message != gap.message);
+    }
     terminal::print_diagnostics(&warnings);
     if a.exit_script.is_none() {
         return Err(Error::Usage(format!(
@@ -29,6 +33,11 @@ pub fn run(common: &Common, path: &Path, yes: bool, dry_run: bool) -> Result<(),
         paper: settings.paper,
         force_letter: false,
     };
+    if let Some(mut gap) = b.email_gap() {
+        gap.severity = crate::diag::Severity::Error;
+        gap.hint = Some("add the address to the brief to send the letter".into());
+        return Err(Error::Input(vec![gap]));
+    }
     let pack = compose::compose(&b, &a, &rules, opts)?;
     let msg = letter::message(&pack.letter)
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;

@@ -21,8 +21,8 @@ pub struct Gauge {
     /// Want's tick, when want differs from walk and from wish.
     pub want_pos: Option<f64>,
     pub want_label: Option<String>,
-    /// Wish's tick at 100 (with "want = wish" when they coincide); None when
-    /// the brief gives no wish and want stands at 100.
+    /// The tick at 100: wish ("want = wish" when they coincide), or want
+    /// when the brief gives no wish (want then stands at 100).
     pub wish_label: Option<String>,
     pub offer_pos: Option<f64>,
     pub offer_label: Option<String>,
@@ -57,6 +57,8 @@ pub fn gauges(b: &Brief, facts: &[TermFacts]) -> Vec<Gauge> {
             let wish_label = match t.wish {
                 Some(w) if want_is_wish => Some(format!("want = wish {}", text(w))),
                 Some(w) => Some(format!("wish {}", text(w))),
+                // No wish: want is the top of the scale, and says so.
+                None if !want_is_walk => Some(format!("want {}", text(want))),
                 None => None,
             };
             let (want_pos, want_label) = if want_is_walk || want_is_wish {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::numbers::{format_score, value_text};
-use crate::assess::{Assessment, Plan};
+use crate::assess::{Assessment, Plan, TermFacts};
 use crate::brief::{Brief, Term, TermKind, TermValue};
 use crate::rules::Stage;
 
@@ -40,7 +40,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
                 hold: p.hold,
                 tradeable: p.tradeable,
                 yes_no: matches!(t.kind, TermKind::YesNo),
-                text: words(t, p, e.our_last.is_some(), &steps),
+                text: words(t, p, e, &steps),
                 steps,
             }
         })
@@ -48,7 +48,8 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
 }
 
 /// The plan of a term in words.
-fn words(t: &Term, p: &Plan, opened: bool, steps: &[String]) -> String {
+fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String]) -> String {
+    let opened = e.our_last.is_some();
     let floor = value_text(t, Some(p.floor));
     let want = value_text(t, Some(crate::assess::scale::want_ref(t)));
     if matches!(t.kind, TermKind::YesNo) {
@@ -63,8 +64,16 @@ fn words(t: &Term, p: &Plan, opened: bool, steps: &[String]) -> String {
     }
     if p.accept {
         let offer = value_text(t, t.offer);
+        // Their limit lies further our way than the offer: room left.
+        let room = match (e.their_walk, t.offer) {
+            (Some(theirs), Some(o)) if t.advantage(theirs, o) > 0.0 => format!(
+                " Their limit, about {}, leaves a little more room if you want to try.",
+                value_text(t, Some(theirs))
+            ),
+            _ => String::new(),
+        };
         return format!(
-            "their offer of {offer} already meets your target ({want}): accept it, and spend your effort elsewhere."
+            "their offer of {offer} already meets your target ({want}): accept it, and spend your effort elsewhere.{room}"
         );
     }
     let trade = if p.tradeable {

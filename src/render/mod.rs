@@ -4,8 +4,10 @@
 //! and the built-in PDF.
 
 pub mod email;
+pub mod gauge_plan;
 pub mod gauges;
 pub mod html;
+pub mod lanes;
 pub mod letter;
 pub mod pdf;
 pub mod templates;
@@ -130,7 +132,20 @@ pub fn render(
                 pdf_warnings(pack, &out.warnings, &mut warnings);
                 out.bytes
             }
-            Artifact::Email => email::to_eml(&letter::message(&pack.letter).map_err(err)?),
+            Artifact::Email => match (&pack.letter.mailboxes, pack.source.email_gap()) {
+                // No address to write from or to: the letter without its
+                // e-mail, and a warning that says which key is missing.
+                (Err(_), Some(gap)) => {
+                    if !warnings
+                        .iter()
+                        .any(|w: &Diagnostic| w.message == gap.message)
+                    {
+                        warnings.push(gap);
+                    }
+                    continue;
+                }
+                _ => email::to_eml(&letter::message(&pack.letter).map_err(err)?),
+            },
             Artifact::Assessment => {
                 let mut json =
                     serde_json::to_string_pretty(&pack.report).map_err(|e| err(e.to_string()))?;

@@ -1,283 +1,210 @@
-//! Term gauges: one row per term, label on the left and a horizontal bar on
-//! the right running on the score scale (walk = 0, wish = 100). The zone
-//! beyond walk is grey and hatched; walk/want/wish are ticks; their offer is
-//! a solid triangle and the BATNA an open diamond, their walk a short stroke
-//! across the bar, and the zone of agreement a band along its lower edge, each
-//! with a text label, so the gauge reads in greyscale. Labels that would
-//! collide are stacked into lanes rather than overprinted.
+//! Term gauges: one row per term, label on the left (wrapped) and a
+//! horizontal bar on the right running on the score scale (walk = 0, wish =
+//! 100). Labels sit on lanes above the bar (their offer, their walk) and below
+//! it (walk, want, wish, BATNA), placed by `render::lanes` so none touches
+//! another, the bar or its marks, and all stay inside the body's width.
+//!
+//! On the page, the gauges follow the terms table: the table keeps its last
+//! row with the legend and the first gauge (`keep_after`), a gauge row is
+//! never split, the last gauge is not left alone on a new page when the one
+//! before can go with it, and the legend is repeated on every page the gauges
+//! reach. Shapes and the legend are drawn in `gauge_draw`.
 
 use super::Gauge;
-use super::canvas::{GREY, Rgbf, TEXT, WHITE};
 use super::fonts::Face;
-use super::layout::Flow;
-use super::text::{Span, wrap};
+use super::layout::{Flow, PARA_GAP};
+use super::markdown::Block;
+use super::text::{Line, Span, wrap};
+use crate::render::gauge_plan::{self, Kind};
+use crate::render::lanes::{self, Side, Want};
 
-const LABEL_SIZE: f32 = 9.0;
-const MARK_SIZE: f32 = 7.5;
-const LANE: f32 = 9.5;
-const BAR: f32 = 7.0;
-const TRI: f32 = 6.5;
+pub const LABEL_SIZE: f32 = 9.0;
+pub const LABEL_LEAD: f32 = 11.5;
+pub const MARK_SIZE: f32 = 7.5;
+pub const LANE: f32 = 9.5;
+pub const BAR: f32 = 7.0;
+/// Room above the bar for the offer's triangle and their walk's dashes.
+pub const TRI: f32 = 6.5;
 const ROW_PAD: f32 = 5.0;
-/// Scale limits: a wild offer would squash the walk..wish span to nothing.
-const FLOOR: f32 = -150.0;
-const CEIL: f32 = 250.0;
-const HATCH: Rgbf = Rgbf(0.45, 0.45, 0.45);
-const BEYOND: Rgbf = Rgbf(0.8, 0.8, 0.8);
-const INSIDE: Rgbf = Rgbf(0.97, 0.97, 0.97);
-const OFFER_BAD: Rgbf = Rgbf(0.6, 0.08, 0.08);
-const OFFER_OK: Rgbf = Rgbf(0.05, 0.3, 0.12);
-const ZOPA: Rgbf = Rgbf(0.18, 0.36, 0.72);
-const THEIRS: Rgbf = Rgbf(0.18, 0.36, 0.72);
+const GAP: f32 = 6.0;
+/// Space after the gauges block.
+const AFTER: f32 = 4.0;
 
-/// A label placed on a lane above (offer) or below (everything else) the bar.
-struct Mark {
-    text: String,
-    x: f32,
-    above: bool,
+/// A placed label.
+pub struct Label {
+    pub kind: Kind,
+    /// The mark's x.
+    pub at: f32,
+    pub text: String,
+    pub left: f32,
+    pub width: f32,
+    pub side: Side,
+    pub lane: usize,
 }
 
-struct Row {
-    lines: Vec<super::text::Line>,
-    marks: Vec<(String, f32, bool, usize)>,
-    above: usize,
-    below: usize,
+/// One gauge laid out: positions are absolute in x, relative to the row's
+/// top in y (see `bar_top`).
+pub struct Row {
+    pub lines: Vec<Line>,
+    pub labels: Vec<Label>,
+    pub above: usize,
+    pub below: usize,
+    /// The bar's ends in x and the drawn stretch of the scale.
+    pub bar: (f32, f32),
+    pub range: (f32, f32),
 }
 
-fn finite(v: Option<f64>) -> Option<f32> {
-    v.filter(|v| !v.is_nan()).map(|v| v as f32)
-}
+impl Row {
+    /// x of a score on this row's bar.
+    pub fn x(&self, score: f32) -> f32 {
+        let (lo, hi) = self.range;
+        self.bar.0 + (score.clamp(lo, hi) - lo) / (hi - lo) * (self.bar.1 - self.bar.0)
+    }
 
-/// Scale range for one gauge (see DESIGN: -40..110, widened for outliers).
-fn range(g: &Gauge) -> (f32, f32) {
-    let vals = [
-        finite(g.offer_pos),
-        finite(g.batna_pos),
-        finite(g.their_walk_pos),
-    ];
-    let lo = vals.iter().flatten().fold(-40.0f32, |a, v| a.min(*v));
-    let hi = vals.iter().flatten().fold(110.0f32, |a, v| a.max(*v));
-    (lo.max(FLOOR), hi.min(CEIL))
+    /// The bar's top, from the row's top.
+    pub fn bar_top(&self) -> f32 {
+        ROW_PAD + self.above as f32 * LANE + TRI
+    }
+
+    /// Baseline of a label, from the row's top.
+    pub fn baseline(&self, side: Side, lane: usize) -> f32 {
+        match side {
+            Side::Above => self.bar_top() - TRI - 2.5 - lane as f32 * LANE,
+            Side::Below => self.bar_top() + BAR + 11.5 + lane as f32 * LANE,
+        }
+    }
+
+    /// Baseline of the term label's first line, from the row's top: level with
+    /// the bar, or lower when labels stack above it.
+    pub fn label_base(&self) -> f32 {
+        (self.bar_top() + BAR / 2.0 + 3.0).max(ROW_PAD + 9.0)
+    }
+
+    pub fn height(&self) -> f32 {
+        let bars = self.bar_top() + BAR + 4.0 + self.below as f32 * LANE;
+        let lines = self.lines.len().max(1) as f32;
+        let label = self.label_base() + (lines - 1.0) * LABEL_LEAD + 3.0;
+        bars.max(label) + ROW_PAD
+    }
 }
 
 impl Flow<'_, '_> {
-    fn gauge_geometry(&self, x: f32, width: f32) -> (f32, f32, f32) {
+    /// Where the term label, the labels' box and the bar go across the body.
+    fn gauge_columns(x: f32, width: f32) -> (f32, f32, f32, f32) {
         let label_w = (width * 0.28).max(80.0);
-        (label_w, x + label_w + 14.0, x + width - 14.0)
+        // (term label width, labels' left limit, bar start, bar end)
+        (
+            label_w,
+            x + label_w + 6.0,
+            x + label_w + 14.0,
+            x + width - 14.0,
+        )
     }
 
-    fn lay_gauge(&mut self, g: &Gauge, x: f32, width: f32) -> Row {
-        let (label_w, bx0, bx1) = self.gauge_geometry(x, width);
-        let (lo, hi) = range(g);
-        let pos = |v: f32| bx0 + (v.clamp(lo, hi) - lo) / (hi - lo) * (bx1 - bx0);
-        let mut marks = vec![Mark {
-            text: g.walk_label.clone(),
-            x: pos(0.0),
-            above: false,
-        }];
-        if let (Some(w), Some(l)) = (finite(g.want_pos), &g.want_label) {
-            marks.push(Mark {
-                text: l.clone(),
-                x: pos(w),
-                above: false,
-            });
-        }
-        if let Some(l) = &g.wish_label {
-            marks.push(Mark {
-                text: l.clone(),
-                x: pos(100.0),
-                above: false,
-            });
-        }
-        let clip = |v: f32, text: String| {
-            if v < lo {
-                format!("◀ {text}")
-            } else if v > hi {
-                format!("{text} ▶")
-            } else {
-                text
-            }
+    pub fn lay_gauge(&mut self, g: &Gauge, x: f32, width: f32) -> Row {
+        let (label_w, min_x, bx0, bx1) = Self::gauge_columns(x, width);
+        let max_x = x + width;
+        let (lo, hi) = gauge_plan::range(g);
+        let mut row = Row {
+            lines: Vec::new(),
+            labels: Vec::new(),
+            above: 0,
+            below: 0,
+            bar: (bx0, bx1),
+            range: (lo as f32, hi as f32),
         };
-        if let (Some(o), Some(l)) = (finite(g.offer_pos), &g.offer_label) {
-            marks.push(Mark {
-                text: clip(o, l.clone()),
-                x: pos(o),
-                above: true,
-            });
-        }
-        if let (Some(b), Some(l)) = (finite(g.batna_pos), &g.batna_label) {
-            marks.push(Mark {
-                text: clip(b, l.clone()),
-                x: pos(b),
-                above: false,
-            });
-        }
-        if let (Some(t), Some(l)) = (finite(g.their_walk_pos), &g.their_walk_label) {
-            let text = if g.no_zopa {
-                format!("{l} (no zone of agreement)")
-            } else {
-                l.clone()
-            };
-            marks.push(Mark {
-                text: clip(t, text),
-                x: pos(t),
-                above: true,
-            });
-        }
-        // Greedy lanes: each label takes the first lane where it overlaps nothing.
         let fonts = self.cv.fonts;
-        let (min_x, max_x) = (x + label_w + 4.0, x + width);
-        let mut lanes: [Vec<Vec<(f32, f32)>>; 2] = [Vec::new(), Vec::new()];
-        let mut placed = Vec::new();
-        for m in marks {
+        let mut labels = Vec::new();
+        for m in gauge_plan::marks(g) {
             let text = self.clean.clean(fonts, Face::Regular, &m.text);
-            let w = fonts.width(Face::Regular, MARK_SIZE, &text);
-            let left = (m.x - w / 2.0).clamp(min_x, (max_x - w).max(min_x));
-            let side = &mut lanes[usize::from(m.above)];
-            let free = |lane: &Vec<(f32, f32)>| {
-                lane.iter()
-                    .all(|(a, b)| left + w + 3.0 <= *a || left >= *b + 3.0)
-            };
-            let lane = match side.iter().position(free) {
-                Some(i) => i,
-                None => {
-                    side.push(Vec::new());
-                    side.len() - 1
-                }
-            };
-            side[lane].push((left, left + w));
-            placed.push((text, left, m.above, lane));
+            let measure = |t: &str| f64::from(fonts.width(Face::Regular, MARK_SIZE, t));
+            let text = lanes::shorten(&text, f64::from(max_x - min_x), measure);
+            let width = fonts.width(Face::Regular, MARK_SIZE, &text);
+            labels.push(Label {
+                kind: m.kind,
+                at: row.x(m.pos as f32),
+                text,
+                left: 0.0,
+                width,
+                side: m.side,
+                lane: 0,
+            });
+        }
+        let wants: Vec<Want> = labels
+            .iter()
+            .map(|l| Want {
+                anchor: f64::from(l.at),
+                width: f64::from(l.width),
+                side: l.side,
+            })
+            .collect();
+        let placed = lanes::place(&wants, f64::from(min_x), f64::from(max_x), f64::from(GAP));
+        for (l, s) in labels.iter_mut().zip(&placed.spots) {
+            l.left = s.left as f32;
+            l.lane = s.lane;
         }
         let spans = [Span::plain(Face::Bold, g.label.clone())];
         let spans = self.clean_spans(&spans);
-        Row {
-            lines: wrap(fonts, LABEL_SIZE, label_w, &spans),
-            marks: placed,
-            above: lanes[1].len(),
-            below: lanes[0].len(),
-        }
+        row.lines = wrap(fonts, LABEL_SIZE, label_w, &spans);
+        row.labels = labels;
+        row.above = placed.above;
+        row.below = placed.below;
+        row
     }
 
-    /// Baseline of the term label's first line, relative to the row's top
-    /// padding: level with the bar, or lower when labels stack above it.
-    fn label_base(row: &Row) -> f32 {
-        (row.above as f32 * LANE + TRI + BAR / 2.0 + 3.0).max(9.0)
-    }
-
-    fn row_height(row: &Row) -> f32 {
-        let bar_block = row.above as f32 * LANE + TRI + BAR + 4.0 + row.below as f32 * LANE;
-        let lines = row.lines.len().max(1) as f32;
-        let label_block = Self::label_base(row) + (lines - 1.0) * 11.5 + 3.0;
-        bar_block.max(label_block) + 2.0 * ROW_PAD
-    }
-
+    /// What a heading above the gauges must keep with it: the legend and the
+    /// first gauge.
     pub fn gauges_keep_height(&mut self, width: f32) -> f32 {
         let x = self.cv.geo.left;
         match self.gauges.first() {
-            Some(g) => {
-                let row = self.lay_gauge(g, x, width);
-                Self::row_height(&row)
-            }
+            Some(g) => self.legend_height(width) + self.lay_gauge(g, x, width).height(),
             None => 0.0,
+        }
+    }
+
+    /// What a table must keep below its last row: when the gauges follow it,
+    /// the gap, the legend and the first gauge.
+    pub fn keep_after(&mut self, next: Option<&Block>, width: f32) -> f32 {
+        match next {
+            Some(Block::Gauges) if !self.gauges.is_empty() => {
+                // +1: rounding must never tip the kept block onto the next page.
+                PARA_GAP + 2.0 + self.gauges_keep_height(width) + 1.0
+            }
+            _ => 0.0,
         }
     }
 
     pub fn draw_gauges(&mut self, x: f32, width: f32) {
         let gauges = self.gauges;
-        for g in gauges {
-            let row = self.lay_gauge(g, x, width);
-            let h = Self::row_height(&row);
-            self.ensure(h);
-            self.draw_row(g, &row, x, width);
-            self.cv.y += h;
+        if gauges.is_empty() {
+            return;
         }
-        self.cv.y += 4.0;
-    }
-
-    fn draw_row(&mut self, g: &Gauge, row: &Row, x: f32, width: f32) {
-        let (_, bx0, bx1) = self.gauge_geometry(x, width);
-        let (lo, hi) = range(g);
-        let pos = |v: f32| bx0 + (v.clamp(lo, hi) - lo) / (hi - lo) * (bx1 - bx0);
-        let y0 = self.cv.y + ROW_PAD;
-        let bar_top = y0 + row.above as f32 * LANE + TRI;
-        let bar_bot = bar_top + BAR;
-        let cv = &mut *self.cv;
-
-        for (i, line) in row.lines.iter().enumerate() {
-            let base = y0 + Self::label_base(row) + i as f32 * 11.5;
-            cv.line_text(x, base, LABEL_SIZE, TEXT, line);
-        }
-        // Zones: beyond walk hatched grey, walk..wish light, the rest white.
-        let (x_lo, x_walk, x_hi) = (pos(lo), pos(0.0), pos(hi));
-        cv.fill_rect(x_lo, bar_top, x_hi - x_lo, BAR, WHITE);
-        cv.fill_rect(x_walk, bar_top, pos(100.0) - x_walk, BAR, INSIDE);
-        if x_walk > x_lo {
-            cv.fill_rect(x_lo, bar_top, x_walk - x_lo, BAR, BEYOND);
-            let mut s = x_lo - BAR;
-            while s < x_walk {
-                let t0 = ((x_lo - s) / BAR).max(0.0);
-                let t1 = ((x_walk - s) / BAR).min(1.0);
-                if t1 > t0 {
-                    let (xa, xb) = (s + t0 * BAR, s + t1 * BAR);
-                    cv.line(xa, bar_bot - t0 * BAR, xb, bar_bot - t1 * BAR, 0.5, HATCH);
-                }
-                s += 3.5;
-            }
-        }
-        // The zone of agreement: a band along the bar's lower edge.
-        if let Some((a, b)) = g.zopa {
-            let (za, zb) = (pos(a as f32), pos(b as f32));
-            cv.fill_rect(za, bar_bot - 2.5, (zb - za).max(1.5), 2.5, ZOPA);
-        }
-        cv.stroke_rect(x_lo, bar_top, x_hi - x_lo, BAR, 0.5, GREY);
-        // Ticks: walk heaviest, then want, then wish.
-        cv.line(x_walk, bar_top - 3.0, x_walk, bar_bot + 3.0, 1.6, TEXT);
-        if let Some(w) = finite(g.want_pos) {
-            cv.line(pos(w), bar_top - 2.0, pos(w), bar_bot + 2.0, 1.0, TEXT);
-        }
-        // Their walk: a dashed-looking pair of short strokes above and below.
-        if let Some(t) = finite(g.their_walk_pos) {
-            let tx = pos(t);
-            cv.line(tx, bar_top - TRI, tx, bar_top, 1.2, THEIRS);
-            cv.line(tx, bar_bot, tx, bar_bot + 3.0, 1.2, THEIRS);
-        }
-        if g.wish_label.is_some() {
-            cv.line(
-                pos(100.0),
-                bar_top - 2.0,
-                pos(100.0),
-                bar_bot + 2.0,
-                0.6,
-                TEXT,
-            );
-        }
-        if let Some(b) = finite(g.batna_pos) {
-            let (bx, cy, r) = (pos(b), bar_top + BAR / 2.0, 5.0);
-            cv.polygon(
-                &[(bx, cy - r), (bx + r, cy), (bx, cy + r), (bx - r, cy)],
-                WHITE,
-                Some(TEXT),
-            );
-        }
-        if let Some(o) = finite(g.offer_pos) {
-            let ox = pos(o);
-            let ink = if o < 0.0 { OFFER_BAD } else { OFFER_OK };
-            cv.polygon(
-                &[
-                    (ox - 4.5, bar_top - TRI),
-                    (ox + 4.5, bar_top - TRI),
-                    (ox, bar_top + 1.0),
-                ],
-                ink,
-                None,
-            );
-        }
-        for (text, left, above, lane) in &row.marks {
-            let base = if *above {
-                bar_top - TRI - *lane as f32 * LANE - 2.5
+        let rows: Vec<Row> = gauges.iter().map(|g| self.lay_gauge(g, x, width)).collect();
+        let legend = self.legend_height(width);
+        let body = self.cv.geo.bottom - self.cv.geo.top;
+        let mut on_page = 0;
+        for (i, (g, row)) in gauges.iter().zip(&rows).enumerate() {
+            let h = row.height();
+            if i == 0 {
+                self.ensure(legend + h);
+                self.draw_legend(x, width);
             } else {
-                bar_bot + 4.0 + (*lane as f32 + 1.0) * LANE - 2.0
-            };
-            cv.text(*left, base, Face::Regular, MARK_SIZE, TEXT, text);
+                // The last gauge does not go alone: the one before goes with it.
+                let widow = i + 2 == rows.len()
+                    && on_page > 0
+                    && h <= self.cv.room()
+                    && h + rows[i + 1].height() > self.cv.room()
+                    && legend + h + rows[i + 1].height() <= body;
+                if widow || h > self.cv.room() {
+                    self.new_page();
+                    self.draw_legend(x, width);
+                    on_page = 0;
+                }
+            }
+            self.draw_row(g, row, x);
+            self.cv.y += h;
+            on_page += 1;
         }
+        self.cv.y += AFTER;
     }
 }

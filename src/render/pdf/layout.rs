@@ -164,7 +164,9 @@ impl<'a, 'f> Flow<'a, 'f> {
                 }
                 Block::Quote(inner) => self.quote(inner, x, width),
                 Block::Table(t) => {
-                    self.table(t, x, width);
+                    // The gauges that follow the terms table stay with it (gauge.rs).
+                    let keep = self.keep_after(blocks.get(i + 1), width);
+                    self.table(t, x, width, keep);
                     self.cv.y += PARA_GAP + 2.0;
                 }
                 Block::Rule => {

@@ -7,6 +7,7 @@
 mod canvas;
 mod fonts;
 mod gauge;
+mod gauge_draw;
 mod layout;
 mod letter;
 mod markdown;
@@ -15,7 +16,9 @@ mod table;
 mod text;
 
 #[cfg(test)]
-mod samples;
+mod gauge_tests;
+#[cfg(test)]
+pub(crate) mod samples;
 #[cfg(test)]
 mod tests;
 

@@ -131,6 +131,91 @@ pub fn sample_gauges() -> Vec<Gauge> {
     ]
 }
 
+/// Gauges that crowd and overflow: values a few points apart (a lease's rent:
+/// walk, offer, BATNA and their walk within 10 points), long choice labels
+/// at both ends, a long term label, want next to wish, off-scale marks, their
+/// walk past ours, and one label longer than any gauge is wide.
+pub fn crowded_gauges() -> Vec<Gauge> {
+    vec![
+        Gauge {
+            label: "Monthly rent".into(),
+            walk_label: "walk 2,350 EUR".into(),
+            want_pos: Some(50.0),
+            want_label: Some("want 2,250 EUR".into()),
+            wish_label: Some("wish 2,150 EUR".into()),
+            offer_pos: Some(2.5),
+            offer_label: Some("offer 2,345 EUR".into()),
+            batna_pos: Some(5.0),
+            batna_label: Some("BATNA 2,340 EUR".into()),
+            their_walk_pos: Some(10.0),
+            their_walk_label: Some("their walk ≈ 2,330 EUR".into()),
+            zopa: Some((0.0, 10.0)),
+            no_zopa: false,
+        },
+        Gauge {
+            label: "Landlord's fit-out contribution towards the works".into(),
+            walk_label: "walk 0 EUR".into(),
+            want_pos: Some(53.3),
+            want_label: Some("want 8,000 EUR".into()),
+            wish_label: Some("wish 15,000 EUR".into()),
+            offer_pos: Some(33.3),
+            offer_label: Some("offer 5,000 EUR".into()),
+            batna_pos: Some(0.0),
+            batna_label: Some("BATNA 0 EUR".into()),
+            ..Gauge::default()
+        },
+        Gauge {
+            label: "Floor mats".into(),
+            walk_label: "walk none".into(),
+            want_pos: Some(50.0),
+            want_label: Some("want rubber set".into()),
+            wish_label: Some("wish rubber and textile sets".into()),
+            offer_pos: Some(50.0),
+            offer_label: Some("offer rubber set".into()),
+            ..Gauge::default()
+        },
+        Gauge {
+            label: "Delivery".into(),
+            walk_label: "walk within a calendar month of the order".into(),
+            want_pos: Some(50.0),
+            want_label: Some("want one week from order".into()),
+            wish_label: Some("wish two working days from order".into()),
+            offer_pos: Some(0.0),
+            offer_label: Some("offer within a calendar month of the order".into()),
+            their_walk_pos: Some(-30.0),
+            their_walk_label: Some("their walk ≈ six weeks from the order".into()),
+            no_zopa: true,
+            ..Gauge::default()
+        },
+        Gauge {
+            label: "Unit price".into(),
+            walk_label: "walk 10.20 EUR".into(),
+            want_pos: Some(96.0),
+            want_label: Some("want 9.15 EUR".into()),
+            wish_label: Some("wish 9.10 EUR".into()),
+            offer_pos: Some(400.0),
+            offer_label: Some("offer 5.00 EUR".into()),
+            batna_pos: Some(-200.0),
+            batna_label: Some("BATNA 12.40 EUR".into()),
+            their_walk_pos: Some(98.0),
+            their_walk_label: Some("their walk 9.12 EUR".into()),
+            zopa: Some((0.0, 98.0)),
+            no_zopa: false,
+        },
+        Gauge {
+            label: "Support".into(),
+            walk_label: "walk = want business hours".into(),
+            wish_label: Some(
+                "wish every day around the clock, with a named engineer on call and a four-hour response time for anything that stops the line"
+                    .into(),
+            ),
+            offer_pos: Some(0.0),
+            offer_label: Some("offer business hours".into()),
+            ..Gauge::default()
+        },
+    ]
+}
+
 pub fn sample_pack<'a>(md: &'a str, gauges: &'a [Gauge], paper: Paper) -> PrepPackPdf<'a> {
     PrepPackPdf {
         markdown: md,

@@ -179,20 +179,35 @@ impl Flow<'_, '_> {
         self.band(laid, &head, x, 0, row_lines(&head), Some(HEAD_FILL), true);
     }
 
-    pub fn table(&mut self, t: &Table, x: f32, width: f32) {
+    /// Draws the table; `keep` is the height that must follow its last row on
+    /// the same page (what comes next and belongs with it, e.g. the gauges).
+    pub fn table(&mut self, t: &Table, x: f32, width: f32, keep: f32) {
         let laid = self.lay_table(t, width);
         let head_h = row_height(row_lines(&laid.head));
         let first = laid.rows.first().map(|r| row_height(row_lines(r)));
-        self.ensure(head_h + first.unwrap_or(0.0).min(3.0 * LEAD + 2.0 * PAD_Y));
-        self.table_head(&laid, x);
         let page_body = self.cv.geo.bottom - self.cv.geo.top - head_h;
+        let last = laid.rows.len().saturating_sub(1);
+        // Whether the last row and `keep` would fit together on a fresh page.
+        let keepable = |rest: f32| rest + keep <= page_body;
+        let lone = if laid.rows.len() == 1 && first.is_some_and(keepable) {
+            keep
+        } else {
+            0.0
+        };
+        self.ensure(head_h + first.unwrap_or(0.0).min(3.0 * LEAD + 2.0 * PAD_Y) + lone);
+        self.table_head(&laid, x);
         for (r, row) in laid.rows.iter().enumerate() {
             let fill = (r % 2 == 1).then_some(ZEBRA_FILL);
             let n = row_lines(row);
             let mut k = 0;
             while k < n {
                 let rest = row_height(n - k);
-                if rest <= self.cv.room() {
+                // The last row moves on with what must follow it, when the
+                // two fit together on the next page (a table of one row was
+                // placed with it already).
+                let kept = r == last && r > 0 && k == 0 && keepable(rest);
+                let need = if kept { rest + keep } else { rest };
+                if need <= self.cv.room() {
                     self.band(&laid, row, x, k, n, fill, false);
                     break;
                 }

@@ -22,7 +22,7 @@ fn temp_pdf(bytes: &[u8]) -> PathBuf {
 
 /// Runs a poppler tool on the PDF; `None` (with a note) when it is not
 /// installed, a panic when it is missing under `CI=true`.
-fn poppler(tool: &str, args: &[&str], bytes: &[u8]) -> Option<String> {
+pub(super) fn poppler(tool: &str, args: &[&str], bytes: &[u8]) -> Option<String> {
     let path = temp_pdf(bytes);
     let mut cmd = Command::new(tool);
     cmd.args(args).arg(&path);
@@ -51,7 +51,7 @@ fn poppler(tool: &str, args: &[&str], bytes: &[u8]) -> Option<String> {
 }
 
 /// Collapses whitespace runs so a check does not depend on line breaks.
-fn flat(text: &str) -> String {
+pub(super) fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
