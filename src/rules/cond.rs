@@ -121,6 +121,8 @@ pub enum Outcome {
 impl Condition {
     /// Compile and check names. `exit` allows the exit scripts' extra names.
     pub fn compile(source: &str, exit: bool) -> Result<Condition, Vec<CondError>> {
+        // Before the parser recurses: a tree too deep would overflow the stack.
+        super::shape::check(source).map_err(|e| vec![e])?;
         let program = Program::compile(source).map_err(|errs| {
             errs.errors
                 .iter()
@@ -219,6 +221,14 @@ fn offset_of(source: &str, line: usize, col: usize) -> usize {
 
 /// The CEL parser's messages, in plain words: no grammar token lists.
 fn plain_syntax_error(msg: &str) -> String {
+    // The parser's own limits surface as internal errors; `shape` keeps
+    // conditions below them, but never show their debug form.
+    if msg.contains("Recursion limit") {
+        return "the condition nests too deeply".into();
+    }
+    if msg.contains("error recovery attempt limit") || msg.starts_with("OtherError") {
+        return "the condition could not be read (too many errors in it)".into();
+    }
     let msg = msg.trim_start_matches("Syntax error: ");
     let msg = msg.split(" expecting").next().unwrap_or(msg);
     if msg.contains("'<EOF>'") {

@@ -5,6 +5,7 @@
 
 pub mod cond;
 mod load;
+mod shape;
 
 use std::path::PathBuf;
 

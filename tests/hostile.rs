@@ -1,0 +1,112 @@
+//! Hostile input (issue 14): generated rules files, briefs and folders that once
+//! crashed, hung or exhausted the tool. Each is run through the real binary and
+//! must end with a located message and exit 2 (bad input) or a normal result —
+//! never an abort, a hang or unbounded memory. Inputs are generated here, small
+//! enough to keep the suite fast, in shapes that used to fail.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+
+/// A small valid brief.
+pub const BRIEF: &str = "\
+title: Van purchase
+side: buyer
+us: { name: Dana Ruiz, email: dana@example.com }
+them: { name: Lee Park, email: lee@example.com }
+terms:
+  - id: price
+    unit: EUR
+    wish: 7500
+    want: 8200
+    walk: 9000
+    offer: 8400
+";
+
+/// A temporary project: files written into it, the binary run inside it.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn temp() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+}
+
+/// A rules file that extends the defaults with one red flag.
+fn rules_with(when: &str, advice: &str) -> String {
+    format!(
+        "version: 1\nextends: default\nred_flags:\n  - id: odd\n    severity: low\n    title: Odd\n    when: {}\n    advice: {}\n",
+        serde_json::to_string(when).expect("json"),
+        serde_json::to_string(advice).expect("json"),
+    )
+}
+
+/// `check` the small brief against a rules file.
+fn check_with_rules(rules: &str) -> Run {
+    let p = Project::temp();
+    p.write("b.yaml", BRIEF);
+    p.write("house.yaml", rules);
+    p.run(&["check", "b.yaml", "--rules", "house.yaml", "--today", TODAY])
+}
+
+/// At most the first 3,000 characters of a (possibly huge) output, for messages.
+pub fn short(s: &str) -> String {
+    s.chars().take(3000).collect()
+}
+
+fn assert_located_error(r: &Run, at: &str, words: &str) {
+    let err = short(&r.stderr);
+    assert_eq!(r.code, 2, "{}", err);
+    assert!(r.stderr.contains(words), "{err}");
+    assert!(
+        r.stderr.contains(&format!("--> {at}")),
+        "not at {at}: {err}"
+    );
+    assert!(!r.stderr.contains("OtherError"), "{err}");
+    assert!(!r.stderr.contains("overflow"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Item 1: conditions too deep for the parser's recursion.
+
+#[test]
+fn deep_conditions_are_refused_in_plain_words_not_by_a_stack_overflow() {
+    let long_plus = format!("{}1 > 0", "1 + ".repeat(8000));
+    let plus = format!("{}1 > 0", "1 + ".repeat(900));
+    let index = format!("[0]{} == 0", "[0]".repeat(1300));
+    let member = format!("term{} == 0", ".a".repeat(2000));
+    let parens = format!("{}1{} > 0", "(".repeat(200), ")".repeat(200));
+    let ternary = format!("{}1 > 0", "true ? 1 : ".repeat(200));
+    for (when, words) in [
+        (&long_plus, "characters long; a condition is at most 4096"),
+        (&plus, "chains too many operations"),
+        (&index, "chains too many operations"),
+        (&member, "chains too many operations"),
+        (&parens, "nests brackets or `? :` more than 32 levels deep"),
+        (&ternary, "nests brackets or `? :` more than 32 levels deep"),
+    ] {
+        let r = check_with_rules(&rules_with(when, "A."));
+        assert_located_error(&r, "house.yaml:7:", words);
+    }
+}
