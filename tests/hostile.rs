@@ -110,3 +110,68 @@ fn deep_conditions_are_refused_in_plain_words_not_by_a_stack_overflow() {
         assert_located_error(&r, "house.yaml:7:", words);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Item 2: deep nesting in the notes, rendered by the PDF engine on the build's
+// threads; one brief must never take the batch down.
+
+fn brief_with_notes(notes: &str) -> String {
+    format!(
+        "{BRIEF}notes: {}\n",
+        serde_json::to_string(notes).expect("json")
+    )
+}
+
+/// The text of a PDF (poppler's pdftotext), whitespace folded; None when the
+/// tool is missing outside CI.
+fn pdf_text(pdf: &std::path::Path) -> Option<String> {
+    let o = match std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "pdftotext is required in CI"
+            );
+            return None;
+        }
+    };
+    assert!(o.status.success(), "pdftotext failed on {}", pdf.display());
+    let text = String::from_utf8_lossy(&o.stdout);
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[test]
+fn deeply_nested_notes_build_beside_other_briefs() {
+    let p = Project::temp();
+    p.write(
+        "briefs/a-quotes.yaml",
+        &brief_with_notes(&format!("{} deep quote\n", ">".repeat(12_000))),
+    );
+    p.write(
+        "briefs/b-lists.yaml",
+        &brief_with_notes(&format!("{}deep list\n", "- ".repeat(2_766))),
+    );
+    p.write(
+        "briefs/c-numbered.yaml",
+        &brief_with_notes(&format!("{}deep numbers\n", "1. ".repeat(3_000))),
+    );
+    p.write("briefs/d-plain.yaml", BRIEF);
+    let r = p.run(&["build", "briefs", "-o", "out", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    for (name, words) in [
+        ("a-quotes", "deep quote"),
+        ("b-lists", "deep list"),
+        ("c-numbered", "deep numbers"),
+        ("d-plain", "Van purchase"),
+    ] {
+        let pdf = p.path(&format!("out/{name}/prep-pack.pdf"));
+        if let Some(text) = pdf_text(&pdf) {
+            assert!(text.contains(words), "{name}: {}", short(&text));
+        }
+    }
+}
