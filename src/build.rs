@@ -228,7 +228,7 @@ pub fn split_name_clashes(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, P
 /// Folder names that never hold briefs.
 const SKIP_DIRS: &[&str] = &["rules", "templates", "target", "node_modules", "out"];
 
-/// The briefs under `dir`: every `*.yaml`/`*.yml` file, except the project file,
+/// The briefs under `dir`: every `*.yaml`/`*.yml` regular file, except the project file,
 /// and except what lives in hidden folders, the output folder, or the folders
 /// that hold rules and templates.
 pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
@@ -239,7 +239,12 @@ pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<
         .collect();
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    // A link back up the tree (`loop -> ..`) would make the walk endless.
+    let mut seen = std::collections::HashSet::new();
     while let Some(d) = stack.pop() {
+        if !seen.insert(std::fs::canonicalize(&d).unwrap_or_else(|_| d.clone())) {
+            continue;
+        }
         for entry in std::fs::read_dir(&d)? {
             let path = entry?.path();
             let name = path
@@ -254,7 +259,9 @@ pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<
                 if !SKIP_DIRS.contains(&name.as_str()) {
                     stack.push(path);
                 }
-            } else if is_brief_name(&name) {
+            } else if is_brief_name(&name) && crate::input::is_regular_file(&path) {
+                // A named pipe or a device with a brief's name is not a brief
+                // (reading it would block or never end).
                 found.push(path);
             }
         }

@@ -19,6 +19,7 @@ pub mod diag;
 pub mod escape;
 pub mod fields;
 pub mod init;
+pub mod input;
 pub mod output;
 pub mod render;
 pub mod rules;

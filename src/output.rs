@@ -13,7 +13,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     // Skip the write when nothing changed: viewers do not reload, and the watcher
     // sees no event for it.
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    if unchanged(path, bytes) {
         return Ok(());
     }
     let mut builder = tempfile::Builder::new();
@@ -30,6 +30,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_data()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`. Only a regular file
+/// of the same length is read: whatever else sits at the path (a named pipe
+/// would block the read) is replaced.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && crate::input::read_limited(path, bytes.len()).is_ok_and(|old| old == bytes)
 }
 
 #[cfg(test)]

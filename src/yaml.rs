@@ -14,6 +14,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, Options, Spanned};
 
 use crate::diag::{Diagnostic, Pos};
+use crate::input::ReadError;
 
 /// Briefs and rules files are small; anything past this is not one.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -108,22 +109,33 @@ pub fn parse_file(path: &Path) -> Result<(String, Node), Diagnostic> {
     Ok((text, node))
 }
 
-/// Read a YAML file's text, refusing files that are too large or not text.
+/// Read a YAML file's text, refusing what is not a regular file, files that are
+/// too large, and files that are not text.
 pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_large(path, meta.len() as usize));
+    match crate::input::read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => decode(path, bytes),
+        Err(ReadError::NotAFile(what)) => {
+            Err(
+                Diagnostic::error(path, None, format!("this is {what}, not a YAML file"))
+                    .with_hint("briefs, rules and walkaway.yaml are read from regular files"),
+            )
+        }
+        Err(ReadError::TooLarge { len, head }) => Err(too_large(path, len as usize, &head)),
+        Err(ReadError::Io(e)) => Err(Diagnostic::error(
+            path,
+            None,
+            format!("cannot read the file: {e}"),
+        )),
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
-    decode(path, bytes)
 }
 
-fn too_large(path: &Path, len: usize) -> Diagnostic {
+/// The size limit, located where the file passes it (which shows whether the
+/// file is one runaway line or simply long).
+fn too_large(path: &Path, len: usize, head: &[u8]) -> Diagnostic {
+    let upto = &head[..head.len().min(MAX_FILE_BYTES)];
     Diagnostic::error(
         path,
-        None,
+        Some(pos_at(upto)),
         format!(
             "the file is {:.1} MB; a brief or rules file is at most {} KB",
             len as f64 / 1e6,
@@ -133,28 +145,44 @@ fn too_large(path: &Path, len: usize) -> Diagnostic {
     .with_hint("is this the right file? briefs and rules are short YAML documents")
 }
 
-/// Bytes to text: refuses binary files (NUL bytes, invalid UTF-8) in plain words.
+/// The line and column just after `before` (columns count characters).
+fn pos_at(before: &[u8]) -> Pos {
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    Pos { line, col }
+}
+
+/// Bytes to text: refuses binary files (NUL bytes, invalid UTF-8) in plain
+/// words, at the line and column of the first offending byte.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, bytes.len()));
+        return Err(too_large(path, bytes.len(), &bytes));
     }
-    if bytes.contains(&0) {
-        return Err(
-            Diagnostic::error(path, None, "this is a binary file, not YAML text")
-                .with_hint("briefs and rules are UTF-8 text files"),
-        );
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(Diagnostic::error(
+            path,
+            Some(pos_at(&bytes[..nul])),
+            "this is a binary file, not YAML text",
+        )
+        .with_hint("briefs and rules are UTF-8 text files"));
     }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)
         .to_vec();
     String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let pos = pos_at(&e.as_bytes()[..valid]);
         Diagnostic::error(
             path,
-            None,
+            Some(pos),
             format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "the file is not UTF-8 text: the byte 0x{:02X} here is not part of a UTF-8 character",
+                e.as_bytes()[valid]
             ),
         )
         .with_hint("save the file as UTF-8")

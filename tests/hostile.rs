@@ -175,3 +175,105 @@ fn deeply_nested_notes_build_beside_other_briefs() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Item 5: named pipes and devices where files are expected.
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_as_briefs_rules_and_templates() {
+    let p = Project::temp();
+    p.write("good.yaml", BRIEF);
+    mkfifo(&p.path("pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", p.path("zero.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/urandom", p.path("random.yaml")).expect("symlink");
+    mkfifo(&p.path("tpl/prep-pack.md.tera"));
+    for (args, at, words) in [
+        (
+            vec!["check", "pipe.yaml"],
+            "pipe.yaml",
+            "this is a named pipe (FIFO), not a YAML file",
+        ),
+        (
+            vec!["check", "zero.yaml"],
+            "zero.yaml",
+            "this is a device, not a YAML file",
+        ),
+        (
+            vec!["render", "random.yaml", "-o", "out"],
+            "random.yaml",
+            "this is a device, not a YAML file",
+        ),
+        (
+            vec!["check", "good.yaml", "--rules", "pipe.yaml"],
+            "pipe.yaml",
+            "this is a named pipe (FIFO), not a YAML file",
+        ),
+        (
+            vec!["check", "good.yaml", "--rules", "zero.yaml"],
+            "zero.yaml",
+            "this is a device, not a YAML file",
+        ),
+        (
+            vec!["render", "good.yaml", "-o", "out", "--templates", "tpl"],
+            "tpl/prep-pack.md.tera",
+            "this is a named pipe (FIFO), not a file",
+        ),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--today", TODAY]);
+        let r = p.run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", short(&r.stderr));
+        assert!(r.stderr.contains(words), "{args:?}: {}", short(&r.stderr));
+        assert!(
+            r.stderr.contains(&format!("--> {at}")),
+            "{}",
+            short(&r.stderr)
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_skips_pipes_and_devices_named_like_briefs() {
+    let p = Project::temp();
+    p.write("briefs/good.yaml", BRIEF);
+    mkfifo(&p.path("briefs/pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", p.path("briefs/zero.yaml")).expect("symlink");
+    // A link back up the tree must not make the walk endless.
+    std::os::unix::fs::symlink("..", p.path("briefs/up")).expect("symlink");
+    let r = p.run(&["build", "briefs", "-o", "out", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    assert!(p.path("out/good/prep-pack.md").is_file());
+    assert!(!p.path("out/pipe").exists());
+    assert!(!p.path("out/zero").exists());
+}
+
+// ---------------------------------------------------------------------------
+// Item 15 (part): where a file stops being text, or passes the size limit.
+
+#[test]
+fn invalid_utf8_is_located_by_line_and_column() {
+    let p = Project::temp();
+    std::fs::write(
+        p.path("latin1.yaml"),
+        b"title: Caf\xe9 order\nside: buyer\n",
+    )
+    .expect("write");
+    let r = p.run(&["check", "latin1.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: the file is not UTF-8 text: the byte 0xE9 here is not part of a UTF-8 character\n  --> latin1.yaml:1:11\n   = help: save the file as UTF-8\n"
+    );
+}

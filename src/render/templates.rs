@@ -86,20 +86,18 @@ impl Templates {
                 else {
                     continue;
                 };
-                if !name.ends_with(".tera") || !path.is_file() {
+                // A `.tera` that is not a regular file (a named pipe, a device) is
+                // reported by `read_template`, not silently skipped.
+                if !name.ends_with(".tera") || path.is_dir() {
                     continue;
                 }
-                match std::fs::read_to_string(&path) {
+                match read_template(&path) {
                     Ok(text) => {
                         sources.retain(|(n, _, _)| *n != name);
                         sources.push((name, text, Some(path.clone())));
                         files.push(path);
                     }
-                    Err(e) => diags.push(Diagnostic::error(
-                        &path,
-                        None,
-                        format!("cannot read the template: {e}"),
-                    )),
+                    Err(d) => diags.push(d),
                 }
             }
         }
@@ -126,6 +124,28 @@ impl Templates {
         tera.render(name, ctx)
             .map_err(|e| to_diag(Path::new(name), None, &e))
     }
+}
+
+/// Templates are small; anything past this is not one.
+pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+/// A template file's text: a regular file, at most `MAX_TEMPLATE_BYTES`, UTF-8.
+fn read_template(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = crate::input::read_limited(path, MAX_TEMPLATE_BYTES).map_err(|e| {
+        let message = match e {
+            crate::input::ReadError::TooLarge { len, .. } => format!(
+                "the template is {:.1} MB; a template is at most {} KB",
+                len as f64 / 1e6,
+                MAX_TEMPLATE_BYTES / 1024
+            ),
+            other => format!("cannot read the template: {other}"),
+        };
+        Diagnostic::error(path, None, message)
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(path, None, "the template is not UTF-8 text")
+            .with_hint("save the template as UTF-8")
+    })
 }
 
 fn build(
