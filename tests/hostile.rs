@@ -277,3 +277,75 @@ fn invalid_utf8_is_located_by_line_and_column() {
         "error: the file is not UTF-8 text: the byte 0xE9 here is not part of a UTF-8 character\n  --> latin1.yaml:1:11\n   = help: save the file as UTF-8\n"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Items 4 and 9: conditions that run away, or are wrong in themselves, are
+// errors of the rules file (exit 2, the rule named, located); missing data is
+// still "not evaluable".
+
+#[test]
+fn nested_loops_in_a_condition_stop_at_the_budget() {
+    let ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    let alls = format!(
+        "{}true{}",
+        format!("{ten}.all(a, ").repeat(8),
+        ")".repeat(8)
+    );
+    let maps = format!(
+        "{ten}.map(a, {ten}.map(b, {ten}.map(c, {ten}.map(d, {ten}.map(e, {ten}.map(f, {ten}.map(g, g))))))).size() > 0"
+    );
+    for when in [alls, maps] {
+        let r = check_with_rules(&rules_with(&when, "A."));
+        assert_located_error(
+            &r,
+            "house.yaml:7:",
+            "the condition of red flag `odd`: the condition does too much work",
+        );
+    }
+}
+
+#[test]
+fn a_condition_wrong_in_itself_is_a_rules_error() {
+    for (when, words) in [
+        (
+            "score > 'x'",
+            "the condition of red flag `odd`: this condition can never be evaluated: this compares a number (`score`) with text (`'x'`)",
+        ),
+        (
+            "observed > 2",
+            "the condition of red flag `odd`: this condition can never be evaluated: `observed` is a list: it cannot be ordered",
+        ),
+        (
+            "1 / 0 > 1",
+            "the condition of red flag `odd`: the condition divides by zero",
+        ),
+        (
+            "int(term.price.offer) / (term.price.walk - term.price.walk) > 1",
+            "the condition of red flag `odd`: the condition cannot divide a whole number and a decimal number",
+        ),
+    ] {
+        let r = check_with_rules(&rules_with(when, "A."));
+        assert_located_error(&r, "house.yaml:7:", words);
+        assert_eq!(r.stdout, "", "no verdict from wrong rules");
+    }
+}
+
+#[test]
+fn missing_data_is_still_not_evaluable() {
+    let p = Project::temp();
+    p.write("b.yaml", &BRIEF.replace("    offer: 8400\n", ""));
+    p.write(
+        "house.yaml",
+        &rules_with(
+            "term.price.offer > 1 || term.delivery.offer == 'weekly'",
+            "A.",
+        ),
+    );
+    let r = p.run(&["check", "b.yaml", "--rules", "house.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("not evaluable odd: no offer for price"),
+        "{}",
+        r.stdout
+    );
+}

@@ -118,6 +118,8 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
     }
 
     let mut not_evaluable = Vec::new();
+    // A condition wrong in itself (not missing data) is an error of the rules.
+    let mut rule_errors: Vec<Diagnostic> = Vec::new();
     let mut fired_breakers = Vec::new();
     let mut fired_flags = Vec::new();
     for rule in &rules.deal_breakers {
@@ -128,6 +130,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
                 id: rule.id.clone(),
                 missing: m,
             }),
+            Outcome::Error(d) => rule_errors.push(*d),
         }
     }
     for rule in &rules.red_flags {
@@ -138,6 +141,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
                 id: rule.id.clone(),
                 missing: m,
             }),
+            Outcome::Error(d) => rule_errors.push(*d),
         }
     }
     let below = match d.score {
@@ -184,7 +188,12 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<D
                 id: script.id.clone(),
                 missing: m,
             }),
+            Outcome::Error(d) => rule_errors.push(*d),
         }
+    }
+
+    if !rule_errors.is_empty() {
+        return Err(rule_errors);
     }
 
     // Rule texts are rendered with the whole context, plus what letters need;

@@ -3,9 +3,11 @@
 //! `rules/default.yaml`; a user file may `extends: default` and replace a default
 //! rule by id.
 
+pub mod budget;
 pub mod cond;
 mod load;
 mod shape;
+pub mod types;
 
 use std::path::PathBuf;
 

@@ -46,6 +46,7 @@ pub fn check(source: &str) -> Result<(), CondError> {
                 chars.len()
             ),
             hint: Some("split it into several rules, or test a list with `in` or `exists`".into()),
+            names_rule: true,
         });
     }
     let mut levels = vec![Level {
@@ -144,6 +145,7 @@ pub fn check(source: &str) -> Result<(), CondError> {
                     "this condition nests brackets or `? :` more than {MAX_NESTING} levels deep"
                 ),
                 hint: Some("write it flatter, or split it into several rules".into()),
+                names_rule: true,
             });
         }
         let depth: usize = nesting + levels.iter().map(|l| l.chain + l.branches).sum::<usize>();
@@ -154,6 +156,7 @@ pub fn check(source: &str) -> Result<(), CondError> {
                     "this condition chains too many operations (`+`, `.`, `[…]`, comparisons) in a row; at most {MAX_DEPTH} can nest"
                 ),
                 hint: Some("split the chain with `&&` or `||`, or into several rules".into()),
+                names_rule: true,
             });
         }
     }
