@@ -349,3 +349,59 @@ fn missing_data_is_still_not_evaluable() {
         r.stdout
     );
 }
+
+// ---------------------------------------------------------------------------
+// Item 3: rule texts and templates that loop without end or grow without bound.
+
+#[test]
+fn runaway_rule_texts_are_rules_errors() {
+    for (advice, words) in [
+        (
+            "{% set_global s = 'ab' %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}",
+            "the `advice` of red flag `odd` failed to render for b.yaml: it builds a value larger than 4 MB",
+        ),
+        (
+            "{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% for c in range(end=1000) %}x{% endfor %}{% endfor %}{% endfor %}",
+            "the `advice` of red flag `odd` failed to render for b.yaml: it does too much work: its loops ran more than 1,000,000 steps",
+        ),
+    ] {
+        let r = check_with_rules(&rules_with("true", advice));
+        assert_eq!(r.code, 2, "{}", short(&r.stderr));
+        assert!(r.stderr.contains(words), "{}", short(&r.stderr));
+        assert!(r.stderr.contains("--> house.yaml"), "{}", short(&r.stderr));
+    }
+}
+
+#[test]
+fn runaway_templates_fail_their_brief_located_in_the_template() {
+    for (template, words, at) in [
+        (
+            "# {{ brief.title }}\n{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% for c in range(end=1000) %}{% endfor %}{% endfor %}{% endfor %}\n",
+            "the template prep-pack.md.tera stopped: it does too much work",
+            "tpl/prep-pack.md.tera:2:",
+        ),
+        (
+            "# x\n{% for i in range(end=100000) %}{{ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title }}{% endfor %}\n",
+            "the template prep-pack.md.tera stopped: it produces too much text",
+            "tpl/prep-pack.md.tera:2:",
+        ),
+    ] {
+        let p = Project::temp();
+        p.write("b.yaml", BRIEF);
+        p.write("tpl/prep-pack.md.tera", template);
+        let r = p.run(&[
+            "render",
+            "b.yaml",
+            "-o",
+            "out",
+            "--templates",
+            "tpl",
+            "--format",
+            "md",
+            "--today",
+            TODAY,
+        ]);
+        assert_located_error(&r, at, words);
+        assert!(!p.path("out/b/prep-pack.md").exists());
+    }
+}

@@ -3,6 +3,9 @@
 //! output family, because Tera has one escape function per instance: brief text
 //! reaches each format escaped for that format.
 
+pub mod guard;
+mod guard_scan;
+
 use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
@@ -59,6 +62,9 @@ pub struct Templates {
     typst: Tera,
     /// Template files read from the user's folder (for the watcher).
     pub files: Vec<PathBuf>,
+    /// Each template as written and as instrumented (`guard`), by name: render
+    /// errors are located in the text as written.
+    texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)>,
 }
 
 impl Templates {
@@ -101,9 +107,13 @@ impl Templates {
                 }
             }
         }
-        let markdown = build(Family::Markdown, &sources, &mut diags);
-        let html = build(Family::Html, &sources, &mut diags);
-        let typst = build(Family::Typst, &sources, &mut diags);
+        let texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)> = sources
+            .iter()
+            .map(|(n, t, p)| (n.clone(), t.clone(), guard::instrument(t), p.clone()))
+            .collect();
+        let markdown = build(Family::Markdown, &sources, &texts, &mut diags);
+        let html = build(Family::Html, &sources, &texts, &mut diags);
+        let typst = build(Family::Typst, &sources, &texts, &mut diags);
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -112,18 +122,49 @@ impl Templates {
             html,
             typst,
             files,
+            texts,
         })
     }
 
+    /// Render a template, within the work budget (`guard`).
     pub fn render(&self, family: Family, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         let tera = match family {
             Family::Markdown => &self.markdown,
             Family::Html => &self.html,
             Family::Typst => &self.typst,
         };
-        tera.render(name, ctx)
-            .map_err(|e| to_diag(Path::new(name), None, &e))
+        let (result, stop) = guard::within(|| tera.render(name, ctx));
+        result.map_err(|e| {
+            let mut d = to_diag(Path::new(name), None, &e);
+            if let ErrorKind::RenderingError(r) = e.kind()
+                && let Some((_, text, inst, path)) =
+                    self.texts.iter().find(|(n, ..)| n == r.filename())
+            {
+                d.pos = Some(pos_at(text, inst.original(r.span().range.start)));
+                if let Some(p) = path {
+                    d.file = p.clone();
+                }
+                d = d.with_source(text);
+            }
+            if let Some(stop) = stop {
+                d.message = format!("the template {name} stopped: {}", stop.message());
+                d.hint = Some("a loop in it repeats too often or builds text without end".into());
+            }
+            d
+        })
     }
+}
+
+/// The 1-based line and column (in characters) of byte `at` of `text`.
+fn pos_at(text: &str, at: usize) -> Pos {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos { line, col }
 }
 
 /// Templates are small; anything past this is not one.
@@ -148,11 +189,8 @@ fn read_template(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn build(
-    family: Family,
-    sources: &[(String, String, Option<PathBuf>)],
-    diags: &mut Vec<Diagnostic>,
-) -> Tera {
+/// A Tera instance for a family: its escaping, our filters, the budget's calls.
+fn new_tera(family: Family) -> Tera {
     let mut tera = Tera::new();
     tera.set_escape_fn(match family {
         Family::Markdown => escape::tera_markdown,
@@ -161,14 +199,30 @@ fn build(
     });
     // Brief text that goes into a Typst string literal needs its own escaping.
     tera.register_filter("typst_str", crate::render::typst::escape::typst_str_filter);
+    guard::register(&mut tera);
     tera.autoescape_on([family.suffix()]);
+    tera
+}
+
+fn build(
+    family: Family,
+    sources: &[(String, String, Option<PathBuf>)],
+    texts: &[(String, String, guard::Instrumented, Option<PathBuf>)],
+    diags: &mut Vec<Diagnostic>,
+) -> Tera {
+    let mut tera = new_tera(family);
     // Templates are added one at a time so that each syntax error is reported
-    // against its own file.
-    for (name, text, path) in sources {
-        if let Err(e) = tera.add_raw_template(name, text) {
-            let file = path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
+    // against its own file. The texts as written go into `check` first, so that
+    // errors point into them; their instrumented forms are what render.
+    let mut check = new_tera(family);
+    for ((name, text, path), (_, _, inst, _)) in sources.iter().zip(texts) {
+        let file = path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
+        let result = check
+            .add_raw_template(name, text)
+            .and_then(|()| tera.add_raw_template(name, &inst.text));
+        if let Err(e) = result {
             let d = to_diag(&file, Some(text), &e);
             if !diags
                 .iter()
@@ -228,15 +282,19 @@ pub fn check_syntax(text: &str) -> Result<(), String> {
         })
 }
 
-/// Render a one-off text (a rule's text) with markdown escaping or none.
+/// Render a one-off text (a rule's text) with markdown escaping or none, within
+/// the work budget (`guard`).
 pub fn render_text(text: &str, ctx: &Context, markdown: bool) -> Result<String, String> {
     let mut tera = Tera::new();
     if markdown {
         tera.set_escape_fn(escape::tera_markdown);
     }
-    tera.render_str(text, ctx, markdown)
-        .map_err(|e| match e.kind() {
-            ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => r.message().to_string(),
-            _ => e.to_string(),
-        })
+    guard::register(&mut tera);
+    let inst = guard::instrument(text);
+    let (result, stop) = guard::within(|| tera.render_str(&inst.text, ctx, markdown));
+    result.map_err(|e| match (stop, e.kind()) {
+        (Some(stop), _) => stop.message(),
+        (None, ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r)) => r.message().to_string(),
+        _ => e.to_string(),
+    })
 }
