@@ -23,6 +23,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use cel::common::ast::{CallExpr, EntryExpr, Expr, ListExpr, LiteralValue, operators};
@@ -40,8 +41,9 @@ pub const MAX_STEPS: u64 = 1_000_000;
 /// And the time it may take.
 pub const MAX_TIME: Duration = Duration::from_secs(2);
 
-/// Set (by `watch` on Ctrl-C) to end every evaluation under way at its next step.
-pub static CANCEL: AtomicBool = AtomicBool::new(false);
+/// Set (by `watch` on Ctrl-C) to end every evaluation and render under way at
+/// its next step. An `Arc` because signal handlers are registered with one.
+pub static CANCEL: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 
 /// Why an evaluation was stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

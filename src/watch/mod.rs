@@ -84,10 +84,15 @@ pub fn run<'a>(
     // Ctrl-C (and SIGTERM) set a flag the loop checks between builds, so a
     // build is never cut half-way and the exit is clean (code 0). A second
     // Ctrl-C while the flag is set exits at once, for a build that hangs.
+    // The same signal also cancels a condition or a template under way at its
+    // next step (their budgets watch `CANCEL`), so Ctrl-C is heard within
+    // moments even in the middle of a slow build.
     let stop = Arc::new(AtomicBool::new(false));
+    let cancel = Arc::clone(&crate::rules::budget::CANCEL);
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop))
             .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&stop)))
+            .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&cancel)))
             .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))?;
     }
 
@@ -115,6 +120,7 @@ pub fn run<'a>(
         dir,
         watcher,
         roots: Vec::new(),
+        root_ids: Vec::new(),
         scope: Scope::default(),
         setup,
         sources,
@@ -202,5 +208,6 @@ pub fn run<'a>(
             })?;
         }
         w.expire_missing();
+        w.check_roots()?;
     }
 }
