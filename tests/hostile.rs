@@ -405,3 +405,51 @@ fn runaway_templates_fail_their_brief_located_in_the_template() {
         assert!(!p.path("out/b/prep-pack.md").exists());
     }
 }
+
+// ---------------------------------------------------------------------------
+// Item 6: work that grew faster than the input.
+
+#[test]
+fn ten_thousand_unknown_observed_ids_print_a_bounded_report() {
+    let ids: Vec<String> = (0..10_000).map(|i| format!("unknown_{i:05}")).collect();
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &format!("{BRIEF}observed: [{}]\n", ids.join(", ")),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    // Each warning shows its own part of the line, not the whole 150 KB line.
+    assert!(
+        r.stderr.len() < 5_000_000,
+        "{} bytes of warnings",
+        r.stderr.len()
+    );
+    let last = "observed behaviour `unknown_09999` is not mentioned by any rule";
+    assert!(r.stderr.contains(last), "{}", short(&r.stderr));
+    let snippet = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("unknown_09998, unknown_09999]"))
+        .expect("the snippet of the last id");
+    assert!(snippet.len() < 200, "{snippet}");
+}
+
+#[test]
+fn a_very_long_title_lays_out_in_linear_time() {
+    // 100,000 characters: the page header's fitting was quadratic (per page).
+    let p = Project::temp();
+    let title = "word ".repeat(20_000);
+    p.write("b.yaml", &BRIEF.replace("Van purchase", title.trim()));
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "pdf,md", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    if let Some(text) = pdf_text(&p.path("out/b/prep-pack.pdf")) {
+        assert!(text.starts_with("word word"), "{}", short(&text));
+        assert!(
+            text.contains("wor…"),
+            "the running header is shortened with …"
+        );
+    }
+}

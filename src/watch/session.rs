@@ -279,7 +279,7 @@ impl Session<'_> {
     }
 
     fn report(&self, r: &BriefReport) {
-        for d in &r.diagnostics {
+        for d in &crate::diag::cap_repeats(&r.diagnostics, 5) {
             eprint!("{}", term::diagnostic(d, self.color));
         }
         if let Some(e) = &r.io_error {
