@@ -453,3 +453,23 @@ fn a_very_long_title_lays_out_in_linear_time() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Item 12: a reference definition in the notes stays inert in prep-pack.md.
+
+#[test]
+fn unsafe_reference_definitions_in_notes_are_neutralised() {
+    let p = Project::temp();
+    let notes = "Call [the portal][x] or [home][ok].\n\n[x]: javascript:alert(1) \"go\"\n[ok]: https://example.com\n";
+    p.write("b.yaml", &brief_with_notes(notes));
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "md,html", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = std::fs::read_to_string(p.path("out/b/prep-pack.md")).expect("md");
+    assert!(!md.contains("javascript"), "{md}");
+    assert!(md.contains("[x]: #"), "{md}");
+    assert!(md.contains("[ok]: https://example.com"), "{md}");
+    let html = std::fs::read_to_string(p.path("out/b/prep-pack.html")).expect("html");
+    assert!(!html.contains("javascript"), "{html}");
+}
