@@ -124,6 +124,7 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
         Ok((a, outputs, warnings)) => {
             report.diagnostics = warnings;
             let dir = setup.out.join(&name);
+            crate::output::remove_stale_temporaries(&dir);
             for o in outputs {
                 let target = dir.join(o.name);
                 if let Err(e) = write_atomic(&target, &o.bytes) {

@@ -473,3 +473,25 @@ fn unsafe_reference_definitions_in_notes_are_neutralised() {
     let html = std::fs::read_to_string(p.path("out/b/prep-pack.html")).expect("html");
     assert!(!html.contains("javascript"), "{html}");
 }
+
+// ---------------------------------------------------------------------------
+// Item 17: temporaries a killed build left behind go with the next build.
+
+#[test]
+fn a_killed_builds_temporaries_are_removed_by_the_next_build() {
+    let p = Project::temp();
+    p.write("b.yaml", BRIEF);
+    let left = p.write("out/b/.walkaway-Q1w2E3.tmp", "half a PDF");
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&left)
+        .and_then(|f| f.set_modified(hour_ago))
+        .expect("age it");
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "md", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!left.exists());
+    assert!(p.path("out/b/prep-pack.md").is_file());
+}
