@@ -23,6 +23,10 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// For a number, a yes/no or a null: where its text is in the source (a
+    /// byte range), so that a field that wants text can take it exactly as
+    /// written (`0x1F`, not 31; `2027.10`, not 2027.1).
+    pub raw: Option<std::ops::Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -211,6 +215,9 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
     let mut options = Options::default();
     options.budget = Some(budget);
     options.with_snippet = false;
+    // `!!binary` on a text value keeps the text as written (decoding it would
+    // put other text in its place, unseen).
+    options.ignore_binary_tag_for_string = true;
     // Non-finite numbers reach the validator, which reports them with the rest.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     let parsed: Result<Node, _> = serde_saphyr::from_str_with_options(text, options);
@@ -220,6 +227,24 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             col: l.column().max(1) as usize,
         });
         let message = first_line(&e.to_string());
+        if message.contains("budget breached: Documents") {
+            return Diagnostic::error(
+                path,
+                pos,
+                "a second YAML document starts here; a brief or rules file is one document",
+            )
+            .with_hint("remove this `---` line (and what follows it, if that belongs in another file)")
+            .with_source(text);
+        }
+        if message.contains("budget breached: Depth") {
+            return Diagnostic::error(
+                path,
+                pos,
+                "the YAML nests more than 32 levels deep here; no brief or rules file does",
+            )
+            .with_hint("check the indentation")
+            .with_source(text);
+        }
         if message.contains("budget breached") {
             return Diagnostic::error(
                 path,
@@ -229,8 +254,31 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             .with_hint("write the values out; a brief needs no anchors (&) or aliases (*) that repeat whole lists")
             .with_source(text);
         }
-        Diagnostic::error(path, pos, format!("this is not valid YAML: {message}")).with_source(text)
+        Diagnostic::error(path, pos, format!("this is not valid YAML: {}", plain(&message)))
+            .with_source(text)
     })
+}
+
+/// serde-saphyr's messages without the advice meant for programmers (the
+/// names of its options).
+fn plain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest);
+        return format!("the key `{key}` is given twice in this mapping; a key may appear once");
+    }
+    if message.starts_with("duplicate mapping key") {
+        return "a key is given twice in this mapping; a key may appear once".into();
+    }
+    match message.find("in Options") {
+        // "…, set X in Options if acceptable" / "…. If you …, set X in Options":
+        // the message ends before the sentence or clause that says it.
+        Some(i) => {
+            let before = &message[..i];
+            let cut = before.rfind('.').or_else(|| before.rfind(',')).unwrap_or(i);
+            message[..cut].trim().to_string()
+        }
+        None => message.to_string(),
+    }
 }
 
 /// serde-saphyr's messages may carry their own location suffix (the diagnostic
@@ -243,12 +291,23 @@ fn first_line(s: &str) -> String {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<RawValue>::deserialize(d)?;
+        let value = spanned.value.0;
+        let raw = match value {
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null => {
+                let span = spanned.defined.span();
+                let start = span.byte_offset().and_then(|o| usize::try_from(o).ok());
+                let len = span.byte_len().and_then(|l| usize::try_from(l).ok());
+                start.zip(len).map(|(s, l)| s..s + l)
+            }
+            _ => None,
+        };
         Ok(Node {
-            value: spanned.value.0,
+            value,
             pos: Pos {
                 line: spanned.referenced.line() as usize,
                 col: spanned.referenced.column() as usize,
             },
+            raw,
         })
     }
 }

@@ -495,3 +495,88 @@ fn a_killed_builds_temporaries_are_removed_by_the_next_build() {
     assert!(!left.exists());
     assert!(p.path("out/b/prep-pack.md").is_file());
 }
+
+// ---------------------------------------------------------------------------
+// Item 11: text that YAML reads as something else is kept exactly as written
+// (and said so); a date with a time is an error, not a day silently.
+
+#[test]
+fn text_is_kept_exactly_as_written() {
+    let p = Project::temp();
+    let brief = BRIEF
+        .replace("title: Van purchase", "title: 0x1F")
+        .replace("    unit: EUR\n", "    unit: EUR\n    label: 2027.10\n")
+        + "notes: yes\n";
+    p.write("b.yaml", &brief);
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "md,json", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: `title` is written `0x1F`, which YAML reads as the number 31; it is kept as the text `0x1F`\n  --> b.yaml:1:8"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("b.yaml:8:12"), "{}", r.stderr);
+    let json = std::fs::read_to_string(p.path("out/b/assessment.json")).expect("json");
+    assert!(json.contains("\"title\": \"0x1F\""), "{json}");
+    assert!(json.contains("\"label\": \"2027.10\""), "{json}");
+    let md = std::fs::read_to_string(p.path("out/b/prep-pack.md")).expect("md");
+    assert!(md.contains("yes"), "{md}");
+}
+
+#[test]
+fn empty_text_and_dates_with_a_time_are_errors() {
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &BRIEF.replace(
+            "title: Van purchase",
+            "title: ''\ndate: 2026-12-03T10:00:00",
+        ),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: `title` is empty\n  --> b.yaml:1:8"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("error: `date` must be a day written YYYY-MM-DD, found `2026-12-03T10:00:00`: the time is not used\n  --> b.yaml:2:7"),
+        "{}",
+        r.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Item 15: what YAML problems are called.
+
+#[test]
+fn yaml_problems_are_named_in_plain_words() {
+    for (text, at, words) in [
+        (
+            format!("{BRIEF}---\n"),
+            "b.yaml:12:1",
+            "a second YAML document starts here; a brief or rules file is one document",
+        ),
+        (
+            format!("{BRIEF}---\n{BRIEF}"),
+            "b.yaml:12:1",
+            "a second YAML document starts here",
+        ),
+        (
+            BRIEF.replace("side: buyer", "side: buyer\nside: seller"),
+            "b.yaml:3:1",
+            "the key `side` is given twice in this mapping",
+        ),
+    ] {
+        let p = Project::temp();
+        p.write("b.yaml", &text);
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_located_error(&r, at, words);
+        assert!(!r.stderr.contains("Options"), "{}", r.stderr);
+        assert!(!r.stderr.contains("aliases"), "{}", r.stderr);
+    }
+}
