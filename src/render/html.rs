@@ -75,6 +75,15 @@ pub fn sanitize_markdown(md: &str) -> String {
                 let text = &md[range.clone()];
                 edits.push((range.start, range.end, text.replace('<', "\\<")));
             }
+            // An autolink (`<irc://…>`) is its own text: it becomes that text.
+            Event::Start(pulldown_cmark::Tag::Link {
+                link_type: pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email,
+                dest_url,
+                ..
+            }) if !is_safe_url(&dest_url) => {
+                let text = crate::escape::markdown(&dest_url);
+                edits.push((range.start, range.end, text));
+            }
             Event::Start(
                 pulldown_cmark::Tag::Link { dest_url, .. }
                 | pulldown_cmark::Tag::Image { dest_url, .. },
@@ -179,6 +188,16 @@ mod tests {
         let md = sanitize_markdown("[a](javascript&colon;alert(1))");
         let html = markdown_to_html(&md, "");
         assert!(!html.contains("href=\"javascript"), "{md} → {html}");
+    }
+
+    #[test]
+    fn unsafe_autolinks_keep_their_text() {
+        let md = sanitize_markdown("Chat at <irc://irc.example.org/deals> or <https://a.example>.");
+        assert!(md.contains("irc://irc.example.org/deals"), "{md}");
+        let html = markdown_to_html(&md, "");
+        assert!(html.contains("irc://irc.example.org/deals"), "{html}");
+        assert!(!html.contains("href=\"irc"), "{html}");
+        assert!(html.contains("href=\"https://a.example\""), "{html}");
     }
 
     #[test]
