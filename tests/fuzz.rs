@@ -1,7 +1,8 @@
 //! Generated hostile input (issue 14), thrown at the brief loader, the rules
-//! loader, CEL conditions and the Markdown converters with proptest. Each target
-//! must never panic, overflow its stack or hang: bad input is a located
-//! diagnostic, good input renders.
+//! loader, CEL conditions, the Markdown converters and the Tera budget's
+//! instrumentation with proptest. Each target must never panic, overflow its
+//! stack or hang: bad input is a located diagnostic, good input renders (and an
+//! instrumented template renders exactly what it did before).
 //!
 //! A normal test run tries a few dozen cases per target. To fuzz for longer, set
 //! `FUZZ_SECONDS` (README, "Fuzzing"): each target then runs batch after batch,
@@ -465,4 +466,93 @@ fn with_notes(md: &str) -> String {
         ));
     }
     out
+}
+
+/// Tera templates built from balanced constructs, so that most are valid.
+fn tera_template() -> impl Strategy<Value = String> {
+    let expr = prop::sample::select(vec![
+        "x",
+        "n",
+        "xs",
+        "'a<b'",
+        "\"}}\"",
+        "n * 2",
+        "x ~ 'y'",
+        "xs | length",
+        "xs | join(sep=', ')",
+        "x | upper",
+        "x | replace(from='a', to='bb')",
+        "[y for y in xs if y != 'c']",
+        "range(end=3)",
+        "xs[0]",
+        "x | safe",
+        "notes | indent(prefix='> ')",
+        "n > 1",
+        "{'k': 1}",
+        "x is string",
+        "not n",
+        "missing | default(value='d')",
+    ]);
+    let text = prop::sample::select(vec!["", "a", " ", "\n", "{ ", "} ", "%", "#", "Łódź", "-"]);
+    let leaf = prop_oneof![
+        text.prop_map(str::to_string),
+        expr.clone().prop_map(|e| format!("{{{{ {e} }}}}")),
+        expr.clone().prop_map(|e| format!("{{{{- {e} -}}}}")),
+        expr.clone().prop_map(|e| format!("{{% set v = {e} %}}")),
+        Just("{# a {{ comment }} #}".to_string()),
+        Just("{% raw %}{{ x }}{% for %}{% endraw %}".to_string()),
+    ];
+    leaf.prop_recursive(4, 32, 4, move |inner| {
+        prop_oneof![
+            vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
+            (expr.clone(), inner.clone())
+                .prop_map(|(e, body)| format!("{{% if {e} %}}{body}{{% else %}}-{{% endif %}}")),
+            inner
+                .clone()
+                .prop_map(|body| format!("{{% for y in xs %}}{body}{{{{ y }}}}{{% endfor %}}")),
+            inner.clone().prop_map(|body| format!(
+                "{{%- for i in range(end=2) -%}}\n {body}\n{{%- endfor %}}"
+            )),
+            inner
+                .clone()
+                .prop_map(|body| format!("{{% filter upper %}}{body}{{% endfilter %}}")),
+            inner
+                .clone()
+                .prop_map(|body| format!("{{% set_global g %}}{body}{{% endset %}}{{{{ g }}}}")),
+        ]
+    })
+}
+
+#[test]
+fn tera_instrumentation_keeps_what_renders() {
+    use walkaway::render::templates::guard;
+    let mut ctx = tera::Context::new();
+    ctx.insert("x", "a<b");
+    ctx.insert("n", &3);
+    ctx.insert("xs", &vec!["a", "b", "c"]);
+    ctx.insert("notes", "one\ntwo");
+    let plain = || {
+        let mut t = tera::Tera::new();
+        t.autoescape_on([".html"]);
+        t
+    };
+    let guarded = || {
+        let mut t = plain();
+        guard::register(&mut t);
+        t
+    };
+    let any_tera = prop_oneof![3 => tera_template(), 1 => tera_text()];
+    fuzz(any_tera, |src| {
+        let Ok(expected) = plain().render_str(&src, &ctx, true) else {
+            return Ok(()); // not valid Tera (or fails for this context): nothing to keep
+        };
+        let inst = guard::instrument(&src);
+        let (got, stop) = guard::within(|| guarded().render_str(&inst.text, &ctx, true));
+        prop_assert_eq!(stop, None);
+        match got {
+            Ok(got) => prop_assert_eq!(got, expected, "instrumented as {}", inst.text),
+            Err(e) => prop_assert!(false, "{e}\ninstrumented as {}", inst.text),
+        }
+        Ok(())
+    });
 }
