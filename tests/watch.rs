@@ -452,3 +452,21 @@ fn a_folder_removed_and_made_again_is_watched_again() {
     w.wait_verdict(&truck_json, "proceed");
     interrupt(&mut w);
 }
+
+#[cfg(unix)]
+#[test]
+fn links_back_up_the_tree_neither_hang_nor_hide_saves() {
+    let project = project();
+    let p = project.path();
+    std::fs::create_dir_all(p.join("briefs")).expect("mkdir");
+    std::fs::write(p.join("briefs/truck.yaml"), van(8100)).expect("write");
+    // Through `up` the watched folder is reachable under a second name.
+    std::os::unix::fs::symlink("..", p.join("briefs/up")).expect("symlink");
+    std::os::unix::fs::symlink(".", p.join("briefs/loop")).expect("symlink");
+    let mut w = Watcher::start_on(p, "briefs", &["-o", "out"]);
+    let truck_json = assessment(p, "truck");
+    w.wait_verdict(&truck_json, "proceed");
+    std::fs::write(p.join("briefs/truck.yaml"), van(9400)).expect("write");
+    w.wait_verdict(&truck_json, "walk");
+    interrupt(&mut w);
+}

@@ -174,9 +174,12 @@ pub fn run<'a>(
                 } else if matters(&event.kind) {
                     // Every path is recorded (no short-circuit): a rename
                     // names both the old and the new file.
+                    // Made canonical first: through a symbolic link inside the
+                    // folder (`up -> ..`) the same file is reported under
+                    // another name, which would match no brief and no output.
                     let mut any = false;
                     for p in &event.paths {
-                        any |= batch.add(classify(p, &w.scope));
+                        any |= batch.add(classify(&session::canonical(p), &w.scope));
                     }
                     any
                 } else {

@@ -440,7 +440,7 @@ fn folder_id(path: &Path) -> Option<(u64, u64)> {
 /// `path` made absolute and canonical as far as it exists: event paths are
 /// reported under canonical roots, and the output folder or a rules file may not
 /// exist yet (or just now).
-fn canonical(path: &Path) -> PathBuf {
+pub(super) fn canonical(path: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(path) {
         return c;
     }
