@@ -245,6 +245,24 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             .with_hint("check the indentation")
             .with_source(text);
         }
+        // Without an anchor to repeat, the values are simply too many.
+        let has_anchor = text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'&' && (w[1].is_ascii_alphanumeric() || w[1] == b'_'));
+        if !has_anchor
+            && (message.contains("budget breached: Nodes")
+                || message.contains("budget breached: Events")
+                || message.contains("budget breached: ScalarBytes"))
+        {
+            return Diagnostic::error(
+                path,
+                pos,
+                "this YAML holds far more values than any brief or rules file (more than 100,000); refused here",
+            )
+            .with_hint("is this the right file? briefs and rules are short YAML documents")
+            .with_source(text);
+        }
         if message.contains("budget breached") {
             return Diagnostic::error(
                 path,

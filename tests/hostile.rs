@@ -580,3 +580,20 @@ fn yaml_problems_are_named_in_plain_words() {
         assert!(!r.stderr.contains("aliases"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn a_brief_with_too_many_values_is_told_so_not_about_aliases() {
+    let ids: Vec<String> = (0..110_000).map(|i| format!("i{i}")).collect();
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &format!("{BRIEF}observed: [{}]\n", ids.join(", ")),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_located_error(
+        &r,
+        "b.yaml:12:",
+        "this YAML holds far more values than any brief or rules file (more than 100,000); refused here",
+    );
+    assert!(!r.stderr.contains("aliases"), "{}", short(&r.stderr));
+}
