@@ -150,29 +150,44 @@ fn the_commonmark_spec_examples_build_in_every_format() {
     if !typst && missing("python3 with the typst module") {
         return;
     }
-    let list: String = reports
+    // One compiler process per core, each with its share of the files.
+    let files: Vec<String> = reports
         .iter()
         .map(|r| {
-            format!(
-                "{}\n",
-                setup.out.join(&r.name).join("prep-pack.typ").display()
-            )
+            setup
+                .out
+                .join(&r.name)
+                .join("prep-pack.typ")
+                .display()
+                .to_string()
         })
         .collect();
-    let mut child = Command::new("python3")
-        .args(["-c", COMPILE_ALL_PY])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(list.as_bytes()).expect("write list");
+    let procs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = files.len().div_ceil(procs);
+    let children: Vec<_> = files
+        .chunks(chunk.max(1))
+        .map(|part| {
+            let mut child = Command::new("python3")
+                .args(["-c", COMPILE_ALL_PY])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("python3");
+            let mut stdin = child.stdin.take().expect("stdin");
+            use std::io::Write;
+            stdin
+                .write_all(part.join("\n").as_bytes())
+                .expect("write list");
+            drop(stdin);
+            child
+        })
+        .collect();
+    let mut errors = String::new();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "the compile script failed");
+        errors.push_str(&String::from_utf8_lossy(&out.stdout));
     }
-    let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "the compile script failed");
-    let errors = String::from_utf8_lossy(&out.stdout);
     assert!(
         errors.trim().is_empty(),
         "Typst does not compile:\n{errors}"
