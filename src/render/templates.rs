@@ -212,24 +212,38 @@ fn build(
 ) -> Tera {
     let mut tera = new_tera(family);
     // Templates are added one at a time so that each syntax error is reported
-    // against its own file. The texts as written go into `check` first, so that
-    // errors point into them; their instrumented forms are what render.
-    let mut check = new_tera(family);
-    for ((name, text, path), (_, _, inst, _)) in sources.iter().zip(texts) {
+    // against its own file. Their instrumented forms are what render; when one
+    // is refused, the texts as written are added to a fresh instance, in the
+    // same order, for an error that points into what the user wrote.
+    for (i, ((name, text, path), (_, _, inst, _))) in sources.iter().zip(texts).enumerate() {
+        let Err(e) = tera.add_raw_template(name, &inst.text) else {
+            continue;
+        };
         let file = path
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
-        let result = check
-            .add_raw_template(name, text)
-            .and_then(|()| tera.add_raw_template(name, &inst.text));
-        if let Err(e) = result {
-            let d = to_diag(&file, Some(text), &e);
-            if !diags
-                .iter()
-                .any(|x| x.file == d.file && x.message == d.message)
-            {
-                diags.push(d);
+        let mut check = new_tera(family);
+        for (n, t, _) in &sources[..i] {
+            let _ = check.add_raw_template(n, t);
+        }
+        let d = match check.add_raw_template(name, text) {
+            Err(original) => to_diag(&file, Some(text), &original),
+            // Only the instrumented form fails (near one of Tera's limits):
+            // its error, placed back in the text as written.
+            Ok(()) => {
+                let mut d = to_diag(&file, Some(text), &e);
+                if let ErrorKind::SyntaxError(r) = e.kind() {
+                    d.pos = Some(pos_at(text, inst.original(r.span().range.start)));
+                    d = d.with_source(text);
+                }
+                d
             }
+        };
+        if !diags
+            .iter()
+            .any(|x| x.file == d.file && x.message == d.message)
+        {
+            diags.push(d);
         }
     }
     tera
