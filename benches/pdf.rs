@@ -36,7 +36,7 @@ fn main() {
     for paper in [Paper::A4, Paper::Letter] {
         for path in &paths {
             let (brief, _) = walkaway::brief::load_file(path).expect("example loads");
-            let a = walkaway::assess::assess(&brief, &rules, today);
+            let a = walkaway::assess::assess(&brief, &rules, today).expect("assesses");
             let copts = compose::Options {
                 today,
                 paper,

@@ -2,8 +2,8 @@
 # The test command (README). Installs what the tests need that a fresh machine
 # lacks — poppler-utils (pdftotext, pdffonts, pdftoppm) and Chromium (for the
 # `serve` browser test, driven headless over the DevTools protocol) from Debian,
-# and the typst compiler and an SMTP server (aiosmtpd) from PyPI — then runs
-# every test.
+# the typst compiler and an SMTP server (aiosmtpd) from PyPI, and the CommonMark
+# spec examples from npm — then runs every test.
 # With CI=true the tests treat a missing tool as a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,5 +26,23 @@ if [ ${#py_need[@]} -gt 0 ]; then
   echo "installing ${py_need[*]} from PyPI..." >&2
   python3 -m pip install --quiet --disable-pip-version-check "${py_need[@]}"
 fi
+
+# The CommonMark spec examples (npm's commonmark-spec) are run as a brief's notes
+# through every format by tests/commonmark.rs. Installed under target/, outside
+# the sources; spec.json is the list of examples its index.js extracts.
+spec_dir="target/commonmark-spec"
+if [ ! -f "$spec_dir/spec.json" ]; then
+  if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+    echo "installing commonmark-spec from npm..." >&2
+    mkdir -p "$spec_dir"
+    npm install --silent --no-save --no-package-lock --prefix "$spec_dir" commonmark-spec@0.31.2 >/dev/null
+    node -e "process.stdout.write(JSON.stringify(require(process.argv[1]).tests))" \
+      "$PWD/$spec_dir/node_modules/commonmark-spec" > "$spec_dir/spec.json.tmp"
+    mv "$spec_dir/spec.json.tmp" "$spec_dir/spec.json"
+  else
+    echo "npm/node not found: tests/commonmark.rs will say it is skipped (a failure with CI=true)" >&2
+  fi
+fi
+export WALKAWAY_COMMONMARK_SPEC="$PWD/$spec_dir/spec.json"
 
 exec cargo test "$@"

@@ -68,13 +68,43 @@ pub fn assess_file(
     today: jiff::civil::Date,
 ) -> Result<(Brief, Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (b, mut warnings) = brief::load_file(path)?;
-    let a = assess::assess(&b, rules, today);
+    let a = assess::assess(&b, rules, today)?;
     warnings.extend(a.warnings.iter().cloned());
     Ok((b, a, warnings))
 }
 
-/// Load, assess, render and write one brief.
+/// Load, assess, render and write one brief. A panic (a bug) while doing so
+/// becomes this brief's failure, so that it cannot take a whole batch down.
 pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
+    guarded(path, || build_one_unguarded(path, setup))
+}
+
+/// Run `build`; a panic in it becomes a failed report for `path`.
+fn guarded(path: &Path, build: impl FnOnce() -> BriefReport) -> BriefReport {
+    let started = Instant::now();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(build));
+    result.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        BriefReport {
+            path: path.to_path_buf(),
+            name: output_name(path),
+            diagnostics: Vec::new(),
+            io_error: Some(format!(
+                "{}: walkaway failed on this brief (an internal error: {what}); its previous outputs were left in place. Please report this.",
+                path.display()
+            )),
+            summary: None,
+            written: Vec::new(),
+            elapsed: started.elapsed(),
+        }
+    })
+}
+
+fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
     let started = Instant::now();
     let name = output_name(path);
     let mut report = BriefReport {
@@ -91,6 +121,7 @@ pub fn build_one(path: &Path, setup: &Setup) -> BriefReport {
         Ok((a, outputs, warnings)) => {
             report.diagnostics = warnings;
             let dir = setup.out.join(&name);
+            crate::output::remove_stale_temporaries(&dir);
             for o in outputs {
                 let target = dir.join(o.artifact.file_name());
                 if let Err(e) = write_atomic(&target, &o.bytes) {
@@ -163,16 +194,38 @@ pub fn build_all(
     setup: &Setup,
     done: &(dyn Fn(&BriefReport) + Sync),
 ) -> Vec<BriefReport> {
-    let mut reports: Vec<BriefReport> = paths
-        .par_iter()
-        .map(|p| {
-            let r = build_one(p, setup);
-            done(&r);
-            r
-        })
-        .collect();
+    let work = || -> Vec<BriefReport> {
+        paths
+            .par_iter()
+            .map(|p| {
+                let r = build_one(p, setup);
+                done(&r);
+                r
+            })
+            .collect()
+    };
+    let mut reports = match pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    };
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
+}
+
+/// The threads briefs are built on. Rayon's own threads have 2 MiB stacks, a
+/// quarter of the main thread's: a brief that renders on the main thread must
+/// render here too. Depth limits keep every recursion far below either; this is
+/// the margin.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(16 * 1024 * 1024)
+            .thread_name(|i| format!("walkaway-build-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// The output folder's name for a brief: its file stem (DESIGN §5).
@@ -200,7 +253,7 @@ pub fn split_name_clashes(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, P
 /// Folder names that never hold briefs.
 const SKIP_DIRS: &[&str] = &["rules", "templates", "target", "node_modules", "out"];
 
-/// The briefs under `dir`: every `*.yaml`/`*.yml` file, except the project file
+/// The briefs under `dir`: every `*.yaml`/`*.yml` regular file, except the project file
 /// and rule fixtures, and except what lives in hidden folders, the output
 /// folder, or the folders that hold rules and templates.
 pub fn discover(dir: &Path, out: &Path, exclude: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
@@ -223,7 +276,12 @@ pub fn find_files(
         .collect();
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    // A link back up the tree (`loop -> ..`) would make the walk endless.
+    let mut seen = std::collections::HashSet::new();
     while let Some(d) = stack.pop() {
+        if !seen.insert(std::fs::canonicalize(&d).unwrap_or_else(|_| d.clone())) {
+            continue;
+        }
         for entry in std::fs::read_dir(&d)? {
             let path = entry?.path();
             let name = path
@@ -238,7 +296,9 @@ pub fn find_files(
                 if !skip.contains(&name.as_str()) {
                     stack.push(path);
                 }
-            } else if accept(&name) {
+            } else if accept(&name) && crate::input::is_regular_file(&path) {
+                // A named pipe or a device with such a name is not a file to
+                // read (reading it would block or never end).
                 found.push(path);
             }
         }
@@ -263,6 +323,15 @@ pub fn is_fixture_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_while_building_is_that_briefs_failure() {
+        let r = guarded(Path::new("b/x.yaml"), || panic!("boom"));
+        assert!(r.failed());
+        assert_eq!(r.name, "x");
+        let e = r.io_error.expect("an error");
+        assert!(e.contains("internal error: boom"), "{e}");
+    }
 
     #[test]
     fn briefs_with_the_same_name_in_two_folders_clash() {

@@ -29,9 +29,16 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     pub message: String,
     pub hint: Option<String>,
-    /// The source line the position points into, for the snippet.
+    /// The source line the position points into, for the snippet — or, for a
+    /// long line, the part of it around the position (see `with_source`).
     pub line_text: Option<String>,
+    /// How many characters of the line come before `line_text` (0 unless a
+    /// long line was clipped; `line_text` then starts with "…").
+    pub line_offset: usize,
 }
+
+/// A line longer than this is shown clipped around the position.
+const SNIPPET_CHARS: usize = 100;
 
 impl Diagnostic {
     pub fn error(file: &Path, pos: Option<Pos>, message: impl Into<String>) -> Self {
@@ -42,6 +49,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             line_text: None,
+            line_offset: 0,
         }
     }
 
@@ -58,13 +66,45 @@ impl Diagnostic {
     }
 
     /// Attach the source line the position points into, so `render` can show it.
+    /// A long line is clipped to about `SNIPPET_CHARS` characters around the
+    /// position: a thousand warnings on one long line (a flow list of
+    /// `observed` ids) must not print the line a thousand times, nor take time
+    /// that grows with the file for each of them.
     pub fn with_source(mut self, source: &str) -> Self {
-        if let Some(pos) = self.pos {
-            self.line_text = source
-                .lines()
-                .nth(pos.line.saturating_sub(1))
-                .map(str::to_owned);
+        let Some(pos) = self.pos else {
+            return self;
+        };
+        let Some(line) = nth_line(source, pos.line.saturating_sub(1)) else {
+            return self;
+        };
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.len() <= SNIPPET_CHARS {
+            self.line_text = Some(line.to_string());
+            return self;
         }
+        // Byte offsets of characters: direct on an ASCII line, counted otherwise.
+        let byte_of = |chars: usize| -> usize {
+            if line.is_ascii() {
+                chars.min(line.len())
+            } else {
+                line.char_indices()
+                    .nth(chars)
+                    .map_or(line.len(), |(i, _)| i)
+            }
+        };
+        let col = pos.col.saturating_sub(1);
+        let first = col.saturating_sub(SNIPPET_CHARS / 2);
+        let (from, to) = (byte_of(first), byte_of(first + SNIPPET_CHARS));
+        let mut shown = String::new();
+        if first > 0 {
+            shown.push('…');
+        }
+        shown.push_str(&line[from..to]);
+        if to < line.len() {
+            shown.push('…');
+        }
+        self.line_text = Some(shown);
+        self.line_offset = first;
         self
     }
 
@@ -102,7 +142,10 @@ impl Diagnostic {
                 .chars()
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .collect();
-            let caret_at = pos.col.saturating_sub(1);
+            // Past the clipped part, and the "…" that stands for it.
+            let caret_at = pos.col.saturating_sub(1)
+                - self.line_offset.min(pos.col.saturating_sub(1))
+                + usize::from(self.line_offset > 0);
             let width = marker_width(&shown, caret_at);
             out.push_str(&format!("{pad} |\n{num} | {shown}\n{pad} | "));
             out.push_str(&" ".repeat(caret_at));
@@ -116,6 +159,60 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Line `n` (0-based) of `source`, without its line break.
+fn nth_line(source: &str, n: usize) -> Option<&str> {
+    let mut start = 0;
+    for _ in 0..n {
+        start += source[start..].find('\n')? + 1;
+    }
+    let rest = &source[start..];
+    Some(rest.find('\n').map_or(rest, |e| &rest[..e]))
+}
+
+/// Diagnostics to print, with repeats capped: of the diagnostics of one file
+/// that say the same thing about different names (their messages equal once
+/// every `quoted` part is blanked), the first `keep` are kept and the rest
+/// become one line saying how many more there are. Order is kept.
+pub fn cap_repeats(diags: &[Diagnostic], keep: usize) -> Vec<Diagnostic> {
+    let shape = |d: &Diagnostic| {
+        let mut out = String::new();
+        for (i, part) in d.message.split('`').enumerate() {
+            out.push_str(if i % 2 == 1 { "`…`" } else { part });
+        }
+        (d.severity == Severity::Error, d.file.clone(), out)
+    };
+    let shapes: Vec<_> = diags.iter().map(shape).collect();
+    let mut total: std::collections::HashMap<&(bool, PathBuf, String), usize> =
+        std::collections::HashMap::new();
+    for s in &shapes {
+        *total.entry(s).or_default() += 1;
+    }
+    let mut seen: std::collections::HashMap<&(bool, PathBuf, String), usize> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (d, s) in diags.iter().zip(&shapes) {
+        let n = seen.entry(s).or_default();
+        *n += 1;
+        if *n <= keep {
+            out.push(d.clone());
+        }
+        let all = total[s];
+        if *n == all && all > keep {
+            let mut summary = Diagnostic {
+                pos: None,
+                hint: None,
+                line_text: None,
+                line_offset: 0,
+                message: format!("{} more like this: {}", all - keep, s.2),
+                ..d.clone()
+            };
+            summary.message = summary.message.replace("`…`", "…");
+            out.push(summary);
+        }
+    }
+    out
 }
 
 /// How many carets to draw: the length of the token starting at `at`
@@ -165,6 +262,63 @@ mod tests {
             Some("did you mean `walk`?")
         );
         assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_position() {
+        let line = format!(
+            "observed: [{}]",
+            (0..2000)
+                .map(|i| format!("id{i:04}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let source = format!("title: x\n{line}\n");
+        let col = line.find("id1000").expect("id1000") + 1;
+        let d = Diagnostic::warning(
+            Path::new("b.yaml"),
+            Some(Pos { line: 2, col }),
+            "unknown `id1000`",
+        )
+        .with_source(&source);
+        let shown = d.render();
+        assert!(shown.len() < 400, "{shown}");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[1].ends_with(&format!("b.yaml:2:{col}")), "{shown}");
+        // The caret sits under the id, inside the clipped snippet.
+        let code = lines[3].split_once("| ").expect("code").1;
+        let marks = lines[4].split_once("| ").expect("marks").1;
+        let at = marks.find('^').expect("caret");
+        let under: String = code.chars().skip(at).collect();
+        assert!(under.starts_with("id1000"), "{code}\n{marks}");
+        assert!(code.starts_with('…') && code.ends_with('…'));
+    }
+
+    #[test]
+    fn repeats_are_capped_with_a_count() {
+        let w = |id: &str| {
+            Diagnostic::warning(
+                Path::new("b.yaml"),
+                None,
+                format!("observed behaviour `{id}` is not mentioned by any rule"),
+            )
+        };
+        let mut diags: Vec<Diagnostic> = (0..10).map(|i| w(&format!("x{i}"))).collect();
+        diags.insert(
+            3,
+            Diagnostic::error(Path::new("b.yaml"), None, "unknown key `ofer`"),
+        );
+        let capped = cap_repeats(&diags, 2);
+        let messages: Vec<&str> = capped.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "observed behaviour `x0` is not mentioned by any rule",
+                "observed behaviour `x1` is not mentioned by any rule",
+                "unknown key `ofer`",
+                "8 more like this: observed behaviour … is not mentioned by any rule",
+            ]
+        );
     }
 
     #[test]

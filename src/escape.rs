@@ -150,6 +150,16 @@ mod tests {
     }
 
     #[test]
+    fn markdown_escaping_is_linear() {
+        // 200,000 characters on one line, full of would-be markers: one pass
+        // (a look back along the line at each character was quadratic).
+        let long = "a- 1. &amp;".repeat(20_000);
+        let md = markdown(&long);
+        assert!(md.len() >= long.len());
+        assert!(md.starts_with(r"a- 1. \&amp;"));
+    }
+
+    #[test]
     fn html_escapes_specials() {
         assert_eq!(html("<script>\"&'"), "&lt;script&gt;&quot;&amp;&#39;");
     }

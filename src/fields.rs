@@ -123,16 +123,50 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// Text; numbers and yes/no values are taken as their text (a title of `2027`).
+    /// Text. A number or a yes/no where text is wanted (a title of `2027`) is
+    /// taken exactly as written — YAML would read `0x1F` as 31, `2027.10` as
+    /// 2027.1 and `yes` as true — with a warning that it is. Empty text is an
+    /// error: a key with nothing to say is left out.
     pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(s) => Some(s.clone()),
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(node.value.to_string()),
+        let text = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                let written = node
+                    .raw
+                    .clone()
+                    .and_then(|r| self.source.get(r))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty());
+                let text = written.map_or_else(|| node.value.to_string(), str::to_string);
+                self.warning(
+                    node.pos,
+                    format!(
+                        "{what} is written `{}`, which YAML reads as {}; it is kept as the text `{}`",
+                        clip(&text),
+                        match node.value {
+                            Value::Bool(b) => format!("yes/no ({b})"),
+                            _ => format!("the number {}", node.value),
+                        },
+                        clip(&text)
+                    ),
+                    Some(format!("put it in quotes to say it is text: \"{}\"", clip(&text))),
+                );
+                text
+            }
             _ => {
                 self.expected(node, what, "text", None);
-                None
+                return None;
             }
+        };
+        if text.trim().is_empty() {
+            self.error(
+                node.pos,
+                format!("{what} is empty"),
+                Some("write something, or leave the key out".into()),
+            );
+            return None;
         }
+        Some(text)
     }
 
     /// Text on one line (a greeting, a topic): a line break in it is an error.
@@ -240,9 +274,31 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        match text.parse::<Date>() {
-            Ok(d) => Some(d),
-            Err(_) => {
+        // A date with a time would be read as its day alone, the time dropped
+        // without a word: only a day is accepted.
+        let shape_ok = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let day = text.get(..10).filter(|d| d.parse::<Date>().is_ok());
+        if let Some(day) = day.filter(|_| !shape_ok) {
+            self.error(
+                node.pos,
+                format!(
+                    "{what} must be a day written YYYY-MM-DD, found `{}`: the time is not used",
+                    clip(&text)
+                ),
+                Some(format!("write just the day: {day}")),
+            );
+            return None;
+        }
+        match text.parse::<Date>().ok().filter(|_| shape_ok) {
+            Some(d) => Some(d),
+            None => {
                 self.error(
                     node.pos,
                     format!(

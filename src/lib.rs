@@ -29,6 +29,7 @@ pub mod escape;
 pub mod fields;
 pub mod fixture;
 pub mod index;
+pub mod input;
 pub mod markdown;
 pub mod output;
 pub mod render;

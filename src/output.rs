@@ -13,7 +13,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     // Skip the write when nothing changed: viewers do not reload, and the watcher
     // sees no event for it.
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    if unchanged(path, bytes) {
         return Ok(());
     }
     let mut builder = tempfile::Builder::new();
@@ -32,9 +32,70 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How old a temporary of ours must be before it counts as left behind: a write
+/// takes milliseconds, so an older one belongs to a build that was killed (and
+/// a younger one may be another build's, mid-write).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Remove the temporaries (`.walkaway-*.tmp`) a killed build left in `dir`.
+/// Errors are ignored: this is tidying, and the next build tries again.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".walkaway-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`. Only a regular file
+/// of the same length is read: whatever else sits at the path (a named pipe
+/// would block the read) is replaced.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && crate::input::read_limited(path, bytes.len()).is_ok_and(|old| old == bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_temporaries_are_removed_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join(".walkaway-AbC123.tmp");
+        let fresh = dir.path().join(".walkaway-XyZ789.tmp");
+        let other = dir.path().join("notes.tmp");
+        for p in [&old, &fresh, &other] {
+            std::fs::write(p, "x").expect("write");
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for p in [&old, &other] {
+            let f = std::fs::File::options().write(true).open(p).expect("open");
+            f.set_modified(hour_ago).expect("set mtime");
+        }
+        remove_stale_temporaries(dir.path());
+        assert!(!old.exists());
+        assert!(
+            fresh.exists(),
+            "another build's write in progress is left alone"
+        );
+        assert!(other.exists(), "only our own temporaries");
+    }
 
     #[test]
     fn replaces_content_and_leaves_no_temporary_files() {

@@ -70,7 +70,8 @@ pub fn diagnostic(d: &Diagnostic, color: bool) -> String {
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     let color = stderr_color();
     let mut err = std::io::stderr().lock();
-    for d in diags {
+    // Ten thousand warnings of one kind are read as five and a count.
+    for d in &crate::diag::cap_repeats(diags, REPEATS) {
         let _ = write!(err, "{}", diagnostic(d, color));
     }
 }
@@ -85,6 +86,9 @@ pub fn print_error(e: &Error) {
         Error::Briefs { .. } | Error::FailOnMet | Error::FixturesFailed { .. } => eprint!("{e}"),
     }
 }
+
+/// How many diagnostics of one kind are printed before the rest are counted.
+const REPEATS: usize = 20;
 
 /// A line for the person at the terminal (what `init` created, whom `send`
 /// writes to), on stderr so that stdout stays the command's output.
@@ -195,7 +199,7 @@ fn one_line(text: &str, fallback: &str) -> String {
 /// failed brief kept its last good outputs.
 pub fn brief_report(r: &BriefReport, color: bool, watching: bool) -> String {
     let mut out = String::new();
-    for d in &r.diagnostics {
+    for d in &crate::diag::cap_repeats(&r.diagnostics, REPEATS) {
         out.push_str(&diagnostic(d, color));
     }
     if let Some(e) = &r.io_error {

@@ -14,6 +14,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, Options, Spanned};
 
 use crate::diag::{Diagnostic, Pos};
+use crate::input::ReadError;
 
 /// Briefs and rules files are small; anything past this is not one.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -22,6 +23,10 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// For a number, a yes/no or a null: where its text is in the source (a
+    /// byte range), so that a field that wants text can take it exactly as
+    /// written (`0x1F`, not 31; `2027.10`, not 2027.1).
+    pub raw: Option<std::ops::Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,22 +113,33 @@ pub fn parse_file(path: &Path) -> Result<(String, Node), Diagnostic> {
     Ok((text, node))
 }
 
-/// Read a YAML file's text, refusing files that are too large or not text.
+/// Read a YAML file's text, refusing what is not a regular file, files that are
+/// too large, and files that are not text.
 pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_large(path, meta.len() as usize));
+    match crate::input::read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => decode(path, bytes),
+        Err(ReadError::NotAFile(what)) => {
+            Err(
+                Diagnostic::error(path, None, format!("this is {what}, not a YAML file"))
+                    .with_hint("briefs, rules and walkaway.yaml are read from regular files"),
+            )
+        }
+        Err(ReadError::TooLarge { len, head }) => Err(too_large(path, len as usize, &head)),
+        Err(ReadError::Io(e)) => Err(Diagnostic::error(
+            path,
+            None,
+            format!("cannot read the file: {e}"),
+        )),
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(path, None, format!("cannot read the file: {e}")))?;
-    decode(path, bytes)
 }
 
-fn too_large(path: &Path, len: usize) -> Diagnostic {
+/// The size limit, located where the file passes it (which shows whether the
+/// file is one runaway line or simply long).
+fn too_large(path: &Path, len: usize, head: &[u8]) -> Diagnostic {
+    let upto = &head[..head.len().min(MAX_FILE_BYTES)];
     Diagnostic::error(
         path,
-        None,
+        Some(pos_at(upto)),
         format!(
             "the file is {:.1} MB; a brief or rules file is at most {} KB",
             len as f64 / 1e6,
@@ -133,28 +149,44 @@ fn too_large(path: &Path, len: usize) -> Diagnostic {
     .with_hint("is this the right file? briefs and rules are short YAML documents")
 }
 
-/// Bytes to text: refuses binary files (NUL bytes, invalid UTF-8) in plain words.
+/// The line and column just after `before` (columns count characters).
+fn pos_at(before: &[u8]) -> Pos {
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    Pos { line, col }
+}
+
+/// Bytes to text: refuses binary files (NUL bytes, invalid UTF-8) in plain
+/// words, at the line and column of the first offending byte.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, bytes.len()));
+        return Err(too_large(path, bytes.len(), &bytes));
     }
-    if bytes.contains(&0) {
-        return Err(
-            Diagnostic::error(path, None, "this is a binary file, not YAML text")
-                .with_hint("briefs and rules are UTF-8 text files"),
-        );
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(Diagnostic::error(
+            path,
+            Some(pos_at(&bytes[..nul])),
+            "this is a binary file, not YAML text",
+        )
+        .with_hint("briefs and rules are UTF-8 text files"));
     }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)
         .to_vec();
     String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let pos = pos_at(&e.as_bytes()[..valid]);
         Diagnostic::error(
             path,
-            None,
+            Some(pos),
             format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "the file is not UTF-8 text: the byte 0x{:02X} here is not part of a UTF-8 character",
+                e.as_bytes()[valid]
             ),
         )
         .with_hint("save the file as UTF-8")
@@ -183,6 +215,9 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
     let mut options = Options::default();
     options.budget = Some(budget);
     options.with_snippet = false;
+    // `!!binary` on a text value keeps the text as written (decoding it would
+    // put other text in its place, unseen).
+    options.ignore_binary_tag_for_string = true;
     // Non-finite numbers reach the validator, which reports them with the rest.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     let parsed: Result<Node, _> = serde_saphyr::from_str_with_options(text, options);
@@ -192,6 +227,42 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             col: l.column().max(1) as usize,
         });
         let message = first_line(&e.to_string());
+        if message.contains("budget breached: Documents") {
+            return Diagnostic::error(
+                path,
+                pos,
+                "a second YAML document starts here; a brief or rules file is one document",
+            )
+            .with_hint("remove this `---` line (and what follows it, if that belongs in another file)")
+            .with_source(text);
+        }
+        if message.contains("budget breached: Depth") {
+            return Diagnostic::error(
+                path,
+                pos,
+                "the YAML nests more than 32 levels deep here; no brief or rules file does",
+            )
+            .with_hint("check the indentation")
+            .with_source(text);
+        }
+        // Without an anchor to repeat, the values are simply too many.
+        let has_anchor = text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'&' && (w[1].is_ascii_alphanumeric() || w[1] == b'_'));
+        if !has_anchor
+            && (message.contains("budget breached: Nodes")
+                || message.contains("budget breached: Events")
+                || message.contains("budget breached: ScalarBytes"))
+        {
+            return Diagnostic::error(
+                path,
+                pos,
+                "this YAML holds far more values than any brief or rules file (more than 100,000); refused here",
+            )
+            .with_hint("is this the right file? briefs and rules are short YAML documents")
+            .with_source(text);
+        }
         if message.contains("budget breached") {
             return Diagnostic::error(
                 path,
@@ -201,8 +272,31 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             .with_hint("write the values out; a brief needs no anchors (&) or aliases (*) that repeat whole lists")
             .with_source(text);
         }
-        Diagnostic::error(path, pos, format!("this is not valid YAML: {message}")).with_source(text)
+        Diagnostic::error(path, pos, format!("this is not valid YAML: {}", plain(&message)))
+            .with_source(text)
     })
+}
+
+/// serde-saphyr's messages without the advice meant for programmers (the
+/// names of its options).
+fn plain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest);
+        return format!("the key `{key}` is given twice in this mapping; a key may appear once");
+    }
+    if message.starts_with("duplicate mapping key") {
+        return "a key is given twice in this mapping; a key may appear once".into();
+    }
+    match message.find("in Options") {
+        // "…, set X in Options if acceptable" / "…. If you …, set X in Options":
+        // the message ends before the sentence or clause that says it.
+        Some(i) => {
+            let before = &message[..i];
+            let cut = before.rfind('.').or_else(|| before.rfind(',')).unwrap_or(i);
+            message[..cut].trim().to_string()
+        }
+        None => message.to_string(),
+    }
 }
 
 /// serde-saphyr's messages may carry their own location suffix (the diagnostic
@@ -215,12 +309,23 @@ fn first_line(s: &str) -> String {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<RawValue>::deserialize(d)?;
+        let value = spanned.value.0;
+        let raw = match value {
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null => {
+                let span = spanned.defined.span();
+                let start = span.byte_offset().and_then(|o| usize::try_from(o).ok());
+                let len = span.byte_len().and_then(|l| usize::try_from(l).ok());
+                start.zip(len).map(|(s, l)| s..s + l)
+            }
+            _ => None,
+        };
         Ok(Node {
-            value: spanned.value.0,
+            value,
             pos: Pos {
                 line: spanned.referenced.line() as usize,
                 col: spanned.referenced.column() as usize,
             },
+            raw,
         })
     }
 }

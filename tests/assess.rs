@@ -660,7 +660,8 @@ fn days_to_deadline_counts_from_today() {
     let b = brief(
         "title: T\nside: buyer\ndeadline: 2026-12-15\nterms:\n  - { id: price, walk: 100 }\n",
     );
-    let a = walkaway::assess::assess(&b, &default_rules(), jiff::civil::date(2026, 12, 14));
+    let a = walkaway::assess::assess(&b, &default_rules(), jiff::civil::date(2026, 12, 14))
+        .expect("assesses");
     assert_eq!(a.facts.days_to_deadline, Some(1));
 }
 

@@ -989,7 +989,7 @@ fn binary_file_is_refused() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "error: this is a binary file, not YAML text\n  --> photo.yaml\n   = help: briefs and rules are UTF-8 text files\n"
+        "error: this is a binary file, not YAML text\n  --> photo.yaml:3:1\n   = help: briefs and rules are UTF-8 text files\n"
     );
 }
 
@@ -1009,7 +1009,7 @@ fn huge_file_is_refused() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "error: the file is 2.0 MB; a brief or rules file is at most 1024 KB\n  --> big.yaml\n   = help: is this the right file? briefs and rules are short YAML documents\n"
+        "error: the file is 2.0 MB; a brief or rules file is at most 1024 KB\n  --> big.yaml:22313:22\n   = help: is this the right file? briefs and rules are short YAML documents\n"
     );
 }
 

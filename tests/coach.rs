@@ -319,7 +319,7 @@ fn equal_limits_are_one_tick() {
         ),
     )
     .expect("loads");
-    let a = walkaway::assess::assess(&b, &default_rules(), today());
+    let a = walkaway::assess::assess(&b, &default_rules(), today()).expect("assesses");
     let g = walkaway::compose::gauges::gauges(&b, &a.facts.terms);
     assert_eq!(g.len(), 2, "an empty scale has no gauge: {g:?}");
     assert_eq!(g[0].wish_label.as_deref(), Some("want = wish 10 EUR"));
@@ -337,7 +337,7 @@ fn want_without_wish_is_labelled_at_the_top() {
         "title: G\nside: buyer\nterms: [{ id: a, unit: EUR, want: 90, walk: 100, offer: 95 }]\n",
     )
     .expect("loads");
-    let a = walkaway::assess::assess(&b, &default_rules(), today());
+    let a = walkaway::assess::assess(&b, &default_rules(), today()).expect("assesses");
     let g = walkaway::compose::gauges::gauges(&b, &a.facts.terms);
     assert_eq!(g[0].wish_label.as_deref(), Some("want 90 EUR"));
     assert_eq!(

@@ -371,7 +371,8 @@ fn gauges_keep_with_the_table_and_rows_never_split() {
 /// The labels compose gives a brief's gauges, as each rendering must show them.
 fn labels(brief: &Path) -> Vec<String> {
     let (b, _) = walkaway::brief::load_file(brief).expect("loads");
-    let a = walkaway::assess::assess(&b, &common::default_rules(), common::today());
+    let a =
+        walkaway::assess::assess(&b, &common::default_rules(), common::today()).expect("assesses");
     let mut out = Vec::new();
     for g in walkaway::compose::gauges::gauges(&b, &a.facts.terms) {
         out.push(g.walk_label.clone());

@@ -102,7 +102,7 @@ proptest! {
         seller in any::<bool>(),
     ) {
         let b = brief(&terms, if seller { "seller" } else { "buyer" });
-        let a = walkaway::assess::assess(&b, &common::default_rules(), common::today());
+        let a = walkaway::assess::assess(&b, &common::default_rules(), common::today()).expect("assesses");
         let packages = &a.facts.packages;
         let negotiable: Vec<usize> = (0..b.terms.len()).filter(|&i| has_scale(&b.terms[i])).collect();
         if negotiable.len() < 2 {
@@ -190,7 +190,7 @@ proptest! {
                 terms: vec![(i, v)],
             });
         }
-        let a = walkaway::assess::assess(&b, &common::default_rules(), common::today());
+        let a = walkaway::assess::assess(&b, &common::default_rules(), common::today()).expect("assesses");
         for (i, (t, e)) in b.terms.iter().zip(&a.facts.terms).enumerate() {
             let plan = &e.concessions;
             let TermKind::Number { .. } = t.kind else { continue };

@@ -492,3 +492,53 @@ fn a_missing_typst_is_a_clear_error() {
     assert!(stderr.contains("Install typst"), "{stderr}");
     assert!(!dir.path().join("out/car-purchase/prep-pack.pdf").exists());
 }
+
+/// Issue 14: notes nested deeper than Typst allows (quotes, lists, emphasis),
+/// a raw-HTML block of several lines, and an autolink with another scheme.
+#[test]
+fn deeply_nested_notes_still_compile_and_keep_their_text() {
+    if !tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = format!(
+        "{q} deep quote\n\n{l}deep list\n\n{e}deep emphasis{e}\n\n{m}deep mix\n\n<div>\nfirst line\nsecond line\n</div>\n\nChat at <irc://irc.example.org/deals> today.\n",
+        q = ">".repeat(40),
+        l = "- ".repeat(40),
+        e = "*_".repeat(20),
+        m = "> - ".repeat(20),
+    );
+    let brief = format!(
+        "title: Deep notes\nside: buyer\nterms:\n  - {{ id: price, walk: 10, offer: 9 }}\nnotes: {}\n",
+        serde_json::to_string(&notes).expect("json")
+    );
+    let path = dir.path().join("deep.yaml");
+    std::fs::write(&path, brief).expect("write");
+    let out = dir.path().join("out");
+    render(&path, &out, &["--format", "typst"]);
+    let typ = out.join("deep/prep-pack.typ");
+    let pdf = compile(&typ);
+    let text = pdf_text(&pdf);
+    for words in [
+        "deepquote",
+        "deeplist",
+        "deepemphasis",
+        "deepmix",
+        "irc://irc.example.org/deals",
+    ] {
+        assert!(text.contains(words), "{words} missing from {text}");
+    }
+    let plain = String::from_utf8_lossy(
+        &Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext")
+            .stdout,
+    )
+    .into_owned();
+    assert!(
+        plain.lines().any(|l| l.trim() == "first line"),
+        "the HTML block's lines stay apart:\n{plain}"
+    );
+}

@@ -48,8 +48,20 @@ impl Drop for Watcher {
 
 impl Watcher {
     fn start(dir: &Path, extra: &[&str]) -> Watcher {
+        Watcher::start_on(dir, ".", extra)
+    }
+
+    /// Watch `target` (a folder inside `dir`).
+    fn start_on(dir: &Path, target: &str, extra: &[&str]) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_walkaway"))
-            .args(["watch", ".", "--today", "2026-11-23", "--format", "md,json"])
+            .args([
+                "watch",
+                target,
+                "--today",
+                "2026-11-23",
+                "--format",
+                "md,json",
+            ])
             .args(extra)
             .current_dir(dir)
             .env("NO_COLOR", "1")
@@ -209,9 +221,15 @@ fn regenerates_on_every_kind_of_save_and_survives_broken_ones() {
         w.log()
     );
     assert_eq!(std::fs::read(&van_json).expect("read"), before);
+    let (van_before, truck_before) = (w.lines_for("van"), w.lines_for("truck"));
     std::fs::write(p.join("rules/house.yaml"), "version: 1\nextends: default\n").expect("write");
     w.wait_verdict(&van_json, "proceed");
     w.wait_verdict(&truck_json, "proceed");
+    // The outputs are written before the build's line is printed: wait for the
+    // lines too, so that the count below starts after them.
+    w.wait("the rebuilds' lines", || {
+        w.lines_for("van") > van_before && w.lines_for("truck") > truck_before
+    });
 
     // Swap, backup and temporary files trigger nothing. A save of the other brief
     // afterwards is the marker: once it is built, anything the junk would have
@@ -294,4 +312,167 @@ fn polling_sees_saves_too() {
     std::fs::write(p.join("van.yaml.tmp"), van(8000)).expect("write");
     std::fs::rename(p.join("van.yaml.tmp"), p.join("van.yaml")).expect("rename");
     w.wait_verdict(&van_json, "proceed");
+}
+
+// ---------------------------------------------------------------------------
+// Hostile saves (issue 14): the watcher survives them, stays responsive to
+// Ctrl-C, and recovers when they are fixed.
+
+/// Send SIGINT and wait for a clean exit (a hang fails at `TIMEOUT`).
+fn interrupt(w: &mut Watcher) {
+    let status = Command::new("kill")
+        .args(["-INT", &w.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let start = Instant::now();
+    let code = loop {
+        if let Some(s) = w.child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "still running after Ctrl-C:\n{}",
+            w.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code.code(), Some(0), "{}", w.log());
+}
+
+fn red_flag(when: &str, advice: &str) -> String {
+    format!(
+        "  - id: odd\n    severity: low\n    title: Odd\n    when: {}\n    advice: {}\n",
+        serde_json::to_string(when).expect("json"),
+        serde_json::to_string(advice).expect("json")
+    )
+}
+
+#[test]
+fn survives_hostile_rules_and_recovers_when_they_are_fixed() {
+    let project = project();
+    let p = project.path();
+    let mut w = Watcher::start(p, &[]);
+    let van_json = assessment(p, "van");
+    w.wait_verdict(&van_json, "proceed");
+    let ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    let hostile = [
+        (
+            red_flag(&format!("{}1 > 0", "1 + ".repeat(900)), "A."),
+            "chains too many operations",
+        ),
+        (
+            red_flag(
+                &format!(
+                    "{}true{}",
+                    format!("{ten}.all(a, ").repeat(8),
+                    ")".repeat(8)
+                ),
+                "A.",
+            ),
+            "does too much work",
+        ),
+        (
+            red_flag(
+                "true",
+                "{% set_global s = 'ab' %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s }}",
+            ),
+            "larger than 4 MB",
+        ),
+    ];
+    for (offer, (flag, words)) in [9400, 8100, 9400].into_iter().zip(hostile) {
+        std::fs::write(
+            p.join("rules/house.yaml"),
+            format!("version: 1\nextends: default\nred_flags:\n{flag}"),
+        )
+        .expect("write");
+        w.wait_log(words, words);
+        assert!(w.alive(), "the watcher died:\n{}", w.log());
+        // Fixed: the brief is built again, with what changed meanwhile.
+        std::fs::write(p.join("van.yaml"), van(offer)).expect("write");
+        std::fs::write(p.join("rules/house.yaml"), "version: 1\nextends: default\n")
+            .expect("write");
+        w.wait_verdict(&van_json, if offer > 9000 { "walk" } else { "proceed" });
+    }
+    interrupt(&mut w);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_the_folder_freezes_nothing() {
+    let project = project();
+    let p = project.path();
+    let mut w = Watcher::start(p, &[]);
+    let van_json = assessment(p, "van");
+    w.wait_verdict(&van_json, "proceed");
+    let made = Command::new("mkfifo")
+        .arg(p.join("pipe.yaml"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::fs::write(p.join("van.yaml"), van(9400)).expect("write");
+    w.wait_verdict(&van_json, "walk");
+    interrupt(&mut w);
+}
+
+#[test]
+fn ctrl_c_is_heard_in_the_middle_of_a_slow_build() {
+    let project = project();
+    let p = project.path();
+    // Forty conditions that each run to the end of their budget: far longer
+    // than `TIMEOUT` to build, unless Ctrl-C cuts it short.
+    let ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    let slow = format!(
+        "{}true{}",
+        format!("{ten}.all(a, ").repeat(8),
+        ")".repeat(8)
+    );
+    let flags: String = (0..40)
+        .map(|i| red_flag(&slow, "A.").replace("id: odd", &format!("id: slow_{i}")))
+        .collect();
+    std::fs::write(
+        p.join("rules/house.yaml"),
+        format!("version: 1\nextends: default\nred_flags:\n{flags}"),
+    )
+    .expect("write");
+    let mut w = Watcher::start(p, &[]);
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&mut w);
+}
+
+#[test]
+fn a_folder_removed_and_made_again_is_watched_again() {
+    let project = project();
+    let p = project.path();
+    std::fs::create_dir_all(p.join("briefs")).expect("mkdir");
+    std::fs::write(p.join("briefs/truck.yaml"), van(8100)).expect("write");
+    let mut w = Watcher::start_on(p, "briefs", &["-o", "out"]);
+    let truck_json = assessment(p, "truck");
+    w.wait_verdict(&truck_json, "proceed");
+    std::fs::remove_dir_all(p.join("briefs")).expect("rm -rf");
+    std::fs::create_dir(p.join("briefs")).expect("mkdir");
+    w.wait_log("is there again", "the folder to be watched again");
+    std::fs::write(p.join("briefs/truck.yaml"), van(9400)).expect("write");
+    w.wait_verdict(&truck_json, "walk");
+    std::fs::write(p.join("briefs/truck.yaml"), van(8000)).expect("write");
+    w.wait_verdict(&truck_json, "proceed");
+    interrupt(&mut w);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_back_up_the_tree_neither_hang_nor_hide_saves() {
+    let project = project();
+    let p = project.path();
+    std::fs::create_dir_all(p.join("briefs")).expect("mkdir");
+    std::fs::write(p.join("briefs/truck.yaml"), van(8100)).expect("write");
+    // Through `up` the watched folder is reachable under a second name.
+    std::os::unix::fs::symlink("..", p.join("briefs/up")).expect("symlink");
+    std::os::unix::fs::symlink(".", p.join("briefs/loop")).expect("symlink");
+    let mut w = Watcher::start_on(p, "briefs", &["-o", "out"]);
+    let truck_json = assessment(p, "truck");
+    w.wait_verdict(&truck_json, "proceed");
+    std::fs::write(p.join("briefs/truck.yaml"), van(9400)).expect("write");
+    w.wait_verdict(&truck_json, "walk");
+    interrupt(&mut w);
 }

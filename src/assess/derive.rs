@@ -86,13 +86,15 @@ pub fn alternative_scores(b: &Brief) -> Vec<Option<f64>> {
             if a.terms.is_empty() {
                 return None;
             }
-            weighted_score(&b.terms, |i| {
-                a.terms
-                    .iter()
-                    .find(|(j, _)| *j == i)
-                    .map(|(_, v)| *v)
-                    .or(b.terms[i].offer)
-            })
+            // Its values by term index (the first one given, as before): one
+            // pass, not a search through its terms for every term.
+            let mut named = vec![None; b.terms.len()];
+            for (j, v) in &a.terms {
+                if let Some(slot @ None) = named.get_mut(*j) {
+                    *slot = Some(*v);
+                }
+            }
+            weighted_score(&b.terms, |i| named[i].or(b.terms[i].offer))
         })
         .collect()
 }

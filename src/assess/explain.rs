@@ -101,6 +101,9 @@ fn explain_with(b: &Brief, a: &Assessment, rules: &Rules, values: bool) -> Vec<E
             Outcome::True => (Decision::Fired, None),
             Outcome::False => (Decision::NotFired, None),
             Outcome::NotEvaluable(m) => (Decision::NotEvaluable, Some(m)),
+            // Not reached after an assessment that succeeded (a failing
+            // condition fails the assessment), but said plainly if it were.
+            Outcome::Error(d) => (Decision::NotEvaluable, Some(d.message)),
         };
         Explanation {
             id: id.to_string(),

@@ -85,7 +85,7 @@ fn show(v: &Val) -> String {
 fn explained() -> (Brief, Vec<Explanation>) {
     let (b, _) = crate::brief::load_str(Path::new("t.yaml"), BRIEF).expect("brief loads");
     let rules = crate::rules::load_str(Path::new("house.yaml"), RULES, true).expect("rules load");
-    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23));
+    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assessed");
     let e = explain(&b, &a, &rules);
     (b, e)
 }
@@ -264,7 +264,7 @@ fn every_rule_once_in_order_with_where_it_is_written() {
 fn outcomes_agree_with_the_assessment_on_the_default_rules() {
     let (b, _) = crate::brief::load_str(Path::new("t.yaml"), BRIEF).expect("brief loads");
     let rules = crate::rules::load_default().expect("default rules");
-    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23));
+    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assessed");
     let e = explain(&b, &a, &rules);
     let with = |d: Decision| -> Vec<&str> {
         e.iter()
@@ -375,7 +375,7 @@ fn presence_tests_empty_lists_and_names_that_cannot_be_read() {
         "title: T\nside: buyer\nterms:\n  - { id: price, walk: 10, offer: 9 }\n",
     )
     .expect("brief loads");
-    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23));
+    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assessed");
     let e = explain(&b, &a, &rules);
     // `has(...)` is whether the key is there: every term map has every key.
     assert_eq!(
@@ -390,7 +390,7 @@ fn presence_tests_empty_lists_and_names_that_cannot_be_read() {
     assert!(values.starts_with("term.pric.offer = error: "), "{values}");
     assert!(values.contains("pric"), "{values}");
     assert_eq!(line(&e, "const"), (Decision::Fired, String::new()));
-    let a = assess(&bare, &rules, jiff::civil::date(2026, 11, 23));
+    let a = assess(&bare, &rules, jiff::civil::date(2026, 11, 23)).expect("assessed");
     let e = explain(&bare, &a, &rules);
     assert_eq!(
         line(&e, "empty"),

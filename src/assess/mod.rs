@@ -144,14 +144,18 @@ pub struct Assessment {
 /// The id the built-in "score below `caution_below`" check is reported under.
 pub const SCORE_RULE: &str = "caution_below";
 
-/// Evaluate a brief.
-pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
+/// Evaluate a brief. An error is a rule whose condition is wrong in itself (a
+/// type mismatch, a division by zero, its work budget spent), located at the
+/// rules file; missing data is never an error ("not evaluable").
+pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Result<Assessment, Vec<Diagnostic>> {
     let facts = derive::facts(b, today);
     let mut cel = context::cel_context(b, &facts);
     let explain = |reads: &[String]| missing::explain(b, &facts, reads);
     let missing = |reads: &[String]| missing::describe(b, &facts, reads);
 
     let mut not_evaluable = Vec::new();
+    // A condition wrong in itself (not missing data) is an error of the rules.
+    let mut rule_errors: Vec<Diagnostic> = Vec::new();
     let mut run = |list: &[Rule]| -> Vec<Fired> {
         let mut fired = Vec::new();
         for (index, rule) in list.iter().enumerate() {
@@ -171,6 +175,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
                     missing: m,
                     why: explain(&rule.when.reads),
                 }),
+                Outcome::Error(d) => rule_errors.push(*d),
             }
         }
         fired
@@ -220,9 +225,13 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
                 missing: m,
                 why: explain(&script.when.reads),
             }),
+            Outcome::Error(d) => rule_errors.push(*d),
         }
     }
 
+    if !rule_errors.is_empty() {
+        return Err(rule_errors);
+    }
     let mut warnings = missing::observed_warnings(b, rules);
     // A letter is due (DESIGN §5: an exit script of stage warn or later): say
     // now, located, when its e-mail cannot be written.
@@ -233,7 +242,7 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
     {
         warnings.push(d);
     }
-    Assessment {
+    Ok(Assessment {
         facts,
         verdict,
         deal_breakers,
@@ -241,5 +250,5 @@ pub fn assess(b: &Brief, rules: &Rules, today: Date) -> Assessment {
         not_evaluable,
         exit_script: chosen,
         warnings,
-    }
+    })
 }

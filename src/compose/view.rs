@@ -391,7 +391,8 @@ mod tests {
         let text = "title: T\nside: seller\nterms:\n  - { id: fee, wish: 120, want: 100, walk: 80, offer: 90 }\n";
         let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
         let rules = crate::rules::load_default().expect("rules");
-        let a = crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23));
+        let a =
+            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
         let json = serde_json::to_value(ContextView::new(&b, &a)).expect("serialises");
         let mut keys: Vec<&str> = json
             .as_object()

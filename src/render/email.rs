@@ -69,7 +69,7 @@ pub fn build_message(p: &EmailParts) -> Result<Message, String> {
     Message::builder()
         .from(from)
         .to(to)
-        .subject(subject)
+        .raw_header(subject_header(&subject))
         .date(p.date)
         .message_id(Some(message_id))
         .multipart(body)
@@ -90,6 +90,31 @@ fn to_lettre(m: &Mailbox) -> Result<LettreMailbox, String> {
     // An empty (or all-whitespace) name means no name, not `"" <addr>`.
     let name = m.name.as_deref().map(one_line).filter(|n| !n.is_empty());
     Ok(LettreMailbox::new(name, address))
+}
+
+/// The Subject header. lettre encodes only words with characters a header cannot
+/// hold, so a plain-ASCII title such as `=?utf-8?q?Hello?=` would go out as is,
+/// and every mail reader would decode it as an encoded word (and show something
+/// else than the brief said). A subject with `=?` in it is therefore encoded
+/// whole (RFC 2047, base64), which readers show exactly as written.
+fn subject_header(subject: &str) -> lettre::message::header::HeaderValue {
+    use lettre::message::header::{HeaderName, HeaderValue};
+    let name = HeaderName::new_from_ascii_str("Subject");
+    if !subject.contains("=?") {
+        return HeaderValue::new(name, subject.to_string());
+    }
+    let mut encoded = String::new();
+    {
+        let mut w = email_encoding::headers::writer::EmailWriter::new(
+            &mut encoded,
+            "Subject: ".len(),
+            0,
+            false,
+        );
+        // Writing to a String cannot fail.
+        let _ = email_encoding::headers::rfc2047::encode(subject, &mut w);
+    }
+    HeaderValue::dangerous_new_pre_encoded(name, subject.to_string(), encoded)
 }
 
 /// Flattens text to one header-safe line: control characters (CR, LF, tab...)
@@ -201,6 +226,24 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_subject_that_looks_encoded_reads_as_written() {
+        for subject in [
+            "=?utf-8?q?Hello?=",
+            "Re: =?ISO-8859-1?B?SGFsbG8=?= and more",
+            "a =?x?q?y?= b =?utf-8?q?=C3=A9?= c — long enough to be folded over more than one header line, surely",
+        ] {
+            let bytes = eml(&dana(), &lee(), subject);
+            let raw = raw_headers(&bytes);
+            let value = &raw.iter().find(|(k, _)| k == "Subject").expect("Subject").1;
+            assert!(!value.contains(subject), "written verbatim: {value}");
+            let msg = MessageParser::default().parse(&bytes).expect("parses");
+            assert_eq!(msg.subject(), Some(subject));
+            let head = String::from_utf8_lossy(&bytes);
+            assert!(head.lines().all(|l| l.len() <= 78), "{head}");
+        }
     }
 
     #[test]

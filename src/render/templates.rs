@@ -9,6 +9,7 @@ use tera::{Context, ErrorKind, Tera};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::escape;
+use crate::rules::guard;
 
 /// The built-in templates, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -59,6 +60,9 @@ pub struct Templates {
     typst: Tera,
     /// Template files read from the user's folder (for the watcher).
     pub files: Vec<PathBuf>,
+    /// Each template as written and as instrumented (`guard`), by name: render
+    /// errors are located in the text as written.
+    texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)>,
 }
 
 impl Templates {
@@ -86,26 +90,28 @@ impl Templates {
                 else {
                     continue;
                 };
-                if !name.ends_with(".tera") || !path.is_file() {
+                // A `.tera` that is not a regular file (a named pipe, a device) is
+                // reported by `read_template`, not silently skipped.
+                if !name.ends_with(".tera") || path.is_dir() {
                     continue;
                 }
-                match std::fs::read_to_string(&path) {
+                match read_template(&path) {
                     Ok(text) => {
                         sources.retain(|(n, _, _)| *n != name);
                         sources.push((name, text, Some(path.clone())));
                         files.push(path);
                     }
-                    Err(e) => diags.push(Diagnostic::error(
-                        &path,
-                        None,
-                        format!("cannot read the template: {e}"),
-                    )),
+                    Err(d) => diags.push(d),
                 }
             }
         }
-        let markdown = build(Family::Markdown, &sources, &mut diags);
-        let html = build(Family::Html, &sources, &mut diags);
-        let typst = build(Family::Typst, &sources, &mut diags);
+        let texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)> = sources
+            .iter()
+            .map(|(n, t, p)| (n.clone(), t.clone(), guard::instrument(t), p.clone()))
+            .collect();
+        let markdown = build(Family::Markdown, &sources, &texts, &mut diags);
+        let html = build(Family::Html, &sources, &texts, &mut diags);
+        let typst = build(Family::Typst, &sources, &texts, &mut diags);
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -114,25 +120,75 @@ impl Templates {
             html,
             typst,
             files,
+            texts,
         })
     }
 
+    /// Render a template, within the work budget (`guard`).
     pub fn render(&self, family: Family, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
         let tera = match family {
             Family::Markdown => &self.markdown,
             Family::Html => &self.html,
             Family::Typst => &self.typst,
         };
-        tera.render(name, ctx)
-            .map_err(|e| to_diag(Path::new(name), None, &e))
+        let (result, stop) = guard::within(|| tera.render(name, ctx));
+        result.map_err(|e| {
+            let mut d = to_diag(Path::new(name), None, &e);
+            if let ErrorKind::RenderingError(r) = e.kind()
+                && let Some((_, text, inst, path)) =
+                    self.texts.iter().find(|(n, ..)| n == r.filename())
+            {
+                d.pos = Some(pos_at(text, inst.original(r.span().range.start)));
+                if let Some(p) = path {
+                    d.file = p.clone();
+                }
+                d = d.with_source(text);
+            }
+            if let Some(stop) = stop {
+                d.message = format!("the template {name} stopped: {}", stop.message());
+                d.hint = Some("a loop in it repeats too often or builds text without end".into());
+            }
+            d
+        })
     }
 }
 
-fn build(
-    family: Family,
-    sources: &[(String, String, Option<PathBuf>)],
-    diags: &mut Vec<Diagnostic>,
-) -> Tera {
+/// The 1-based line and column (in characters) of byte `at` of `text`.
+fn pos_at(text: &str, at: usize) -> Pos {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos { line, col }
+}
+
+/// Templates are small; anything past this is not one.
+pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+/// A template file's text: a regular file, at most `MAX_TEMPLATE_BYTES`, UTF-8.
+fn read_template(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = crate::input::read_limited(path, MAX_TEMPLATE_BYTES).map_err(|e| {
+        let message = match e {
+            crate::input::ReadError::TooLarge { len, .. } => format!(
+                "the template is {:.1} MB; a template is at most {} KB",
+                len as f64 / 1e6,
+                MAX_TEMPLATE_BYTES / 1024
+            ),
+            other => format!("cannot read the template: {other}"),
+        };
+        Diagnostic::error(path, None, message)
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(path, None, "the template is not UTF-8 text")
+            .with_hint("save the template as UTF-8")
+    })
+}
+
+/// A Tera instance for a family: its escaping, our filters, the budget's calls.
+fn new_tera(family: Family) -> Tera {
     let mut tera = Tera::new();
     tera.set_escape_fn(match family {
         Family::Markdown => escape::tera_markdown,
@@ -142,21 +198,51 @@ fn build(
     // Brief text that goes into a Typst string literal needs its own escaping.
     tera.register_filter("typst_str", crate::render::typst::escape::typst_str_filter);
     tera.register_filter("join_and", crate::english::join_and_filter);
+    guard::register(&mut tera);
     tera.autoescape_on([family.suffix()]);
+    tera
+}
+
+fn build(
+    family: Family,
+    sources: &[(String, String, Option<PathBuf>)],
+    texts: &[(String, String, guard::Instrumented, Option<PathBuf>)],
+    diags: &mut Vec<Diagnostic>,
+) -> Tera {
+    let mut tera = new_tera(family);
     // Templates are added one at a time so that each syntax error is reported
-    // against its own file.
-    for (name, text, path) in sources {
-        if let Err(e) = tera.add_raw_template(name, text) {
-            let file = path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
-            let d = to_diag(&file, Some(text), &e);
-            if !diags
-                .iter()
-                .any(|x| x.file == d.file && x.message == d.message)
-            {
-                diags.push(d);
+    // against its own file. Their instrumented forms are what render; when one
+    // is refused, the texts as written are added to a fresh instance, in the
+    // same order, for an error that points into what the user wrote.
+    for (i, ((name, text, path), (_, _, inst, _))) in sources.iter().zip(texts).enumerate() {
+        let Err(e) = tera.add_raw_template(name, &inst.text) else {
+            continue;
+        };
+        let file = path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name} (built in)")));
+        let mut check = new_tera(family);
+        for (n, t, _) in &sources[..i] {
+            let _ = check.add_raw_template(n, t);
+        }
+        let d = match check.add_raw_template(name, text) {
+            Err(original) => to_diag(&file, Some(text), &original),
+            // Only the instrumented form fails (near one of Tera's limits):
+            // its error, placed back in the text as written.
+            Ok(()) => {
+                let mut d = to_diag(&file, Some(text), &e);
+                if let ErrorKind::SyntaxError(r) = e.kind() {
+                    d.pos = Some(pos_at(text, inst.original(r.span().range.start)));
+                    d = d.with_source(text);
+                }
+                d
             }
+        };
+        if !diags
+            .iter()
+            .any(|x| x.file == d.file && x.message == d.message)
+        {
+            diags.push(d);
         }
     }
     tera

@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 
 use cel::common::ast::{EntryExpr, Expr};
-use cel::{Context, IdedExpr, Program, Value};
+use cel::{Context, ExecutionError, IdedExpr, Program, Value};
 
-use crate::diag::did_you_mean;
+use crate::diag::{Diagnostic, did_you_mean};
 
 /// The variables every condition may use (DESIGN §4).
 pub const CONTEXT_NAMES: &[&str] = &[
@@ -107,9 +107,15 @@ const FUNCTIONS: &[&str] = &[
 #[derive(Debug)]
 pub struct Condition {
     pub source: String,
-    program: Program,
+    /// The compiled tree as written: what `reads` and `explain` look into.
+    expression: IdedExpr,
+    /// The same tree with the budget's ticks in it (`budget.rs`): what runs.
+    guarded: IdedExpr,
     /// The context variables the condition reads.
     pub reads: Vec<String>,
+    /// Where the condition is written, as a diagnostic to fill in when it fails
+    /// at evaluation (set by the rules loader).
+    site: Option<Diagnostic>,
 }
 
 /// A problem in a condition, at a character offset inside its source text.
@@ -118,18 +124,28 @@ pub struct CondError {
     pub offset: usize,
     pub message: String,
     pub hint: Option<String>,
+    /// The message should say which rule it is about (it reads as a verdict
+    /// on the rule, not on a word of it).
+    pub names_rule: bool,
 }
 
 pub enum Outcome {
     True,
     False,
-    /// Could not be decided; says what is missing (or what went wrong).
+    /// Could not be decided because data the brief does not give is missing;
+    /// says what.
     NotEvaluable(String),
+    /// The condition itself is wrong (a division by zero, values of types that
+    /// do not go together, more work than the budget allows): an error in the
+    /// rules file, located at the condition.
+    Error(Box<Diagnostic>),
 }
 
 impl Condition {
     /// Compile and check names. `exit` allows the exit scripts' extra names.
     pub fn compile(source: &str, exit: bool) -> Result<Condition, Vec<CondError>> {
+        // Before the parser recurses: a tree too deep would overflow the stack.
+        super::shape::check(source).map_err(|e| vec![e])?;
         let program = Program::compile(source).map_err(|errs| {
             errs.errors
                 .iter()
@@ -146,6 +162,7 @@ impl Condition {
                             "conditions are CEL, e.g. `score < 40 && 'false_urgency' in observed`"
                                 .into(),
                         ),
+                        names_rule: false,
                     }
                 })
                 .collect::<Vec<_>>()
@@ -171,44 +188,157 @@ impl Condition {
                 offset,
                 message,
                 hint,
+                names_rule: false,
             });
         }
         if !errors.is_empty() {
             return Err(errors);
         }
+        // Names are right: now their types (`score > 'x'` can never be decided).
+        let type_errors: Vec<CondError> = super::types::check(&program)
+            .into_iter()
+            .map(|p| CondError {
+                offset: program
+                    .source_info()
+                    .offset_for(p.id)
+                    .map_or(0, |o| o.0 as usize),
+                message: format!("this condition can never be evaluated: {}", p.message),
+                hint: None,
+                names_rule: true,
+            })
+            .collect();
+        if !type_errors.is_empty() {
+            return Err(type_errors);
+        }
         let mut reads: Vec<String> = walk.reads.into_iter().collect();
         reads.sort();
+        let guarded = super::budget::instrument(program.expression());
         Ok(Condition {
             source: source.to_string(),
-            program,
+            expression: program.expression().clone(),
+            guarded,
             reads,
+            site: None,
         })
     }
 
     /// The compiled expression, for reading which names it uses and their
     /// values (`reads`, `assess::explain`).
     pub fn expression(&self) -> &IdedExpr {
-        self.program.expression()
+        &self.expression
     }
 
-    /// Evaluate against a context. A result that is not a boolean (a null compared,
-    /// a missing key) is "not evaluable"; `missing` explains it from the context.
+    /// Where the condition is written: `at` is a diagnostic located at it (with
+    /// its source line), `rule` names the rule ("red flag `x`"). Failures at
+    /// evaluation are reported there.
+    pub fn locate(mut self, at: Diagnostic, rule: &str) -> Self {
+        self.site = Some(Diagnostic {
+            message: rule.to_string(),
+            ..at
+        });
+        self
+    }
+
+    /// Evaluate against a context, within the work budget. Null (a missing
+    /// value: an offer not made, no deadline), a missing term or list item, make
+    /// the condition "not evaluable", explained by `missing` from the names it
+    /// reads; any other failure is the condition's own fault (`Outcome::Error`).
     pub fn eval(&self, ctx: &Context, missing: impl Fn(&[String]) -> Option<String>) -> Outcome {
-        match self.program.execute(ctx) {
+        let result = match super::budget::execute(&self.guarded, ctx) {
+            Ok(result) => result,
+            Err(stop) => return self.error(stop.message(), None),
+        };
+        let not_evaluable =
+            |default: String| Outcome::NotEvaluable(missing(&self.reads).unwrap_or(default));
+        match result {
             Ok(Value::Bool(true)) => Outcome::True,
             Ok(Value::Bool(false)) => Outcome::False,
-            Ok(Value::Null) => Outcome::NotEvaluable(
-                missing(&self.reads)
-                    .unwrap_or_else(|| "the condition gave no answer (null)".into()),
+            Ok(Value::Null) => not_evaluable("the condition gave no answer (null)".into()),
+            Ok(other) => self.error(
+                format!(
+                    "the condition gives {} instead of true or false",
+                    type_name(&other)
+                ),
+                None,
             ),
-            Ok(other) => Outcome::NotEvaluable(format!(
-                "the condition gave {} instead of true or false",
-                type_name(&other)
-            )),
-            Err(e) => Outcome::NotEvaluable(
-                missing(&self.reads).unwrap_or_else(|| format!("the condition failed: {e}")),
-            ),
+            Err(ExecutionError::NoSuchKey(key)) => {
+                not_evaluable(format!("the brief has no `{key}`"))
+            }
+            Err(ExecutionError::IndexOutOfBounds(_)) => {
+                not_evaluable("the brief has fewer items than the condition reads".into())
+            }
+            Err(e)
+                if format!("{e:?}").contains("null_type") || format!("{e:?}").contains("Null") =>
+            {
+                not_evaluable("a value it needs is missing (null)".into())
+            }
+            Err(e) => {
+                let (message, hint) = plain_failure(&e);
+                self.error(message, hint)
+            }
         }
+    }
+
+    fn error(&self, message: String, hint: Option<String>) -> Outcome {
+        let mut d = self.site.clone().unwrap_or_else(|| {
+            Diagnostic::error(std::path::Path::new("rules"), None, "a condition")
+        });
+        d.message = format!("{}: {message}", d.message);
+        d.hint = Some(hint.unwrap_or_else(|| {
+            "a rule that fails for this reason fails for every brief like this one: fix its `when:`"
+                .into()
+        }));
+        Outcome::Error(Box::new(d))
+    }
+}
+
+/// A failure of a condition at evaluation, in plain words (and a hint).
+fn plain_failure(e: &ExecutionError) -> (String, Option<String>) {
+    let mixed_numbers = || {
+        Some("CEL does not mix whole and decimal numbers in arithmetic: write `double(x)` around the whole one".to_string())
+    };
+    match e {
+        ExecutionError::DivisionByZero(_) => ("the condition divides by zero".into(), None),
+        ExecutionError::RemainderByZero(_) => {
+            ("the condition takes a remainder by zero".into(), None)
+        }
+        ExecutionError::Overflow(..) => ("a calculation in the condition overflows".into(), None),
+        ExecutionError::NoSuchOverload(o) => {
+            let types = o.argument_types().join(" and ");
+            let hint = (types.contains("int") && types.contains("double"))
+                .then(mixed_numbers)
+                .flatten();
+            (
+                format!(
+                    "the condition applies `{}` to values that do not go together ({types})",
+                    o.function().trim_matches('_')
+                ),
+                hint,
+            )
+        }
+        ExecutionError::UnsupportedBinaryOperator(op, a, b) => {
+            let whole = |v: &Value| matches!(v, Value::Int(_) | Value::UInt(_));
+            let decimal = |v: &Value| matches!(v, Value::Float(_));
+            let mixed = whole(a) && decimal(b) || decimal(a) && whole(b);
+            let kind = |v: &Value| match v {
+                Value::Int(_) | Value::UInt(_) => "a whole number",
+                Value::Float(_) => "a decimal number",
+                other => type_name(other),
+            };
+            let verb = match *op {
+                "add" => "add",
+                "sub" => "subtract",
+                "mul" => "multiply",
+                "div" => "divide",
+                "rem" => "take the remainder of",
+                other => other,
+            };
+            (
+                format!("the condition cannot {verb} {} and {}", kind(a), kind(b)),
+                mixed.then(mixed_numbers).flatten(),
+            )
+        }
+        other => (format!("the condition failed: {other}"), None),
     }
 }
 
@@ -234,6 +364,14 @@ fn offset_of(source: &str, line: usize, col: usize) -> usize {
 
 /// The CEL parser's messages, in plain words: no grammar token lists.
 fn plain_syntax_error(msg: &str) -> String {
+    // The parser's own limits surface as internal errors; `shape` keeps
+    // conditions below them, but never show their debug form.
+    if msg.contains("Recursion limit") {
+        return "the condition nests too deeply".into();
+    }
+    if msg.contains("error recovery attempt limit") || msg.starts_with("OtherError") {
+        return "the condition could not be read (too many errors in it)".into();
+    }
     let msg = msg.trim_start_matches("Syntax error: ");
     let msg = msg.split(" expecting").next().unwrap_or(msg);
     if msg.contains("'<EOF>'") {

@@ -149,7 +149,7 @@ fn read_rule(
         .get("title")
         .and_then(|n| c.text(n, &format!("{label} title")));
     let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
-    let when = f.get("when").and_then(|n| condition(c, n, false));
+    let when = f.get("when").and_then(|n| condition(c, n, false, &label));
     let text = match f.get(text_key) {
         Some(n) => tera_text(c, n, &format!("{label} {text_key}")).unwrap_or_default(),
         None => String::new(),
@@ -198,7 +198,7 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
         None => 0,
     };
     let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
-    let when = f.get("when").and_then(|n| condition(c, n, true));
+    let when = f.get("when").and_then(|n| condition(c, n, true, &label));
     let mut say = Vec::new();
     if let Some(n) = f.get("say") {
         let items: Vec<Node> = match &n.value {
@@ -241,8 +241,9 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
     })
 }
 
-/// Compile a `when:` condition; errors are placed inside the YAML value.
-fn condition(c: &mut Checker, node: &Node, exit: bool) -> Option<Condition> {
+/// Compile a `when:` condition; errors are placed inside the YAML value. The
+/// condition remembers where it is, for failures at evaluation.
+fn condition(c: &mut Checker, node: &Node, exit: bool, label: &str) -> Option<Condition> {
     let source = match &node.value {
         Value::Str(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
@@ -259,11 +260,19 @@ fn condition(c: &mut Checker, node: &Node, exit: bool) -> Option<Condition> {
         }
     };
     match Condition::compile(&source, exit) {
-        Ok(cond) => Some(cond),
+        Ok(cond) => {
+            let at = Diagnostic::error(c.path, Some(node.pos), "").with_source(c.source);
+            Some(cond.locate(at, &format!("the condition of {label}")))
+        }
         Err(errors) => {
             for e in errors {
                 let pos = pos_in_value(c.source, node.pos, e.offset, &source);
-                c.error(pos, e.message, e.hint);
+                let message = if e.names_rule {
+                    format!("the condition of {label}: {}", e.message)
+                } else {
+                    e.message
+                };
+                c.error(pos, message, e.hint);
             }
             None
         }

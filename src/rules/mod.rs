@@ -3,10 +3,15 @@
 //! `rules/default.yaml`; a user file may `extends: default` and replace a default
 //! rule by id.
 
+pub mod budget;
 pub mod cond;
+pub mod guard;
+mod guard_scan;
 mod load;
 pub mod reads;
+mod shape;
 pub mod text;
+pub mod types;
 
 use std::path::PathBuf;
 

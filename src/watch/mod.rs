@@ -111,10 +111,15 @@ pub fn run_observed<'a>(
     // Ctrl-C (and SIGTERM) set a flag the loop checks between builds, so a
     // build is never cut half-way and the exit is clean (code 0). A second
     // Ctrl-C while the flag is set exits at once, for a build that hangs.
+    // The same signal also cancels a condition or a template under way at its
+    // next step (their budgets watch `CANCEL`), so Ctrl-C is heard within
+    // moments even in the middle of a slow build.
     let stop = Arc::new(AtomicBool::new(false));
+    let cancel = Arc::clone(&crate::rules::budget::CANCEL);
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop))
             .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&stop)))
+            .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&cancel)))
             .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))?;
     }
 
@@ -142,6 +147,7 @@ pub fn run_observed<'a>(
         dir,
         watcher,
         roots: Vec::new(),
+        root_ids: Vec::new(),
         scope: Scope::default(),
         setup,
         sources,
@@ -196,9 +202,12 @@ pub fn run_observed<'a>(
                 } else if matters(&event.kind) {
                     // Every path is recorded (no short-circuit): a rename
                     // names both the old and the new file.
+                    // Made canonical first: through a symbolic link inside the
+                    // folder (`up -> ..`) the same file is reported under
+                    // another name, which would match no brief and no output.
                     let mut any = false;
                     for p in &event.paths {
-                        any |= batch.add(classify(p, &w.scope));
+                        any |= batch.add(classify(&session::canonical(p), &w.scope));
                     }
                     any
                 } else {
@@ -230,5 +239,6 @@ pub fn run_observed<'a>(
             })?;
         }
         w.expire_missing();
+        w.check_roots()?;
     }
 }

@@ -53,6 +53,10 @@ pub(super) struct Session<'a> {
     pub(super) watcher: Box<dyn Watcher>,
     /// What is being watched now.
     pub(super) roots: Vec<(PathBuf, RecursiveMode)>,
+    /// The identity (device, inode) each root had when it was watched: a root
+    /// removed and made again (`rm -rf d && mkdir d`) is a new folder that the
+    /// old watch does not see.
+    pub(super) root_ids: Vec<(PathBuf, Option<(u64, u64)>)>,
     pub(super) scope: Scope,
     pub(super) setup: Setup,
     pub(super) sources: Sources,
@@ -156,6 +160,8 @@ impl Session<'_> {
             if self.roots.iter().any(|(r, m)| r == root && m == mode) {
                 continue;
             }
+            self.root_ids.retain(|(r, _)| r != root);
+            self.root_ids.push((root.clone(), folder_id(root)));
             match self.watcher.watch(root, *mode) {
                 Ok(()) => {}
                 Err(e) if *root == self.dir => {
@@ -164,8 +170,64 @@ impl Session<'_> {
                 Err(e) => self.say(&format!("warning: cannot watch {}: {e}", root.display())),
             }
         }
+        self.root_ids
+            .retain(|(r, _)| roots.iter().any(|(root, _)| root == r));
         self.roots = roots;
         Ok(())
+    }
+
+    /// A watched folder as the user named it.
+    fn shown(&self, root: &Path) -> String {
+        if root == self.dir {
+            self.opts.dir.display().to_string()
+        } else {
+            root.display().to_string()
+        }
+    }
+
+    /// Notice a watched folder that was removed, or removed and made again:
+    /// watch the new one and build everything (a native watch stays on the old
+    /// folder, which no longer exists, and would hear nothing again).
+    pub(super) fn check_roots(&mut self) -> Result<(), String> {
+        // (An error only when building fails to start: see `process`.)
+        let mut renewed = Vec::new();
+        let mut gone = Vec::new();
+        for (root, id) in &mut self.root_ids {
+            let now = folder_id(root);
+            if now == *id {
+                continue;
+            }
+            match now {
+                None => gone.push(root.clone()),
+                Some(_) => renewed.push(root.clone()),
+            }
+            *id = now;
+        }
+        for root in gone {
+            let shown = self.shown(&root);
+            self.say(&format!("{shown} was removed; waiting for it to come back"));
+        }
+        if renewed.is_empty() {
+            return Ok(());
+        }
+        for root in &renewed {
+            let _ = self.watcher.unwatch(root);
+            self.roots.retain(|(r, _)| r != root);
+            let shown = self.shown(root);
+            self.say(&format!("{shown} is there again; watching it"));
+        }
+        if let Err(e) = self.apply_sources() {
+            // Gone again already: the next look retries.
+            self.say(&format!("warning: {e}"));
+            self.root_ids.iter_mut().for_each(|(_, id)| *id = None);
+            return Ok(());
+        }
+        let reload = renewed.iter().any(|r| *r != self.dir);
+        self.process(Batch {
+            rescan: true,
+            reload,
+            ..Batch::default()
+        })
     }
 
     /// The briefs under the folder now (canonical → shown), by the same rules as `build`.
@@ -202,6 +264,9 @@ impl Session<'_> {
         } else {
             build::build_all(paths, &self.setup, &|_| {})
         };
+        if crate::rules::budget::CANCEL.load(std::sync::atomic::Ordering::Relaxed) {
+            return; // Ctrl-C: what was cut short is not news
+        }
         for r in &reports {
             self.report(r);
         }
@@ -335,10 +400,24 @@ impl Session<'_> {
     }
 }
 
+/// A folder's identity (device, inode), or None when it is not there.
+fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        meta.modified().ok().map(|_| (0, 0))
+    }
+}
+
 /// `path` made absolute and canonical as far as it exists: event paths are
 /// reported under canonical roots, and the output folder or a rules file may not
 /// exist yet (or just now).
-fn canonical(path: &Path) -> PathBuf {
+pub(super) fn canonical(path: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(path) {
         return c;
     }

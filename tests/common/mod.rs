@@ -109,7 +109,8 @@ pub fn assess(yaml: &str) -> Assessed {
 
 pub fn assess_with(yaml: &str, rules: &Rules) -> Assessed {
     let b = brief(yaml);
-    let a = walkaway::assess::assess(&b, rules, today());
+    let a = walkaway::assess::assess(&b, rules, today())
+        .unwrap_or_else(|d| panic!("assess:\n{}", render_all(&d)));
     let t =
         texts::render(&b, &a, rules).unwrap_or_else(|d| panic!("rule texts:\n{}", render_all(&d)));
     let reasons = walkaway::compose::summary::reasons(&b, &a, rules.caution_below);

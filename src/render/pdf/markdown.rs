@@ -11,6 +11,13 @@ use super::text::Span;
 /// Where the prep pack wants its term gauges drawn.
 pub const GAUGE_MARKER: &str = "<!-- walkaway:gauges -->";
 
+/// How many block quotes and lists may nest in the tree. The layout walks the
+/// tree recursively (and dropping it recurses too), so a brief's notes with
+/// thousands of nested `>` or `-` would overflow the stack; deeper levels are
+/// flattened into the innermost one kept. Eight levels also keep the text at a
+/// readable width.
+pub const MAX_NESTING: usize = 8;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Align {
     Left,
@@ -96,6 +103,10 @@ struct Builder {
     inline: Inline,
     heading: Option<u8>,
     in_code: bool,
+    /// Quotes and lists open in the tree.
+    nesting: usize,
+    /// For each open quote, list and item: whether it was flattened (no frame).
+    flattened: Vec<bool>,
 }
 
 impl Builder {
@@ -134,6 +145,28 @@ impl Builder {
         }
     }
 
+    /// A quote or a list starts: whether it gets its own level in the tree
+    /// (false past `MAX_NESTING`: its content joins the enclosing level).
+    fn open_container(&mut self) -> bool {
+        let keep = self.nesting < MAX_NESTING;
+        if keep {
+            self.nesting += 1;
+        }
+        self.flattened.push(!keep);
+        keep
+    }
+
+    /// A quote or a list ends: whether it had its own level.
+    fn close_container(&mut self) -> bool {
+        let kept = !self.flattened.pop().unwrap_or(false);
+        if kept {
+            self.nesting = self.nesting.saturating_sub(1);
+        } else {
+            self.flush();
+        }
+        kept
+    }
+
     fn literal(&mut self, text: &str) {
         let lines: Vec<&str> = text.lines().collect();
         let mut spans = Vec::new();
@@ -163,6 +196,8 @@ pub fn parse(markdown: &str) -> Vec<Block> {
         inline: Inline::default(),
         heading: None,
         in_code: false,
+        nesting: 0,
+        flattened: Vec::new(),
     };
     for ev in Parser::new_ext(markdown, opts) {
         match ev {
@@ -204,7 +239,9 @@ fn start(b: &mut Builder, tag: Tag) {
         }
         Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => {
             b.flush();
-            b.stack.push(Frame::Blocks(Vec::new()));
+            if b.open_container() {
+                b.stack.push(Frame::Blocks(Vec::new()));
+            }
         }
         Tag::CodeBlock(_) => {
             b.flush();
@@ -212,11 +249,18 @@ fn start(b: &mut Builder, tag: Tag) {
         }
         Tag::List(start) => {
             b.flush();
-            b.stack.push(Frame::List(start, Vec::new()));
+            if b.open_container() {
+                b.stack.push(Frame::List(start, Vec::new()));
+            }
         }
         Tag::Item => {
             b.flush();
-            b.stack.push(Frame::Blocks(Vec::new()));
+            // An item of a flattened list is flattened too.
+            let flat = b.flattened.last().copied().unwrap_or(false);
+            b.flattened.push(flat);
+            if !flat {
+                b.stack.push(Frame::Blocks(Vec::new()));
+            }
         }
         Tag::Table(aligns) => {
             b.flush();
@@ -261,17 +305,26 @@ fn end(b: &mut Builder, tag: TagEnd) {
             b.blocks().push(Block::Pre(spans));
         }
         TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
+            if !b.close_container() {
+                return; // flattened: its content is already in place
+            }
             let inner = b.pop_blocks();
             b.blocks().push(Block::Quote(inner));
         }
         TagEnd::Item => {
-            let inner = b.pop_blocks();
-            if let Some(Frame::List(_, items)) = b.stack.last_mut() {
-                items.push(inner);
+            if b.flattened.pop().unwrap_or(false) {
+                b.flush();
+            } else {
+                let inner = b.pop_blocks();
+                if let Some(Frame::List(_, items)) = b.stack.last_mut() {
+                    items.push(inner);
+                }
             }
         }
         TagEnd::List(_) => {
-            if let Some(Frame::List(start, items)) = b.stack.pop() {
+            if b.close_container()
+                && let Some(Frame::List(start, items)) = b.stack.pop()
+            {
                 b.blocks().push(Block::List { start, items });
             }
         }
@@ -361,5 +414,74 @@ mod tests {
             text,
             "a <b>x</b> site (https://e.example) https://f.example"
         );
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    /// How deep quotes and lists nest in a block tree.
+    fn depth(blocks: &[Block]) -> usize {
+        // A loop over an explicit stack: the test must not recurse either.
+        let mut deepest = 0;
+        let mut stack: Vec<(&[Block], usize)> = vec![(blocks, 0)];
+        while let Some((list, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            for b in list {
+                match b {
+                    Block::Quote(inner) => stack.push((inner, d + 1)),
+                    Block::List { items, .. } => {
+                        for item in items {
+                            stack.push((item, d + 1));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        deepest
+    }
+
+    fn text(blocks: &[Block]) -> String {
+        let mut out = String::new();
+        let mut stack: Vec<&Block> = blocks.iter().rev().collect();
+        while let Some(b) = stack.pop() {
+            match b {
+                Block::Para(s) => out.extend(s.iter().map(|s| s.text.as_str())),
+                Block::Quote(inner) => stack.extend(inner.iter().rev()),
+                Block::List { items, .. } => {
+                    for item in items.iter().rev() {
+                        stack.extend(item.iter().rev());
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn deep_quotes_and_lists_are_flattened_and_keep_their_text() {
+        for md in [
+            format!("{} deep\n", ">".repeat(12_000)),
+            format!("{}deep\n", "- ".repeat(3_000)),
+            format!("{}deep\n", "1. ".repeat(3_000)),
+            format!("{}deep\n", "> - ".repeat(2_000)),
+            (0..40)
+                .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+                .collect(),
+        ] {
+            let blocks = parse(&md);
+            assert_eq!(depth(&blocks), MAX_NESTING, "{}", &md[..20]);
+            assert!(text(&blocks).contains("deep") || text(&blocks).contains("level 39"));
+        }
+    }
+
+    #[test]
+    fn shallow_nesting_is_kept_as_written() {
+        let blocks = parse("> a\n>\n> > b\n\n- x\n  - y\n    - z\n");
+        assert_eq!(depth(&blocks), 3);
+        assert_eq!(text(&blocks), "abxyz");
     }
 }

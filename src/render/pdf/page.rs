@@ -70,20 +70,29 @@ pub fn banner(flow: &mut Flow, verdict: Verdict, headline: &str) {
     flow.cv.y = y + h + 12.0;
 }
 
-/// Shortens `text` with an ellipsis until it fits `max` points.
+/// Shortens `text` with an ellipsis until it fits `max` points: the longest
+/// prefix that fits with "…" after it, found in one pass over the characters
+/// (removing one character at a time and measuring again was quadratic, and
+/// ran on every page).
 fn fit(cv: &Canvas, face: Face, text: &str, max: f32) -> String {
     if cv.fonts.width(face, SMALL, text) <= max {
         return text.to_string();
     }
-    let mut s: Vec<char> = text.chars().collect();
-    while !s.is_empty() {
-        s.pop();
-        let t: String = s.iter().collect::<String>().trim_end().to_string() + "…";
-        if cv.fonts.width(face, SMALL, &t) <= max {
-            return t;
+    let room = max - cv.fonts.width(face, SMALL, "…");
+    let mut used = 0.0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        used += cv.fonts.width(face, SMALL, c.encode_utf8(&mut [0; 4]));
+        if used > room {
+            break;
         }
+        end = i + c.len_utf8();
     }
-    String::new()
+    let kept = text[..end].trim_end();
+    if kept.is_empty() && room < 0.0 {
+        return String::new();
+    }
+    format!("{kept}…")
 }
 
 /// Running header and footer on every page.
@@ -97,25 +106,24 @@ pub fn furniture(
 ) {
     let geo = cv.geo;
     let total = cv.pages.len();
+    // The same header on every page: fitted once.
     let head = header.map(|(t, d)| {
-        (
-            clean.clean(cv.fonts, Face::Bold, t),
-            d.map(|d| clean.clean(cv.fonts, Face::Regular, d)),
-        )
+        let title = clean.clean(cv.fonts, Face::Bold, t);
+        let date = d.map(|d| clean.clean(cv.fonts, Face::Regular, d));
+        let date_w = date
+            .as_ref()
+            .map_or(0.0, |d| cv.fonts.width(Face::Regular, SMALL, d) + 12.0);
+        let title = fit(cv, Face::Bold, &title, geo.body_width() - date_w);
+        (title, date, date_w)
     });
     for page in 0..total {
-        if let Some((title, date)) = &head {
+        if let Some((title, date, date_w)) = &head {
             let base = 13.0 * MM;
-            let date_w = match date {
-                Some(d) => {
-                    let w = cv.fonts.width(Face::Regular, SMALL, d);
-                    cv.text_on(page, geo.right - w, base, Face::Regular, SMALL, GREY, d);
-                    w + 12.0
-                }
-                None => 0.0,
-            };
-            let t = fit(cv, Face::Bold, title, geo.body_width() - date_w);
-            cv.text_on(page, geo.left, base, Face::Bold, SMALL, GREY, &t);
+            if let Some(d) = date {
+                let x = geo.right - (date_w - 12.0);
+                cv.text_on(page, x, base, Face::Regular, SMALL, GREY, d);
+            }
+            cv.text_on(page, geo.left, base, Face::Bold, SMALL, GREY, title);
             let ry = 15.5 * MM;
             cv.line_on(page, geo.left, ry, geo.right, ry, 0.5, RULE);
         }

@@ -12,6 +12,12 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagE
 
 use super::escape::{markup, string};
 
+/// How deep Typst's calls may nest, in units of its "show rule depth": a quote
+/// costs about four, a list two, an emphasis one, and Typst gives up past 64
+/// (16 nested quotes, 31 lists, fewer mixed). Half of it leaves room for the
+/// template around the notes; deeper Markdown is flattened into the level kept.
+const MAX_DEPTH: u32 = 32;
+
 /// Smart punctuation stays off: a brief's `"` and `'` must print as written.
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -25,7 +31,10 @@ pub fn to_typst(md: &str, heading_offset: u8) -> String {
         out: String::with_capacity(md.len() * 2),
         text: String::new(),
         code: None,
+        html: None,
         offset: heading_offset,
+        depth: 0,
+        opened: Vec::new(),
     };
     for ev in Parser::new_ext(md, options()) {
         w.event(ev);
@@ -43,7 +52,14 @@ struct Writer {
     text: String,
     /// The text of the code block being read, and its language.
     code: Option<(String, Option<String>)>,
+    /// The lines of the HTML block being read (shown as text, line by line).
+    html: Option<String>,
     offset: u8,
+    /// The weight of the calls open now (see `MAX_DEPTH`).
+    depth: u32,
+    /// For each quote, list, item and inline call open: the weight it added,
+    /// or None when it was flattened (no call written).
+    opened: Vec<Option<u32>>,
 }
 
 impl Writer {
@@ -77,6 +93,34 @@ impl Writer {
         self.out.push_str(s);
     }
 
+    /// A call of `weight` is about to open: whether it fits (else it is
+    /// flattened). Either way it is recorded, for its end.
+    fn open(&mut self, weight: u32) -> bool {
+        let fits = self.depth + weight <= MAX_DEPTH;
+        if fits {
+            self.depth += weight;
+        }
+        self.opened.push(fits.then_some(weight));
+        fits
+    }
+
+    fn inline(&mut self, call: &str) {
+        if self.open(1) {
+            self.raw(call);
+        }
+    }
+
+    /// A quote, list, item or inline call ends: whether it had been written.
+    fn close_call(&mut self) -> bool {
+        match self.opened.pop().flatten() {
+            Some(weight) => {
+                self.depth -= weight;
+                true
+            }
+            None => false,
+        }
+    }
+
     fn event(&mut self, ev: Event) {
         if let Some((code, _)) = self.code.as_mut() {
             match ev {
@@ -96,12 +140,16 @@ impl Writer {
                 let call = format!("#raw({})", string(&c));
                 self.raw(&call);
             }
-            // Raw HTML is the writer's text, not markup to obey.
-            Event::Html(h) | Event::InlineHtml(h) => {
-                self.flush();
-                let lines: Vec<String> = h.trim_end().lines().map(markup).collect();
-                self.out.push_str(&lines.join(" #linebreak()\n"));
-            }
+            // Raw HTML is the writer's text, not markup to obey. A block comes
+            // one line per event: its lines are kept apart.
+            Event::Html(h) => match self.html.as_mut() {
+                Some(block) => block.push_str(&h),
+                None => {
+                    self.flush();
+                    self.out.push_str(&html_lines(&h));
+                }
+            },
+            Event::InlineHtml(h) => self.text.push_str(&h),
             Event::Rule => self.block("#line(length: 100%, stroke: 0.5pt + luma(160))\n\n"),
             Event::TaskListMarker(done) => self.raw(if done { "☑ " } else { "☐ " }),
             // Not enabled in `options`; kept as literal text should that change.
@@ -118,7 +166,11 @@ impl Writer {
                 let n = (level as u8 + self.offset).min(6);
                 self.block(&format!("#heading(level: {n})["));
             }
-            Tag::BlockQuote(_) => self.block("#quote(block: true)["),
+            Tag::BlockQuote(_) => {
+                if self.open(4) {
+                    self.block("#quote(block: true)[");
+                }
+            }
             Tag::CodeBlock(kind) => {
                 self.flush();
                 let lang = match kind {
@@ -131,10 +183,26 @@ impl Writer {
                 };
                 self.code = Some((String::new(), lang));
             }
-            Tag::HtmlBlock => self.flush(),
-            Tag::List(Some(start)) => self.block(&format!("#enum(start: {start},\n")),
-            Tag::List(None) => self.block("#list(\n"),
-            Tag::Item => self.raw("["),
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html = Some(String::new());
+            }
+            Tag::List(start) => {
+                if self.open(2) {
+                    match start {
+                        Some(n) => self.block(&format!("#enum(start: {n},\n")),
+                        None => self.block("#list(\n"),
+                    }
+                }
+            }
+            Tag::Item => {
+                // An item of a flattened list is a paragraph of the level kept.
+                let flat = self.opened.last().copied().flatten().is_none();
+                self.opened.push(if flat { None } else { Some(0) });
+                if !flat {
+                    self.raw("[");
+                }
+            }
             Tag::Table(aligns) => {
                 let align: Vec<&str> = aligns.iter().map(align_name).collect();
                 self.block(&format!(
@@ -146,20 +214,20 @@ impl Writer {
             Tag::TableHead => self.raw("table.header("),
             Tag::TableRow => {}
             Tag::TableCell => self.raw("["),
-            Tag::Emphasis => self.raw("#emph["),
-            Tag::Strong => self.raw("#strong["),
-            Tag::Strikethrough => self.raw("#strike["),
-            Tag::Superscript => self.raw("#super["),
-            Tag::Subscript => self.raw("#sub["),
+            Tag::Emphasis => self.inline("#emph["),
+            Tag::Strong => self.inline("#strong["),
+            Tag::Strikethrough => self.inline("#strike["),
+            Tag::Superscript => self.inline("#super["),
+            Tag::Subscript => self.inline("#sub["),
             Tag::Link { dest_url, .. } => {
                 if is_safe_url(&dest_url) {
-                    self.raw(&format!("#link({})[", string(&dest_url)));
+                    self.inline(&format!("#link({})[", string(&dest_url)));
                 } else {
-                    self.raw("#text[");
+                    self.inline("#text[");
                 }
             }
             // The description only: `#image` would read a file from the disk.
-            Tag::Image { .. } => self.raw("#emph["),
+            Tag::Image { .. } => self.inline("#emph["),
             Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -169,8 +237,34 @@ impl Writer {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        let nests = matches!(
+            tag,
+            TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        );
+        if nests && !self.close_call() {
+            // Flattened: no call to close; a flattened block or item still
+            // ends its paragraph.
+            if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) {
+                self.raw("\n\n");
+            }
+            return;
+        }
         match tag {
-            TagEnd::Paragraph | TagEnd::HtmlBlock => self.raw("\n\n"),
+            TagEnd::Paragraph => self.raw("\n\n"),
+            TagEnd::HtmlBlock => {
+                let block = self.html.take().unwrap_or_default();
+                self.raw(&html_lines(&block));
+                self.raw("\n\n");
+            }
             TagEnd::Heading(_) | TagEnd::BlockQuote(_) => self.close("]\n\n"),
             TagEnd::CodeBlock => {
                 if let Some((code, lang)) = self.code.take() {
@@ -201,6 +295,12 @@ impl Writer {
             | TagEnd::MetadataBlock(_) => self.flush(),
         }
     }
+}
+
+/// Raw HTML as text, each of its lines on a line of its own.
+fn html_lines(h: &str) -> String {
+    let lines: Vec<String> = h.trim_end().lines().map(markup).collect();
+    lines.join(" #linebreak()\n")
 }
 
 fn align_name(a: &Alignment) -> &'static str {

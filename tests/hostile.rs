@@ -1,0 +1,615 @@
+//! Hostile input (issue 14): generated rules files, briefs and folders that once
+//! crashed, hung or exhausted the tool. Each is run through the real binary and
+//! must end with a located message and exit 2 (bad input) or a normal result —
+//! never an abort, a hang or unbounded memory. Inputs are generated here, small
+//! enough to keep the suite fast, in shapes that used to fail.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+
+/// A small valid brief.
+pub const BRIEF: &str = "\
+title: Van purchase
+side: buyer
+us: { name: Dana Ruiz, email: dana@example.com }
+them: { name: Lee Park, email: lee@example.com }
+terms:
+  - id: price
+    unit: EUR
+    wish: 7500
+    want: 8200
+    walk: 9000
+    offer: 8400
+";
+
+/// A temporary project: files written into it, the binary run inside it.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn temp() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+}
+
+/// A rules file that extends the defaults with one red flag.
+fn rules_with(when: &str, advice: &str) -> String {
+    format!(
+        "version: 1\nextends: default\nred_flags:\n  - id: odd\n    severity: low\n    title: Odd\n    when: {}\n    advice: {}\n",
+        serde_json::to_string(when).expect("json"),
+        serde_json::to_string(advice).expect("json"),
+    )
+}
+
+/// `check` the small brief against a rules file.
+fn check_with_rules(rules: &str) -> Run {
+    let p = Project::temp();
+    p.write("b.yaml", BRIEF);
+    p.write("house.yaml", rules);
+    p.run(&["check", "b.yaml", "--rules", "house.yaml", "--today", TODAY])
+}
+
+/// At most the first 3,000 characters of a (possibly huge) output, for messages.
+pub fn short(s: &str) -> String {
+    s.chars().take(3000).collect()
+}
+
+fn assert_located_error(r: &Run, at: &str, words: &str) {
+    let err = short(&r.stderr);
+    assert_eq!(r.code, 2, "{}", err);
+    assert!(r.stderr.contains(words), "{err}");
+    assert!(
+        r.stderr.contains(&format!("--> {at}")),
+        "not at {at}: {err}"
+    );
+    assert!(!r.stderr.contains("OtherError"), "{err}");
+    assert!(!r.stderr.contains("overflow"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Item 1: conditions too deep for the parser's recursion.
+
+#[test]
+fn deep_conditions_are_refused_in_plain_words_not_by_a_stack_overflow() {
+    let long_plus = format!("{}1 > 0", "1 + ".repeat(8000));
+    let plus = format!("{}1 > 0", "1 + ".repeat(900));
+    let index = format!("[0]{} == 0", "[0]".repeat(1300));
+    let member = format!("term{} == 0", ".a".repeat(2000));
+    let parens = format!("{}1{} > 0", "(".repeat(200), ")".repeat(200));
+    let ternary = format!("{}1 > 0", "true ? 1 : ".repeat(200));
+    for (when, words) in [
+        (&long_plus, "characters long; a condition is at most 4096"),
+        (&plus, "chains too many operations"),
+        (&index, "chains too many operations"),
+        (&member, "chains too many operations"),
+        (&parens, "nests brackets or `? :` more than 32 levels deep"),
+        (&ternary, "nests brackets or `? :` more than 32 levels deep"),
+    ] {
+        let r = check_with_rules(&rules_with(when, "A."));
+        assert_located_error(&r, "house.yaml:7:", words);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Item 2: deep nesting in the notes, rendered by the PDF engine on the build's
+// threads; one brief must never take the batch down.
+
+fn brief_with_notes(notes: &str) -> String {
+    format!(
+        "{BRIEF}notes: {}\n",
+        serde_json::to_string(notes).expect("json")
+    )
+}
+
+/// The text of a PDF (poppler's pdftotext), whitespace folded; None when the
+/// tool is missing outside CI.
+fn pdf_text(pdf: &std::path::Path) -> Option<String> {
+    let o = match std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "pdftotext is required in CI"
+            );
+            return None;
+        }
+    };
+    assert!(o.status.success(), "pdftotext failed on {}", pdf.display());
+    let text = String::from_utf8_lossy(&o.stdout);
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[test]
+fn deeply_nested_notes_build_beside_other_briefs() {
+    let p = Project::temp();
+    p.write(
+        "briefs/a-quotes.yaml",
+        &brief_with_notes(&format!("{} deep quote\n", ">".repeat(12_000))),
+    );
+    p.write(
+        "briefs/b-lists.yaml",
+        &brief_with_notes(&format!("{}deep list\n", "- ".repeat(2_766))),
+    );
+    p.write(
+        "briefs/c-numbered.yaml",
+        &brief_with_notes(&format!("{}deep numbers\n", "1. ".repeat(3_000))),
+    );
+    p.write("briefs/d-plain.yaml", BRIEF);
+    let r = p.run(&["build", "briefs", "-o", "out", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    for (name, words) in [
+        ("a-quotes", "deep quote"),
+        ("b-lists", "deep list"),
+        ("c-numbered", "deep numbers"),
+        ("d-plain", "Van purchase"),
+    ] {
+        let pdf = p.path(&format!("out/{name}/prep-pack.pdf"));
+        if let Some(text) = pdf_text(&pdf) {
+            assert!(text.contains(words), "{name}: {}", short(&text));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Item 5: named pipes and devices where files are expected.
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_as_briefs_rules_and_templates() {
+    let p = Project::temp();
+    p.write("good.yaml", BRIEF);
+    mkfifo(&p.path("pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", p.path("zero.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/urandom", p.path("random.yaml")).expect("symlink");
+    mkfifo(&p.path("tpl/prep-pack.md.tera"));
+    for (args, at, words) in [
+        (
+            vec!["check", "pipe.yaml"],
+            "pipe.yaml",
+            "this is a named pipe (FIFO), not a YAML file",
+        ),
+        (
+            vec!["check", "zero.yaml"],
+            "zero.yaml",
+            "this is a device, not a YAML file",
+        ),
+        (
+            vec!["render", "random.yaml", "-o", "out"],
+            "random.yaml",
+            "this is a device, not a YAML file",
+        ),
+        (
+            vec!["check", "good.yaml", "--rules", "pipe.yaml"],
+            "pipe.yaml",
+            "this is a named pipe (FIFO), not a YAML file",
+        ),
+        (
+            vec!["check", "good.yaml", "--rules", "zero.yaml"],
+            "zero.yaml",
+            "this is a device, not a YAML file",
+        ),
+        (
+            vec!["render", "good.yaml", "-o", "out", "--templates", "tpl"],
+            "tpl/prep-pack.md.tera",
+            "this is a named pipe (FIFO), not a file",
+        ),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--today", TODAY]);
+        let r = p.run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", short(&r.stderr));
+        assert!(r.stderr.contains(words), "{args:?}: {}", short(&r.stderr));
+        assert!(
+            r.stderr.contains(&format!("--> {at}")),
+            "{}",
+            short(&r.stderr)
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_skips_pipes_and_devices_named_like_briefs() {
+    let p = Project::temp();
+    p.write("briefs/good.yaml", BRIEF);
+    mkfifo(&p.path("briefs/pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", p.path("briefs/zero.yaml")).expect("symlink");
+    // A link back up the tree must not make the walk endless.
+    std::os::unix::fs::symlink("..", p.path("briefs/up")).expect("symlink");
+    let r = p.run(&["build", "briefs", "-o", "out", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    assert!(p.path("out/good/prep-pack.md").is_file());
+    assert!(!p.path("out/pipe").exists());
+    assert!(!p.path("out/zero").exists());
+}
+
+// ---------------------------------------------------------------------------
+// Item 15 (part): where a file stops being text, or passes the size limit.
+
+#[test]
+fn invalid_utf8_is_located_by_line_and_column() {
+    let p = Project::temp();
+    std::fs::write(
+        p.path("latin1.yaml"),
+        b"title: Caf\xe9 order\nside: buyer\n",
+    )
+    .expect("write");
+    let r = p.run(&["check", "latin1.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: the file is not UTF-8 text: the byte 0xE9 here is not part of a UTF-8 character\n  --> latin1.yaml:1:11\n   = help: save the file as UTF-8\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Items 4 and 9: conditions that run away, or are wrong in themselves, are
+// errors of the rules file (exit 2, the rule named, located); missing data is
+// still "not evaluable".
+
+#[test]
+fn nested_loops_in_a_condition_stop_at_the_budget() {
+    let ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    let alls = format!(
+        "{}true{}",
+        format!("{ten}.all(a, ").repeat(8),
+        ")".repeat(8)
+    );
+    let maps = format!(
+        "{ten}.map(a, {ten}.map(b, {ten}.map(c, {ten}.map(d, {ten}.map(e, {ten}.map(f, {ten}.map(g, g))))))).size() > 0"
+    );
+    for when in [alls, maps] {
+        let r = check_with_rules(&rules_with(&when, "A."));
+        assert_located_error(
+            &r,
+            "house.yaml:7:",
+            "the condition of red flag `odd`: the condition does too much work",
+        );
+    }
+}
+
+#[test]
+fn a_condition_wrong_in_itself_is_a_rules_error() {
+    for (when, words) in [
+        (
+            "score > 'x'",
+            "the condition of red flag `odd`: this condition can never be evaluated: this compares a number (`score`) with text (`'x'`)",
+        ),
+        (
+            "observed > 2",
+            "the condition of red flag `odd`: this condition can never be evaluated: `observed` is a list: it cannot be ordered",
+        ),
+        (
+            "1 / 0 > 1",
+            "the condition of red flag `odd`: the condition divides by zero",
+        ),
+        (
+            "int(term.price.offer) / (term.price.walk - term.price.walk) > 1",
+            "the condition of red flag `odd`: the condition cannot divide a whole number and a decimal number",
+        ),
+    ] {
+        let r = check_with_rules(&rules_with(when, "A."));
+        assert_located_error(&r, "house.yaml:7:", words);
+        assert_eq!(r.stdout, "", "no verdict from wrong rules");
+    }
+}
+
+#[test]
+fn missing_data_is_still_not_evaluable() {
+    let p = Project::temp();
+    p.write("b.yaml", &BRIEF.replace("    offer: 8400\n", ""));
+    p.write(
+        "house.yaml",
+        &rules_with(
+            "term.price.offer > 1 || term.delivery.offer == 'weekly'",
+            "A.",
+        ),
+    );
+    let r = p.run(&["check", "b.yaml", "--rules", "house.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("not evaluable odd: no offer for price"),
+        "{}",
+        r.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Item 3: rule texts and templates that loop without end or grow without bound.
+
+#[test]
+fn runaway_rule_texts_are_rules_errors() {
+    for (advice, words) in [
+        (
+            "{% set_global s = 'ab' %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}",
+            "the `advice` of red flag `odd` failed to render for b.yaml: it builds a value larger than 4 MB",
+        ),
+        (
+            "{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% for c in range(end=1000) %}x{% endfor %}{% endfor %}{% endfor %}",
+            "the `advice` of red flag `odd` failed to render for b.yaml: it does too much work: its loops ran more than 1,000,000 steps",
+        ),
+    ] {
+        let r = check_with_rules(&rules_with("true", advice));
+        assert_eq!(r.code, 2, "{}", short(&r.stderr));
+        assert!(r.stderr.contains(words), "{}", short(&r.stderr));
+        assert!(r.stderr.contains("--> house.yaml"), "{}", short(&r.stderr));
+    }
+}
+
+#[test]
+fn runaway_templates_fail_their_brief_located_in_the_template() {
+    for (template, words, at) in [
+        (
+            "# {{ brief.title }}\n{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% for c in range(end=1000) %}{% endfor %}{% endfor %}{% endfor %}\n",
+            "the template prep-pack.md.tera stopped: it does too much work",
+            "tpl/prep-pack.md.tera:2:",
+        ),
+        (
+            "# x\n{% for i in range(end=100000) %}{{ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title }}{% endfor %}\n",
+            "the template prep-pack.md.tera stopped: it produces too much text",
+            "tpl/prep-pack.md.tera:2:",
+        ),
+    ] {
+        let p = Project::temp();
+        p.write("b.yaml", BRIEF);
+        p.write("tpl/prep-pack.md.tera", template);
+        let r = p.run(&[
+            "render",
+            "b.yaml",
+            "-o",
+            "out",
+            "--templates",
+            "tpl",
+            "--format",
+            "md",
+            "--today",
+            TODAY,
+        ]);
+        assert_located_error(&r, at, words);
+        assert!(!p.path("out/b/prep-pack.md").exists());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Item 6: work that grew faster than the input.
+
+#[test]
+fn ten_thousand_unknown_observed_ids_print_a_bounded_report() {
+    let ids: Vec<String> = (0..10_000).map(|i| format!("unknown_{i:05}")).collect();
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &format!("{BRIEF}observed: [{}]\n", ids.join(", ")),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    // Each warning shows its own part of the line, not the whole 150 KB line.
+    assert!(
+        r.stderr.len() < 5_000_000,
+        "{} bytes of warnings",
+        r.stderr.len()
+    );
+    // The first twenty are shown, each with its own part of the line; the
+    // rest are counted in one line.
+    assert!(
+        r.stderr
+            .contains("observed behaviour `unknown_00019` is not mentioned by any rule"),
+        "{}",
+        short(&r.stderr)
+    );
+    assert!(
+        !r.stderr.contains("`unknown_00020`"),
+        "{}",
+        short(&r.stderr)
+    );
+    assert!(
+        r.stderr.contains("9980 more like this"),
+        "{}",
+        short(&r.stderr)
+    );
+    let snippet = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("unknown_00019, unknown_00020"))
+        .expect("the snippet of the twentieth id");
+    assert!(snippet.len() < 200, "{snippet}");
+}
+
+#[test]
+fn a_very_long_title_lays_out_in_linear_time() {
+    // 100,000 characters: the page header's fitting was quadratic (per page).
+    let p = Project::temp();
+    let title = "word ".repeat(20_000);
+    p.write("b.yaml", &BRIEF.replace("Van purchase", title.trim()));
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "pdf,md", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", short(&r.stderr));
+    if let Some(text) = pdf_text(&p.path("out/b/prep-pack.pdf")) {
+        assert!(text.starts_with("word word"), "{}", short(&text));
+        assert!(
+            text.contains("wor…"),
+            "the running header is shortened with …"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Item 12: a reference definition in the notes stays inert in prep-pack.md.
+
+#[test]
+fn unsafe_reference_definitions_in_notes_are_neutralised() {
+    let p = Project::temp();
+    let notes = "Call [the portal][x] or [home][ok].\n\n[x]: javascript:alert(1) \"go\"\n[ok]: https://example.com\n";
+    p.write("b.yaml", &brief_with_notes(notes));
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "md,html", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = std::fs::read_to_string(p.path("out/b/prep-pack.md")).expect("md");
+    assert!(!md.contains("javascript"), "{md}");
+    assert!(md.contains("[x]: #"), "{md}");
+    assert!(md.contains("[ok]: https://example.com"), "{md}");
+    let html = std::fs::read_to_string(p.path("out/b/prep-pack.html")).expect("html");
+    assert!(!html.contains("javascript"), "{html}");
+}
+
+// ---------------------------------------------------------------------------
+// Item 17: temporaries a killed build left behind go with the next build.
+
+#[test]
+fn a_killed_builds_temporaries_are_removed_by_the_next_build() {
+    let p = Project::temp();
+    p.write("b.yaml", BRIEF);
+    let left = p.write("out/b/.walkaway-Q1w2E3.tmp", "half a PDF");
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&left)
+        .and_then(|f| f.set_modified(hour_ago))
+        .expect("age it");
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "md", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!left.exists());
+    assert!(p.path("out/b/prep-pack.md").is_file());
+}
+
+// ---------------------------------------------------------------------------
+// Item 11: text that YAML reads as something else is kept exactly as written
+// (and said so); a date with a time is an error, not a day silently.
+
+#[test]
+fn text_is_kept_exactly_as_written() {
+    let p = Project::temp();
+    let brief = BRIEF
+        .replace("title: Van purchase", "title: 0x1F")
+        .replace("    unit: EUR\n", "    unit: EUR\n    label: 2027.10\n")
+        + "notes: yes\n";
+    p.write("b.yaml", &brief);
+    let r = p.run(&[
+        "render", "b.yaml", "-o", "out", "--format", "md,json", "--today", TODAY,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: `title` is written `0x1F`, which YAML reads as the number 31; it is kept as the text `0x1F`\n  --> b.yaml:1:8"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("b.yaml:8:12"), "{}", r.stderr);
+    let json = std::fs::read_to_string(p.path("out/b/assessment.json")).expect("json");
+    assert!(json.contains("\"title\": \"0x1F\""), "{json}");
+    assert!(json.contains("\"label\": \"2027.10\""), "{json}");
+    let md = std::fs::read_to_string(p.path("out/b/prep-pack.md")).expect("md");
+    assert!(md.contains("yes"), "{md}");
+}
+
+#[test]
+fn empty_text_and_dates_with_a_time_are_errors() {
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &BRIEF.replace(
+            "title: Van purchase",
+            "title: ''\ndate: 2026-12-03T10:00:00",
+        ),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: `title` is empty\n  --> b.yaml:1:8"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("error: `date` must be a day written YYYY-MM-DD, found `2026-12-03T10:00:00`: the time is not used\n  --> b.yaml:2:7"),
+        "{}",
+        r.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Item 15: what YAML problems are called.
+
+#[test]
+fn yaml_problems_are_named_in_plain_words() {
+    for (text, at, words) in [
+        (
+            format!("{BRIEF}---\n"),
+            "b.yaml:12:1",
+            "a second YAML document starts here; a brief or rules file is one document",
+        ),
+        (
+            format!("{BRIEF}---\n{BRIEF}"),
+            "b.yaml:12:1",
+            "a second YAML document starts here",
+        ),
+        (
+            BRIEF.replace("side: buyer", "side: buyer\nside: seller"),
+            "b.yaml:3:1",
+            "the key `side` is given twice in this mapping",
+        ),
+    ] {
+        let p = Project::temp();
+        p.write("b.yaml", &text);
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_located_error(&r, at, words);
+        assert!(!r.stderr.contains("Options"), "{}", r.stderr);
+        assert!(!r.stderr.contains("aliases"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn a_brief_with_too_many_values_is_told_so_not_about_aliases() {
+    let ids: Vec<String> = (0..110_000).map(|i| format!("i{i}")).collect();
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &format!("{BRIEF}observed: [{}]\n", ids.join(", ")),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_located_error(
+        &r,
+        "b.yaml:12:",
+        "this YAML holds far more values than any brief or rules file (more than 100,000); refused here",
+    );
+    assert!(!r.stderr.contains("aliases"), "{}", short(&r.stderr));
+}
