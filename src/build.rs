@@ -204,12 +204,17 @@ pub fn build_all(
             })
             .collect()
     };
-    let mut reports = match pool() {
-        Some(pool) => pool.install(work),
-        None => work(),
-    };
+    let mut reports = in_pool(work);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
+}
+
+/// Run `work` (which uses rayon's parallel iterators) on the briefs' threads.
+pub fn in_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
 }
 
 /// The threads briefs are built on. Rayon's own threads have 2 MiB stacks, a

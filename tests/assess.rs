@@ -735,7 +735,7 @@ fn default_rules_are_the_designed_set() {
     assert_eq!(rules.caution_below, 40.0);
     for r in rules.rules() {
         assert!(
-            !r.title.trim().is_empty() && !r.text.trim().is_empty(),
+            !r.title.trim().is_empty() && !r.text.source.trim().is_empty(),
             "rule `{}` needs a title and a text",
             r.id
         );
@@ -755,7 +755,7 @@ fn default_rules_are_the_designed_set() {
             .letter
             .as_ref()
             .unwrap_or_else(|| panic!("exit script `{}` needs a letter", s.id));
-        assert!(!letter.subject.trim().is_empty() && !letter.body.trim().is_empty());
+        assert!(!letter.subject.source.trim().is_empty() && !letter.body.source.trim().is_empty());
     }
 }
 

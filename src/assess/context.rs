@@ -89,9 +89,18 @@ pub fn exit_variables(
     ]
 }
 
+/// CEL's standard library, built once per thread: building it registers every
+/// standard function, which cost more than evaluating a brief's rules.
+fn stdlib() -> std::sync::Arc<cel::Env> {
+    thread_local! {
+        static STDLIB: std::sync::Arc<cel::Env> = std::sync::Arc::new(cel::Env::stdlib());
+    }
+    STDLIB.with(std::sync::Arc::clone)
+}
+
 /// The CEL context for the deal breakers and red flags.
 pub fn cel_context(b: &Brief, f: &Facts) -> cel::Context<'static, 'static> {
-    let mut ctx = cel::Context::default();
+    let mut ctx = cel::Context::with_env(stdlib());
     add(&mut ctx, variables(b, f));
     ctx
 }

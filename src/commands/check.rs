@@ -2,8 +2,9 @@
 //! (`--json`), every rule's outcome and the values it read (`--explain`), and
 //! `--fail-on` for scripts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assess::Verdict;
@@ -39,46 +40,31 @@ pub fn run(
     output: Output,
     fail_on: Option<FailOn>,
 ) -> Result<(), Error> {
-    let Output {
-        json,
-        explain: explaining,
-    } = output;
+    let json = output.json;
     let settings = Settings::load(common, &OutArgs::default())?;
     let rules = settings.load_rules()?;
     let color = terminal::stdout_color();
+    let one = |path: &PathBuf| check_one(path, &rules, &settings, output, color);
+    // Briefs are checked in parallel and reported in the order given.
+    let checked: Vec<Checked> = if briefs.len() > 1 {
+        crate::build::in_pool(|| briefs.par_iter().map(one).collect())
+    } else {
+        briefs.iter().map(one).collect()
+    };
     let mut text = String::new();
     let mut reports: Vec<Explained> = Vec::new();
     let mut verdicts = Vec::new();
     // Every warning and error, in the order of the briefs.
     let mut diags = Vec::new();
     let mut bad = false;
-    for path in briefs {
-        let checked = assess_file(path, &rules, settings.today).and_then(|(b, a, warnings)| {
-            let t = texts::render(&b, &a, &rules)?;
-            let explained = explaining.then(|| explain(&b, &a, &rules));
-            if !json {
-                text.push_str(&terminal::check_summary(
-                    path,
-                    &b,
-                    &a,
-                    &t.fired,
-                    rules.caution_below,
-                    color,
-                ));
-                if let Some(e) = &explained {
-                    text.push_str(&terminal::explain_text(&b, e, color));
-                }
+    for c in checked {
+        match c {
+            Ok(c) => {
+                text.push_str(&c.text);
+                reports.push(c.report);
+                verdicts.push(c.verdict);
+                diags.extend(c.warnings);
             }
-            let reasons = reasons(&b, &a, rules.caution_below);
-            reports.push(Explained {
-                report: Report::new(&b, &a, &t.fired, &reasons),
-                explain: explained,
-            });
-            verdicts.push(a.verdict);
-            Ok(warnings)
-        });
-        match checked {
-            Ok(warnings) => diags.extend(warnings),
             Err(errors) => {
                 bad = true;
                 diags.extend(errors);
@@ -102,4 +88,50 @@ pub fn run(
         })
     });
     if met { Err(Error::FailOnMet) } else { Ok(()) }
+}
+
+/// One brief checked: what is printed for it, its report, its warnings.
+type Checked = Result<CheckedBrief, Vec<crate::diag::Diagnostic>>;
+
+struct CheckedBrief {
+    text: String,
+    report: Explained,
+    verdict: Verdict,
+    warnings: Vec<crate::diag::Diagnostic>,
+}
+
+fn check_one(
+    path: &Path,
+    rules: &crate::rules::Rules,
+    settings: &Settings,
+    output: Output,
+    color: bool,
+) -> Checked {
+    let (b, a, warnings) = assess_file(path, rules, settings.today)?;
+    let t = texts::render(&b, &a, rules)?;
+    let explained = output.explain.then(|| explain(&b, &a, rules));
+    let mut text = String::new();
+    if !output.json {
+        text.push_str(&terminal::check_summary(
+            path,
+            &b,
+            &a,
+            &t.fired,
+            rules.caution_below,
+            color,
+        ));
+        if let Some(e) = &explained {
+            text.push_str(&terminal::explain_text(&b, e, color));
+        }
+    }
+    let reasons = reasons(&b, &a, rules.caution_below);
+    Ok(CheckedBrief {
+        text,
+        report: Explained {
+            report: Report::new(&b, &a, &t.fired, &reasons),
+            explain: explained,
+        },
+        verdict: a.verdict,
+        warnings,
+    })
 }

@@ -140,6 +140,7 @@ impl<'a> Pack<'a> {
             }),
             _ => None,
         };
+        let ladder = t.ladder(a, rules);
         let caution = rules.caution_below;
         let reasons = summary::reasons(b, a, caution);
         let stage_letter = a
@@ -161,7 +162,7 @@ impl<'a> Pack<'a> {
             rows: rows::rows(b, a),
             concessions: plan::concessions(b, a),
             packages: plan::packages(b, a),
-            ladder: t.ladder,
+            ladder,
             come_back: a.verdict == crate::assess::Verdict::Walk,
             history: rows::history(b),
             checklist: rows::checklist(b, a),

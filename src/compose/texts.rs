@@ -15,7 +15,8 @@ use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
 use crate::brief::{Brief, Tone};
 use crate::diag::Diagnostic;
-use crate::rules::{Rules, Severity, Stage, text};
+use crate::rules::text::Text;
+use crate::rules::{Rules, Severity, Stage};
 
 /// A deal breaker that fired, with its `why` rendered.
 #[derive(Debug, Clone, Serialize)]
@@ -136,17 +137,26 @@ impl<'a> TextViews<'a> {
     }
 }
 
-/// The views and every text the rules give this brief.
+/// The views and the texts the rules give this brief for what happened.
 pub struct Texts<'a> {
     pub views: TextViews<'a>,
     pub fired: FiredTexts,
     pub exit: Option<ExitWords>,
-    /// The withdrawal ladder, every stage, with its lines.
-    pub ladder: Vec<Rung>,
+    /// What the texts were rendered against (the views, and `fired`): the
+    /// ladder's lines are rendered against it too.
+    ctx: tera::Context,
 }
 
-/// Render the texts of what fired, of the chosen exit script and of the
-/// ladder. All errors are collected, each naming the rule and the rules file.
+impl Texts<'_> {
+    /// The withdrawal ladder, every stage, with its lines (a prep pack needs
+    /// it; `check` does not).
+    pub fn ladder(&self, a: &Assessment, rules: &Rules) -> Vec<Rung> {
+        ladder(a, rules, &self.ctx, self.exit.as_ref())
+    }
+}
+
+/// Render the texts of what fired and of the chosen exit script. All errors
+/// are collected, each naming the rule and the rules file.
 pub fn render<'a>(
     b: &'a Brief,
     a: &'a Assessment,
@@ -158,20 +168,17 @@ pub fn render<'a>(
         Ok(c) => c,
         Err(e) => return Err(vec![Diagnostic::error(&b.path, None, e.to_string())]),
     };
-    let mut render_one = |ctx: &tera::Context,
-                          source: &str,
-                          markdown: bool,
-                          origin: &std::path::Path,
-                          what: String| {
-        text::render(source, ctx, markdown).unwrap_or_else(|e| {
-            errors.push(Diagnostic::error(
-                origin,
-                None,
-                format!("{what} failed to render for {}: {e}", b.path.display()),
-            ));
-            String::new()
-        })
-    };
+    let mut render_one =
+        |ctx: &tera::Context, source: &Text, origin: &std::path::Path, what: String| {
+            source.render(ctx).unwrap_or_else(|e| {
+                errors.push(Diagnostic::error(
+                    origin,
+                    None,
+                    format!("{what} failed to render for {}: {e}", b.path.display()),
+                ));
+                String::new()
+            })
+        };
     let deal_breakers: Vec<DealBreakerText> = a
         .deal_breakers
         .iter()
@@ -183,7 +190,6 @@ pub fn render<'a>(
                 why: render_one(
                     &ctx,
                     &r.text,
-                    false,
                     &r.origin,
                     format!("the `why` of deal breaker `{}`", r.id),
                 ),
@@ -202,7 +208,6 @@ pub fn render<'a>(
                 advice: render_one(
                     &ctx,
                     &r.text,
-                    false,
                     &r.origin,
                     format!("the `advice` of red flag `{}`", r.id),
                 ),
@@ -221,18 +226,12 @@ pub fn render<'a>(
         let say = s
             .say
             .iter()
-            .map(|line| render_one(&ctx, line, false, &s.origin, what("a `say` line")))
+            .map(|line| render_one(&ctx, line, &s.origin, what("a `say` line")))
             .filter(|line| !line.trim().is_empty())
             .collect();
         let letter = s.letter.as_ref().map(|l| {
-            let subject = render_one(
-                &ctx,
-                &l.subject,
-                false,
-                &s.origin,
-                what("the letter subject"),
-            );
-            let body = render_one(&ctx, &l.body, true, &s.origin, what("the letter body"));
+            let subject = render_one(&ctx, &l.subject, &s.origin, what("the letter subject"));
+            let body = render_one(&ctx, &l.body, &s.origin, what("the letter body"));
             (subject.replace(['\r', '\n'], " ").trim().to_string(), body)
         });
         ExitWords { say, letter }
@@ -240,12 +239,11 @@ pub fn render<'a>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let ladder = ladder(a, rules, &ctx, exit.as_ref());
     Ok(Texts {
         views,
         fired,
         exit,
-        ladder,
+        ctx,
     })
 }
 
@@ -284,7 +282,7 @@ fn ladder(
                 ),
                 (None, Some((_, s))) => {
                     let say: Result<Vec<String>, String> =
-                        s.say.iter().map(|l| text::render(l, ctx, false)).collect();
+                        s.say.iter().map(|l| l.render(ctx)).collect();
                     let say = say
                         .unwrap_or_default()
                         .into_iter()

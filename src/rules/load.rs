@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::cond::Condition;
+use super::text::{Escape, Text};
 use super::*;
 use crate::diag::{Diagnostic, Pos};
 use crate::fields::Checker;
@@ -151,8 +152,8 @@ fn read_rule(
     let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
     let when = f.get("when").and_then(|n| condition(c, n, false, &label));
     let text = match f.get(text_key) {
-        Some(n) => tera_text(c, n, &format!("{label} {text_key}")).unwrap_or_default(),
-        None => String::new(),
+        Some(n) => tera_text(c, n, &format!("{label} {text_key}"), Escape::None),
+        None => Text::compile(String::new(), Escape::None).ok(),
     };
     Some(Rule {
         id: id?,
@@ -160,7 +161,7 @@ fn read_rule(
         severity,
         title: title?,
         when: when?,
-        text,
+        text: text?,
         origin: c.path.to_path_buf(),
         when_at,
     })
@@ -206,7 +207,7 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
             _ => vec![n.clone()],
         };
         for item in &items {
-            if let Some(s) = tera_text(c, item, &format!("a `say` line of {label}")) {
+            if let Some(s) = tera_text(c, item, &format!("a `say` line of {label}"), Escape::None) {
                 say.push(s);
             }
         }
@@ -220,10 +221,10 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
         )?;
         let subject = lf
             .get("subject")
-            .and_then(|s| tera_text(c, s, &format!("{label} letter subject")));
+            .and_then(|s| tera_text(c, s, &format!("{label} letter subject"), Escape::None));
         let body = lf
             .get("body")
-            .and_then(|b| tera_text(c, b, &format!("{label} letter body")));
+            .and_then(|b| tera_text(c, b, &format!("{label} letter body"), Escape::Markdown));
         Some(LetterText {
             subject: subject?,
             body: body?,
@@ -307,16 +308,19 @@ fn pos_in_value(source: &str, at: Pos, offset: usize, text: &str) -> Pos {
     Pos { line, col }
 }
 
-/// A Tera text: checked for syntax now, rendered per brief later.
-fn tera_text(c: &mut Checker, node: &Node, what: &str) -> Option<String> {
+/// A Tera text: compiled now (a syntax error is reported here), rendered per
+/// brief later.
+fn tera_text(c: &mut Checker, node: &Node, what: &str, escape: Escape) -> Option<Text> {
     let text = c.text(node, what)?;
-    if let Err(e) = super::text::check_syntax(&text) {
-        c.error(
-            node.pos,
-            format!("{what} is not a valid Tera template: {e}"),
-            None,
-        );
-        return None;
+    match Text::compile(text, escape) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            c.error(
+                node.pos,
+                format!("{what} is not a valid Tera template: {e}"),
+                None,
+            );
+            None
+        }
     }
-    Some(text)
 }

@@ -58,7 +58,7 @@ pub struct Rule {
     pub title: String,
     pub when: Condition,
     /// `why` for a deal breaker, `advice` for a red flag (Tera text).
-    pub text: String,
+    pub text: text::Text,
     pub origin: PathBuf,
     /// Where its `when:` is written in `origin`.
     pub when_at: Pos,
@@ -70,7 +70,7 @@ pub struct ExitScript {
     pub stage: Stage,
     pub priority: i64,
     pub when: Condition,
-    pub say: Vec<String>,
+    pub say: Vec<text::Text>,
     pub letter: Option<LetterText>,
     pub origin: PathBuf,
     /// Where its `when:` is written in `origin`.
@@ -79,8 +79,9 @@ pub struct ExitScript {
 
 #[derive(Debug, Clone)]
 pub struct LetterText {
-    pub subject: String,
-    pub body: String,
+    pub subject: text::Text,
+    /// Markdown: the values it prints are escaped.
+    pub body: text::Text,
 }
 
 #[derive(Debug)]
