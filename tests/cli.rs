@@ -791,16 +791,51 @@ fn init_scaffolds_a_project_that_builds() {
     let r = run_in(tmp.path(), &["init", "negotiations"]);
     assert_eq!(r.code, 0, "{r:?}");
     let project = tmp.path().join("negotiations");
+    // Files that stay put carry a modeline correct for their depth...
+    for (file, schema) in [("walkaway.yaml", "config"), ("rules/house.yaml", "rules")] {
+        let text = read(&project.join(file));
+        let first = text.lines().next().unwrap_or("");
+        let path = first
+            .strip_prefix("# yaml-language-server: $schema=")
+            .unwrap_or_else(|| panic!("{file}: {first}"));
+        let dir = project.join(file);
+        let dir = dir.parent().expect("folder");
+        let schema_json: Value = serde_json::from_str(&read(&dir.join(path))).expect("schema JSON");
+        assert_eq!(
+            schema_json["$schema"],
+            "http://json-schema.org/draft-07/schema#"
+        );
+        assert_eq!(
+            schema_json["$id"],
+            format!("https://walkaway.example/schemas/{schema}.schema.json"),
+            "{file}"
+        );
+    }
+    // ...briefs and fixtures, which are copied and moved into subfolders, are
+    // found by the globs of the editor settings, at any depth.
     let brief = read(&project.join("briefs/car-purchase.yaml"));
-    let first = brief.lines().next().unwrap_or("");
+    assert!(!brief.contains("yaml-language-server"), "{brief}");
+    let settings: Value =
+        serde_json::from_str(&read(&project.join(".vscode/settings.json"))).expect("settings");
+    let globs = &settings["yaml.schemas"];
+    assert_eq!(globs["./schemas/brief.schema.json"][0], "briefs/**/*.yaml");
+    assert_eq!(globs["./schemas/fixture.schema.json"][0], "*.test.yaml");
+    assert_eq!(globs["./schemas/config.schema.json"][0], "walkaway.yaml");
+    assert_eq!(globs["./schemas/rules.schema.json"][0], "rules/**/*.yaml");
+    for schema in globs.as_object().expect("yaml.schemas").keys() {
+        let text = read(&project.join(schema));
+        let r = run(&[
+            "schema",
+            schema
+                .trim_start_matches("./schemas/")
+                .trim_end_matches(".schema.json"),
+        ]);
+        assert_eq!(r.stdout, text, "{schema} is what `walkaway schema` prints");
+    }
     assert!(
-        first.starts_with("# yaml-language-server: $schema="),
-        "{first}"
+        read(&project.join("README.md")).contains("walkaway templates export"),
+        "the README says how to get the templates"
     );
-    let schema = first.trim_start_matches("# yaml-language-server: $schema=");
-    let schema: Value =
-        serde_json::from_str(&read(&project.join("briefs").join(schema))).expect("schema JSON");
-    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert!(read(&project.join("rules/house.yaml")).contains("extends: default"));
     assert!(project.join("templates").is_dir());
     assert!(project.join("walkaway.yaml").is_file());
@@ -822,8 +857,28 @@ fn init_scaffolds_a_project_that_builds() {
 }
 
 #[test]
+fn templates_export_writes_the_built_in_templates_and_keeps_edited_ones() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join("walkaway.yaml"), "templates: mine/\n").expect("write");
+    std::fs::create_dir(tmp.path().join("mine")).expect("mkdir");
+    std::fs::write(tmp.path().join("mine/letter.md.tera"), "edited\n").expect("write");
+    let r = run_in(tmp.path(), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&tmp.path().join("mine/prep-pack.md.tera"));
+    assert!(md.contains("{{ gauges_marker | safe }}"), "{md}");
+    assert_eq!(read(&tmp.path().join("mine/letter.md.tera")), "edited\n");
+    assert!(r.stderr.contains("kept"), "{}", r.stderr);
+    let names = file_names(&tmp.path().join("mine"));
+    assert_eq!(names.len(), 5, "{names:?}");
+    // A folder named on the command line wins over walkaway.yaml.
+    let r = run_in(tmp.path(), &["templates", "export", "other"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(tmp.path().join("other/letter.typ.tera").is_file());
+}
+
+#[test]
 fn schema_is_draft_07_json() {
-    for kind in ["brief", "rules"] {
+    for kind in ["brief", "rules", "config", "fixture"] {
         let r = run(&["schema", kind]);
         assert_eq!(r.code, 0, "{r:?}");
         let schema: Value = serde_json::from_str(&r.stdout).expect("JSON");

@@ -119,7 +119,12 @@ fn read_term(
             }
         }
         TermKind::Choice { options }
-    } else if walk_node.is_some_and(|n| matches!(n.value, Value::Bool(_))) {
+    } else if walk_node.is_some_and(|n| match &n.value {
+        Value::Bool(_) => true,
+        // `walk: yes` meant a yes/no term: say so as one (YAML 1.2 reads it as text).
+        Value::Str(s) => crate::fields::yaml11_bool(s).is_some(),
+        _ => false,
+    }) {
         if let Some(b) = f.get("better") {
             c.error(
                 b.pos,
