@@ -34,11 +34,20 @@ pub fn schema() -> Value {
         (
             "caution_below",
             with(
-                number(
-                    "A deal scoring below this is `caution` (0 is at walk-away, 100 at wish), e.g. `caution_below: 40`. Default: 40.",
+                with(
+                    with(
+                        number(
+                            "A deal scoring below this is `caution` (0 is at walk-away, 100 at wish), e.g. `caution_below: 40`. Default: 40.",
+                        ),
+                        "default",
+                        json!(40),
+                    ),
+                    // Any finite number: an editor reads `.inf` as a number past these.
+                    "maximum",
+                    json!(f64::MAX),
                 ),
-                "default",
-                json!(40),
+                "minimum",
+                json!(-f64::MAX),
             ),
         ),
         (
