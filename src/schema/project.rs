@@ -120,7 +120,6 @@ fn format() -> Value {
             choice("An output format.", &spellings, &explain),
             { "type": "string", "pattern": format!("^\\s*({any_case})\\s*$") },
         ],
-        "errorMessage": format!("One of {}.", Format::words().collect::<Vec<_>>().join(", ")),
     })
 }
 
