@@ -5,7 +5,7 @@
 //! key lists, the words from their vocabularies, and each building block
 //! (`parts`) accepts what the loaders' `Checker` accepts. `schemas/*.json` in
 //! the repository are these, written out (a test keeps them equal), and
-//! `tests/schema_agreement.rs` runs mutated briefs through the schema and the
+//! `tests/schema_agreement/` runs mutated briefs through the schema and the
 //! loader to prove that the two agree.
 
 mod brief;

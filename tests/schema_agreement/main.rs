@@ -1,4 +1,4 @@
-//! The schemas and the loaders agree (issue 14 item 16, issue 16 item 1): every
+//! The schemas and the loaders agree (issue 16, item 1): every
 //! key of the example briefs (and of a rules file, `walkaway.yaml` and a
 //! fixture) is dropped, misspelt and given values of every kind — numbers,
 //! text, `yes`, true, empty, lists, mappings, bad words, impossible dates — and
