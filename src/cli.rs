@@ -69,7 +69,7 @@ pub enum TemplatesAction {
     /// Write the built-in templates into DIR, to edit: a file there replaces
     /// the built-in one of the same name. Existing files are kept
     Export {
-        /// Where to write them (default: walkaway.yaml's `templates`, else ./templates)
+        /// Where to write them (default: walkaway.yaml's `templates`, else the project's templates/)
         dir: Option<PathBuf>,
     },
 }

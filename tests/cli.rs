@@ -832,9 +832,30 @@ fn init_scaffolds_a_project_that_builds() {
         ]);
         assert_eq!(r.stdout, text, "{schema} is what `walkaway schema` prints");
     }
+    // The README says how to get the templates, and no longer sends users to a
+    // folder of walkaway's sources that an installed binary does not have.
+    let readme = read(&project.join("README.md"));
     assert!(
-        read(&project.join("README.md")).contains("walkaway templates export"),
-        "the README says how to get the templates"
+        readme.contains("run `walkaway templates export`"),
+        "{readme}"
+    );
+    assert!(!readme.contains("walkaway's `templates/`"), "{readme}");
+    assert!(readme.contains(".vscode/settings.json"), "{readme}");
+    // Every glob's schema is a file of the project.
+    let brief_globs: Vec<&str> = globs["./schemas/brief.schema.json"]
+        .as_array()
+        .expect("brief globs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        brief_globs,
+        [
+            "briefs/**/*.yaml",
+            "briefs/**/*.yml",
+            "!*.test.yaml",
+            "!*.test.yml"
+        ]
     );
     assert!(read(&project.join("rules/house.yaml")).contains("extends: default"));
     assert!(project.join("templates").is_dir());
@@ -848,6 +869,30 @@ fn init_scaffolds_a_project_that_builds() {
         md.starts_with("# Škoda Octavia Combi — purchase in Łódź\n"),
         "{md}"
     );
+
+    // To change a template, as the README says: export the built-in ones (from
+    // anywhere in the project: they go to walkaway.yaml's `templates`), edit
+    // one, and the next build uses it.
+    let r = run_in(&project.join("briefs"), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let exported = file_names(&project.join("templates"));
+    assert_eq!(exported.len(), 5, "{exported:?}");
+    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for name in &exported {
+        assert_eq!(
+            read(&project.join("templates").join(name)),
+            read(&sources.join(name)),
+            "{name} is the built-in template"
+        );
+    }
+    assert!(!project.join("briefs/templates").exists());
+    let md_template = project.join("templates/prep-pack.md.tera");
+    let edited = format!("Prepared for the Monday meeting.\n\n{}", read(&md_template));
+    std::fs::write(&md_template, edited).expect("write");
+    let r = run_in(&project, &["build", "briefs", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&project.join("out/car-purchase/prep-pack.md"));
+    assert!(md.starts_with("Prepared for the Monday meeting."), "{md}");
 
     // A second init keeps what is there.
     std::fs::write(project.join("README.md"), "mine\n").expect("write");
@@ -874,6 +919,28 @@ fn templates_export_writes_the_built_in_templates_and_keeps_edited_ones() {
     let r = run_in(tmp.path(), &["templates", "export", "other"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(tmp.path().join("other/letter.typ.tera").is_file());
+}
+
+#[test]
+fn templates_export_without_a_templates_key_writes_where_a_build_reads_them() {
+    // walkaway.yaml without `templates`: a build reads `templates/` next to it,
+    // so that is where the export goes, from any folder of the project.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join("walkaway.yaml"), "paper: a4\n").expect("write");
+    std::fs::create_dir_all(tmp.path().join("briefs/2026")).expect("mkdir");
+    let r = run_in(&tmp.path().join("briefs/2026"), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(file_names(&tmp.path().join("templates")).len(), 5);
+    assert_eq!(
+        file_names(&tmp.path().join("briefs/2026")),
+        Vec::<String>::new()
+    );
+    assert!(r.stderr.contains("created"), "{}", r.stderr);
+    // No project: the current folder's templates/.
+    let lone = tempfile::tempdir().expect("temp dir");
+    let r = run_in(lone.path(), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(file_names(&lone.path().join("templates")).len(), 5);
 }
 
 #[test]

@@ -21,12 +21,14 @@ pub fn run(common: &Common, action: TemplatesAction) -> Result<(), Error> {
     }
 }
 
-/// walkaway.yaml's `templates` folder, else `./templates`.
+/// walkaway.yaml's `templates` folder, else the project's `templates/` (next
+/// to walkaway.yaml, found in this folder or a parent; else here): the folder a
+/// build reads overrides from (`Settings::resolve`), so that an exported
+/// template takes effect wherever in the project the command was run.
 fn project_templates() -> Result<PathBuf, Error> {
     let config = crate::config::load(Path::new(".")).map_err(Error::Input)?;
-    Ok(config
-        .templates
-        .unwrap_or_else(|| PathBuf::from("templates")))
+    let root = config.root(Path::new("."));
+    Ok(config.templates.unwrap_or_else(|| root.join("templates")))
 }
 
 /// Write every built-in template into `dir` (created if needed), keeping the
