@@ -121,6 +121,7 @@ fn an_editor_checks_every_file_of_a_scaffolded_project() {
     text = replace_line(&text, "    offer: true", "    deal_breaker: yes");
     text = replace_line(&text, "    walk: none", "    walk: nothing");
     text = replace_line(&text, "date: 2026-11-28", "date: 2026-13-45");
+    text = replace_line(&text, "side: buyer", "side: buyr");
     text = replace_line(
         &text,
         "title: Škoda Octavia Combi — purchase in Łódź",
@@ -137,6 +138,7 @@ fn an_editor_checks_every_file_of_a_scaffolded_project() {
         (at("    offer: 7"), "yes/no term"),
         (at("    deal_breaker: yes"), "true or false"),
         (at("date: 2026-13-45"), "YYYY-MM-DD"),
+        (at("side: buyr"), "Value is not accepted"),
         (at("title: 2027"), "keeps the text exactly as you wrote it"),
     ];
     for (line, part) in expected {
@@ -213,12 +215,16 @@ fn an_editor_checks_every_file_of_a_scaffolded_project() {
         }
     }
     assert!(!labels.iter().any(|l| l == "walk"), "{labels:?}");
-
     // Hover explains keys and words.
     let hover = client.hover(&copy, line_of(&top, "side: buyer"), 1);
     assert!(hover.contains("Which side of the table"), "{hover}");
     let hover = client.hover(&copy, line_of(&top, "side: buyer"), 7);
-    assert!(hover.contains("a lower price is better for you"), "{hover}");
+    // On a word: every word of the list, each explained.
+    assert!(
+        hover.contains("`buyer`: You are buying: a lower price is better for you")
+            && hover.contains("`seller`: You are selling"),
+        "{hover}"
+    );
     let hover = client.hover(&copy, line_of(&top, "    walk: 104000"), 5);
     assert!(
         hover.contains("Term") && hover.contains("walk-away point"),
@@ -226,6 +232,16 @@ fn an_editor_checks_every_file_of_a_scaffolded_project() {
     );
     let hover = client.hover(&copy, line_of(&top, "  authority: full"), 4);
     assert!(hover.contains("agree final terms themselves"), "{hover}");
+
+    // A word's value: the words of its list.
+    let no_side = replace_line(&brief_text, "side: buyer", "side: ");
+    std::fs::write(&copy, &no_side).expect("write");
+    client.open(&copy, &no_side);
+    let labels = client.completion(&copy, line_of(&no_side, "side: "), 6);
+    assert!(
+        labels.iter().any(|l| l == "buyer") && labels.iter().any(|l| l == "seller"),
+        "{labels:?}"
+    );
 }
 
 #[test]
