@@ -9,10 +9,11 @@ use super::parts::{
     boolean, choice, date, id, line, list, not_here, number, object, optional, root, text, with,
     words,
 };
-use crate::brief::{Authority, Better, From, Level, Relationship, Side, Tone, keys};
-
-/// A term value is at most this far from zero either way (`brief/terms.rs`).
-const MAX_VALUE: f64 = 1e15;
+use crate::brief::{
+    Authority, Better, From, Level, MAX_DECIMALS, MAX_VALUE, MAX_WEIGHT, Relationship, Side, Tone,
+    keys,
+};
+use crate::compose::numbers::format_number;
 
 pub fn schema() -> Value {
     let props = vec![
@@ -334,13 +335,16 @@ fn term() -> Value {
                             json!(0),
                         ),
                         "maximum",
-                        json!(1e6),
+                        json!(MAX_WEIGHT),
                     ),
                     "default",
                     json!(1),
                 ),
                 "errorMessage",
-                json!("A number above 0 (at most 1,000,000), e.g. 5."),
+                json!(format!(
+                    "A number above 0 (at most {}), e.g. 5.",
+                    format_number(MAX_WEIGHT)
+                )),
             ),
         ),
         (
@@ -359,10 +363,10 @@ fn term() -> Value {
             json!({
                 "type": "integer",
                 "minimum": 0,
-                "maximum": 6,
+                "maximum": MAX_DECIMALS,
                 "description": "How many decimals the term's values print with, e.g. `2` for 0.90 EUR. \
                                 Default: as many as its values are written with.",
-                "errorMessage": "A whole number from 0 to 6.",
+                "errorMessage": format!("A whole number from 0 to {MAX_DECIMALS}."),
             }),
         ),
     ];
@@ -387,8 +391,10 @@ fn kinds() -> serde_json::Map<String, Value> {
         "type": "number",
         "minimum": -MAX_VALUE,
         "maximum": MAX_VALUE,
-        "errorMessage": "A numeric term takes a number, without quotes or unit, e.g. 9000 (at most 1e15 either way). \
-                         A yes/no term is written `walk: true` or `walk: false`; a choice term lists `options`.",
+        "errorMessage": format!(
+            "A numeric term takes a number, without quotes or unit, e.g. 9000 (at most {MAX_VALUE:e} either way). \
+             A yes/no term is written `walk: true` or `walk: false`; a choice term lists `options`."
+        ),
     });
     let yes_no = json!({
         "type": "boolean",

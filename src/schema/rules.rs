@@ -98,6 +98,7 @@ fn condition(exit: bool) -> Value {
     json!({
         "type": ["string", "boolean"],
         "pattern": "\\S",
+        "maxLength": crate::rules::MAX_CONDITION_CHARS,
         "description": format!(
             "A CEL condition, e.g. `\"'false_urgency' in observed\"` or `terms.exists(t, t.beyond_walk && t.deal_breaker)`. \
              It can read: {CONTEXT}{}.",

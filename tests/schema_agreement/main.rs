@@ -86,6 +86,11 @@ fn values() -> Vec<Y> {
     .map(|s| Y::plain(s))
     .collect();
     v.extend(["7", "", " ", "two\nlines", "dana@", "a@b.example"].map(Y::quoted));
+    // Valid CEL one character longer than a condition may be (rules/shape.rs).
+    v.push(Y::quoted(&format!(
+        "'{}' in observed",
+        "a".repeat(4097 - 14)
+    )));
     v.push(Y::Seq(vec![Y::plain("a")]));
     v.push(Y::Seq(vec![]));
     v.push(Y::Map(vec![("a".into(), Y::plain("1"))]));
@@ -129,8 +134,13 @@ fn mutations(root: &Y) -> Vec<(String, Y)> {
                 ));
             }
             for r in &replacements {
+                let written = yaml12::write(r);
+                let mut label: String = written.trim().chars().take(40).collect();
+                if written.trim().chars().count() > 40 {
+                    label.push('…');
+                }
                 out.push((
-                    format!("{name}: {}", yaml12::write(r).trim()),
+                    format!("{name}: {label}"),
                     edit(root, &path, i, None, Some(r.clone())),
                 ));
             }
