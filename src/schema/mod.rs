@@ -12,6 +12,7 @@ mod brief;
 mod parts;
 mod project;
 mod rules;
+mod term;
 
 use serde_json::Value;
 
