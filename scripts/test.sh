@@ -3,7 +3,7 @@
 # lacks — poppler-utils (pdftotext, pdffonts, pdftoppm) and Chromium (for the
 # `serve` browser test, driven headless over the DevTools protocol) from Debian,
 # the typst compiler and an SMTP server (aiosmtpd) from PyPI, and the CommonMark
-# spec examples from npm — then runs every test.
+# spec examples and yaml-language-server from npm — then runs every test.
 # With CI=true the tests treat a missing tool as a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,5 +44,21 @@ if [ ! -f "$spec_dir/spec.json" ]; then
   fi
 fi
 export WALKAWAY_COMMONMARK_SPEC="$PWD/$spec_dir/spec.json"
+
+# yaml-language-server (npm), the YAML language server of VS Code, Neovim, Helix
+# and others: tests/language_server/ drives it over stdio on a scaffolded
+# project. 1.25.0 is the last release that runs on Node 20 (2.x needs Node 22).
+yls_dir="target/yaml-language-server"
+yls_bin="$yls_dir/node_modules/.bin/yaml-language-server"
+if [ ! -x "$yls_bin" ]; then
+  if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+    echo "installing yaml-language-server from npm..." >&2
+    mkdir -p "$yls_dir"
+    npm install --silent --no-save --no-package-lock --prefix "$yls_dir" yaml-language-server@1.25.0 >/dev/null
+  else
+    echo "npm/node not found: tests/language_server/ will say it is skipped (a failure with CI=true)" >&2
+  fi
+fi
+export WALKAWAY_YAML_LANGUAGE_SERVER="$PWD/$yls_bin"
 
 exec cargo test "$@"

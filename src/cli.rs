@@ -50,15 +50,34 @@ pub enum FailOn {
     Walk,
 }
 
+/// Which file's schema `walkaway schema` prints.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SchemaKind {
+    /// A negotiation brief
     Brief,
+    /// A rules file
     Rules,
+    /// The project file, walkaway.yaml
+    Config,
+    /// A rule fixture, *.test.yaml
+    Fixture,
+}
+
+/// What `walkaway templates` does.
+#[derive(Subcommand)]
+pub enum TemplatesAction {
+    /// Write the built-in templates into DIR, to edit: a file there replaces
+    /// the built-in one of the same name. Existing files are kept
+    Export {
+        /// Where to write them (default: walkaway.yaml's `templates`, else the project's templates/)
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Scaffold a project: briefs/, rules/, templates/, walkaway.yaml
+    /// Scaffold a project: briefs/, rules/, templates/, walkaway.yaml, the
+    /// schemas and the editor settings that use them
     Init {
         /// Where to create it (default: the current folder)
         dir: Option<PathBuf>,
@@ -128,7 +147,13 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Print the JSON Schema (draft-07) of a brief or a rules file
+    /// Work with the built-in templates (export them to override one)
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+    /// Print the JSON Schema (draft-07) of a brief, a rules file, walkaway.yaml
+    /// or a rule fixture, for editors
     Schema {
         #[arg(value_enum)]
         kind: SchemaKind,

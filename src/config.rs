@@ -11,7 +11,7 @@ use crate::yaml;
 
 pub const FILE_NAME: &str = "walkaway.yaml";
 
-const KEYS: &[&str] = &[
+pub const KEYS: &[&str] = &[
     "rules",
     "templates",
     "out",
@@ -20,7 +20,7 @@ const KEYS: &[&str] = &[
     "pdf_engine",
     "smtp",
 ];
-const SMTP_KEYS: &[&str] = &["host", "port", "security", "username", "from"];
+pub const SMTP_KEYS: &[&str] = &["host", "port", "security", "username", "from"];
 
 crate::vocabulary! {
     /// What makes the PDFs: the built-in engine or the Typst compiler.

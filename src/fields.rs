@@ -216,6 +216,12 @@ impl<'a> Checker<'a> {
                 self.expected(node, what, "a number", hint);
                 None
             }
+            // `1_000`: YAML 1.2 reads a number with `_` as text.
+            Value::Str(ref s) if s.contains('_') && s.replace('_', "").parse::<f64>().is_ok() => {
+                let hint = Some(format!("write it without `_`: {}", s.replace('_', "")));
+                self.expected(node, what, "a number", hint);
+                None
+            }
             _ => {
                 self.expected(node, what, "a number", None);
                 None
@@ -224,8 +230,15 @@ impl<'a> Checker<'a> {
     }
 
     pub fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
-        match node.value {
-            Value::Bool(b) => Some(b),
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) => {
+                let hint = yaml11_bool(s).map(|b| {
+                    format!("write `{b}`: YAML 1.2, as editors read it, takes only true and false")
+                });
+                self.expected(node, what, "true or false", hint);
+                None
+            }
             _ => {
                 self.expected(node, what, "true or false", None);
                 None
@@ -397,6 +410,16 @@ pub fn peek_str<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
         .iter()
         .find(|(k, _)| k.as_str() == Some(key))
         .and_then(|(_, v)| v.as_str())
+}
+
+/// A word that YAML 1.1 read as yes/no (`yes`, `off`...), which YAML 1.2 — and
+/// so walkaway and editors — reads as text: the boolean it meant.
+pub fn yaml11_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "on" => Some(true),
+        "no" | "n" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 fn looks_non_finite(s: &str) -> bool {

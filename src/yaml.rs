@@ -218,6 +218,11 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
     // `!!binary` on a text value keeps the text as written (decoding it would
     // put other text in its place, unseen).
     options.ignore_binary_tag_for_string = true;
+    // Scalars are read as YAML 1.2 (its core schema) reads them, as editors'
+    // language servers do: `yes`, `no`, `on` and `off` are text, and so is a
+    // number written with `_` (`1_000`); only `true` and `false` are yes/no.
+    options.strict_booleans = true;
+    options.underscored_numbers_as_strings = true;
     // Non-finite numbers reach the validator, which reports them with the rest.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     let parsed: Result<Node, _> = serde_saphyr::from_str_with_options(text, options);

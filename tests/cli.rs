@@ -791,16 +791,72 @@ fn init_scaffolds_a_project_that_builds() {
     let r = run_in(tmp.path(), &["init", "negotiations"]);
     assert_eq!(r.code, 0, "{r:?}");
     let project = tmp.path().join("negotiations");
+    // Files that stay put carry a modeline correct for their depth...
+    for (file, schema) in [("walkaway.yaml", "config"), ("rules/house.yaml", "rules")] {
+        let text = read(&project.join(file));
+        let first = text.lines().next().unwrap_or("");
+        let path = first
+            .strip_prefix("# yaml-language-server: $schema=")
+            .unwrap_or_else(|| panic!("{file}: {first}"));
+        let dir = project.join(file);
+        let dir = dir.parent().expect("folder");
+        let schema_json: Value = serde_json::from_str(&read(&dir.join(path))).expect("schema JSON");
+        assert_eq!(
+            schema_json["$schema"],
+            "http://json-schema.org/draft-07/schema#"
+        );
+        assert_eq!(
+            schema_json["$id"],
+            format!("https://walkaway.example/schemas/{schema}.schema.json"),
+            "{file}"
+        );
+    }
+    // ...briefs and fixtures, which are copied and moved into subfolders, are
+    // found by the globs of the editor settings, at any depth.
     let brief = read(&project.join("briefs/car-purchase.yaml"));
-    let first = brief.lines().next().unwrap_or("");
+    assert!(!brief.contains("yaml-language-server"), "{brief}");
+    let settings: Value =
+        serde_json::from_str(&read(&project.join(".vscode/settings.json"))).expect("settings");
+    let globs = &settings["yaml.schemas"];
+    assert_eq!(globs["./schemas/brief.schema.json"][0], "briefs/**/*.yaml");
+    assert_eq!(globs["./schemas/fixture.schema.json"][0], "*.test.yaml");
+    assert_eq!(globs["./schemas/config.schema.json"][0], "walkaway.yaml");
+    assert_eq!(globs["./schemas/rules.schema.json"][0], "rules/**/*.yaml");
+    for schema in globs.as_object().expect("yaml.schemas").keys() {
+        let text = read(&project.join(schema));
+        let r = run(&[
+            "schema",
+            schema
+                .trim_start_matches("./schemas/")
+                .trim_end_matches(".schema.json"),
+        ]);
+        assert_eq!(r.stdout, text, "{schema} is what `walkaway schema` prints");
+    }
+    // The README says how to get the templates, and no longer sends users to a
+    // folder of walkaway's sources that an installed binary does not have.
+    let readme = read(&project.join("README.md"));
     assert!(
-        first.starts_with("# yaml-language-server: $schema="),
-        "{first}"
+        readme.contains("run `walkaway templates export`"),
+        "{readme}"
     );
-    let schema = first.trim_start_matches("# yaml-language-server: $schema=");
-    let schema: Value =
-        serde_json::from_str(&read(&project.join("briefs").join(schema))).expect("schema JSON");
-    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert!(!readme.contains("walkaway's `templates/`"), "{readme}");
+    assert!(readme.contains(".vscode/settings.json"), "{readme}");
+    // Every glob's schema is a file of the project.
+    let brief_globs: Vec<&str> = globs["./schemas/brief.schema.json"]
+        .as_array()
+        .expect("brief globs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        brief_globs,
+        [
+            "briefs/**/*.yaml",
+            "briefs/**/*.yml",
+            "!*.test.yaml",
+            "!*.test.yml"
+        ]
+    );
     assert!(read(&project.join("rules/house.yaml")).contains("extends: default"));
     assert!(project.join("templates").is_dir());
     assert!(project.join("walkaway.yaml").is_file());
@@ -814,6 +870,30 @@ fn init_scaffolds_a_project_that_builds() {
         "{md}"
     );
 
+    // To change a template, as the README says: export the built-in ones (from
+    // anywhere in the project: they go to walkaway.yaml's `templates`), edit
+    // one, and the next build uses it.
+    let r = run_in(&project.join("briefs"), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let exported = file_names(&project.join("templates"));
+    assert_eq!(exported.len(), 5, "{exported:?}");
+    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for name in &exported {
+        assert_eq!(
+            read(&project.join("templates").join(name)),
+            read(&sources.join(name)),
+            "{name} is the built-in template"
+        );
+    }
+    assert!(!project.join("briefs/templates").exists());
+    let md_template = project.join("templates/prep-pack.md.tera");
+    let edited = format!("Prepared for the Monday meeting.\n\n{}", read(&md_template));
+    std::fs::write(&md_template, edited).expect("write");
+    let r = run_in(&project, &["build", "briefs", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&project.join("out/car-purchase/prep-pack.md"));
+    assert!(md.starts_with("Prepared for the Monday meeting."), "{md}");
+
     // A second init keeps what is there.
     std::fs::write(project.join("README.md"), "mine\n").expect("write");
     let r = run_in(tmp.path(), &["init", "negotiations"]);
@@ -822,8 +902,50 @@ fn init_scaffolds_a_project_that_builds() {
 }
 
 #[test]
+fn templates_export_writes_the_built_in_templates_and_keeps_edited_ones() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join("walkaway.yaml"), "templates: mine/\n").expect("write");
+    std::fs::create_dir(tmp.path().join("mine")).expect("mkdir");
+    std::fs::write(tmp.path().join("mine/letter.md.tera"), "edited\n").expect("write");
+    let r = run_in(tmp.path(), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&tmp.path().join("mine/prep-pack.md.tera"));
+    assert!(md.contains("{{ gauges_marker | safe }}"), "{md}");
+    assert_eq!(read(&tmp.path().join("mine/letter.md.tera")), "edited\n");
+    assert!(r.stderr.contains("kept"), "{}", r.stderr);
+    let names = file_names(&tmp.path().join("mine"));
+    assert_eq!(names.len(), 5, "{names:?}");
+    // A folder named on the command line wins over walkaway.yaml.
+    let r = run_in(tmp.path(), &["templates", "export", "other"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(tmp.path().join("other/letter.typ.tera").is_file());
+}
+
+#[test]
+fn templates_export_without_a_templates_key_writes_where_a_build_reads_them() {
+    // walkaway.yaml without `templates`: a build reads `templates/` next to it,
+    // so that is where the export goes, from any folder of the project.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join("walkaway.yaml"), "paper: a4\n").expect("write");
+    std::fs::create_dir_all(tmp.path().join("briefs/2026")).expect("mkdir");
+    let r = run_in(&tmp.path().join("briefs/2026"), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(file_names(&tmp.path().join("templates")).len(), 5);
+    assert_eq!(
+        file_names(&tmp.path().join("briefs/2026")),
+        Vec::<String>::new()
+    );
+    assert!(r.stderr.contains("created"), "{}", r.stderr);
+    // No project: the current folder's templates/.
+    let lone = tempfile::tempdir().expect("temp dir");
+    let r = run_in(lone.path(), &["templates", "export"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(file_names(&lone.path().join("templates")).len(), 5);
+}
+
+#[test]
 fn schema_is_draft_07_json() {
-    for kind in ["brief", "rules"] {
+    for kind in ["brief", "rules", "config", "fixture"] {
         let r = run(&["schema", kind]);
         assert_eq!(r.code, 0, "{r:?}");
         let schema: Value = serde_json::from_str(&r.stdout).expect("JSON");

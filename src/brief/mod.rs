@@ -5,6 +5,9 @@
 mod load;
 mod terms;
 
+// The bounds a term's values are checked against, which the schema states too.
+pub(crate) use terms::{MAX_DECIMALS, MAX_VALUE, MAX_WEIGHT};
+
 use std::path::PathBuf;
 
 use jiff::civil::Date;

@@ -119,7 +119,12 @@ fn read_term(
             }
         }
         TermKind::Choice { options }
-    } else if walk_node.is_some_and(|n| matches!(n.value, Value::Bool(_))) {
+    } else if walk_node.is_some_and(|n| match &n.value {
+        Value::Bool(_) => true,
+        // `walk: yes` meant a yes/no term: say so as one (YAML 1.2 reads it as text).
+        Value::Str(s) => crate::fields::yaml11_bool(s).is_some(),
+        _ => false,
+    }) {
         if let Some(b) = f.get("better") {
             c.error(
                 b.pos,
@@ -245,13 +250,13 @@ fn read_term(
 /// it every difference and ratio the evaluation takes stays exact enough and
 /// finite: a larger value is refused where it is written, rather than giving a
 /// quietly wrong score.
-const MAX_VALUE: f64 = 1e15;
+pub(crate) const MAX_VALUE: f64 = 1e15;
 
 /// Weights only compare terms with each other.
-const MAX_WEIGHT: f64 = 1e6;
+pub(crate) const MAX_WEIGHT: f64 = 1e6;
 
 /// More decimals than this are not how anyone writes a price or a count.
-const MAX_DECIMALS: u32 = 6;
+pub(crate) const MAX_DECIMALS: u32 = 6;
 
 /// A value for a term of the given kind.
 fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Option<TermValue> {

@@ -1,14 +1,44 @@
-//! `walkaway init`: scaffold a working project — a brief (with the editor's schema
-//! line), a rules file that extends the built-in rules, a rule fixture that pins
-//! the brief's verdict (`walkaway test`), a templates folder, `walkaway.yaml`,
-//! the JSON Schemas, and a README line. Never overwrites a file.
+//! `walkaway init`: scaffold a working project — a brief, a rules file that
+//! extends the built-in rules, a rule fixture that pins the brief's verdict
+//! (`walkaway test`), a templates folder, `walkaway.yaml`, the JSON Schemas of
+//! all four kinds of file in `schemas/`, the editor settings that apply them,
+//! and a README. Never overwrites a file.
+//!
+//! How an editor finds a file's schema: `.vscode/settings.json` maps globs to
+//! the schemas (`yaml.schemas`; the README gives the same globs for Neovim and
+//! Helix), so a brief anywhere under `briefs/` — `briefs/2026/acme.yaml` too —
+//! and a fixture anywhere are checked. Briefs and fixtures are the files people
+//! copy and move into subfolders, so they carry no modeline: a modeline's path is
+//! relative to the file, it wins over the globs, and it breaks when the file
+//! moves. `walkaway.yaml` and `rules/house.yaml` stay where they are and carry
+//! a modeline correct for their depth, for editors without the project's settings.
 
 use std::path::Path;
 
 use crate::error::Error;
+use crate::schema::Kind;
 use crate::terminal;
 
-const BRIEF: &str = include_str!("../../examples/car-purchase.yaml");
+/// The starter brief: the car purchase example, without the example's modeline
+/// (the globs of `.vscode/settings.json` apply the schema at any depth).
+const EXAMPLE: &str = include_str!("../../examples/car-purchase.yaml");
+
+/// Where a project keeps the schemas, relative to its root.
+const SCHEMAS: &str = "schemas";
+
+/// `yaml.schemas` for VS Code (and, the same globs, for any editor with
+/// yaml-language-server). yaml-language-server matches each glob against the
+/// end of a file's path (it puts `**/` before it), so `briefs/**/*.yaml` is any
+/// brief at any depth under a `briefs` folder; `!` excludes.
+const VSCODE_SETTINGS: &str = r#"{
+  "yaml.schemas": {
+    "./schemas/brief.schema.json": ["briefs/**/*.yaml", "briefs/**/*.yml", "!*.test.yaml", "!*.test.yml"],
+    "./schemas/rules.schema.json": ["rules/**/*.yaml", "rules/**/*.yml"],
+    "./schemas/config.schema.json": ["walkaway.yaml"],
+    "./schemas/fixture.schema.json": ["*.test.yaml", "*.test.yml"]
+  }
+}
+"#;
 
 const RULES: &str = r#"# yaml-language-server: $schema=../schemas/rules.schema.json
 # House rules: the built-in rules (walkaway's rules/default.yaml) plus these.
@@ -40,7 +70,8 @@ expect:
   stage: none                          # the exit script's stage, or none
 ";
 
-const CONFIG: &str = "# walkaway project file: command-line options override it.
+const CONFIG: &str = "# yaml-language-server: $schema=schemas/config.schema.json
+# walkaway project file: command-line options override it.
 rules: rules/house.yaml
 templates: templates/
 out: out/
@@ -53,24 +84,48 @@ const README: &str = "# Negotiation briefs
 Run `walkaway build briefs` to write the prep packs into `out/`; `walkaway check briefs/*.yaml` prints each verdict
 (`--explain` says why each rule fired or did not).
 After changing `rules/house.yaml`, run `walkaway test`: the fixtures in `tests/` say what each brief must come to.
-Copy a template from walkaway's `templates/` into `templates/` to change it.
+To change a template, run `walkaway templates export`: it writes the built-in ones into `templates/`.
+Edit the one you want to change and delete the others (they then follow walkaway's updates).
+
+Your editor checks every file against the schemas in `schemas/` as you type (VS Code with the
+YAML extension reads `.vscode/settings.json`; for Neovim or Helix see the section Editors of walkaway's README).
+After updating walkaway, refresh them with `walkaway schema brief > schemas/brief.schema.json`
+(and `rules`, `config`, `fixture`).
 ";
+
+/// The example brief without its first line when that is a modeline.
+fn starter_brief() -> String {
+    let body = match EXAMPLE.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# yaml-language-server:") => rest,
+        _ => EXAMPLE,
+    };
+    format!(
+        "# A starter brief: copy it for each negotiation, here or in a subfolder.\n\
+         # Your editor checks it against schemas/brief.schema.json (see .vscode/settings.json).\n{body}"
+    )
+}
 
 pub fn run(dir: Option<&Path>) -> Result<(), Error> {
     let dir = dir.unwrap_or(Path::new("."));
-    let files: [(&str, &str); 7] = [
-        ("walkaway.yaml", CONFIG),
-        ("briefs/car-purchase.yaml", BRIEF),
-        ("rules/house.yaml", RULES),
-        ("tests/car-purchase.test.yaml", FIXTURE),
-        ("schemas/brief.schema.json", crate::schema::BRIEF),
-        ("schemas/rules.schema.json", crate::schema::RULES),
-        ("README.md", README),
+    let brief = starter_brief();
+    let mut files: Vec<(String, String)> = vec![
+        ("walkaway.yaml".into(), CONFIG.into()),
+        ("briefs/car-purchase.yaml".into(), brief),
+        ("rules/house.yaml".into(), RULES.into()),
+        ("tests/car-purchase.test.yaml".into(), FIXTURE.into()),
     ];
+    for kind in Kind::ALL {
+        files.push((
+            format!("{SCHEMAS}/{}", kind.file_name()),
+            crate::schema::text(kind),
+        ));
+    }
+    files.push((".vscode/settings.json".into(), VSCODE_SETTINGS.into()));
+    files.push(("README.md".into(), README.into()));
     let templates = dir.join("templates");
     std::fs::create_dir_all(&templates)
         .map_err(|e| Error::Failure(format!("cannot create {}: {e}", templates.display())))?;
-    for (name, text) in files {
+    for (name, text) in &files {
         let path = dir.join(name);
         if path.exists() {
             terminal::note(&format!("kept     {} (already there)", path.display()));

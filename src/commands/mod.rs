@@ -10,6 +10,7 @@ mod man;
 mod schema;
 mod send;
 mod serve;
+mod templates;
 mod test;
 mod watch;
 
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             dry_run,
         } => send::run(&common, &brief, yes, dry_run),
         Command::Test { dir } => test::run(&common, dir.as_deref()),
+        Command::Templates { action } => templates::run(&common, action),
         Command::Schema { kind } => schema::run(kind),
         Command::Completions { shell } => completions::run(shell),
         Command::Man => man::run(),

@@ -13,7 +13,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::fields::Checker;
 use crate::yaml::{self, Node, Value};
 
-const TOP: &[&str] = &[
+pub const TOP: &[&str] = &[
     "version",
     "extends",
     "caution_below",
@@ -21,10 +21,10 @@ const TOP: &[&str] = &[
     "red_flags",
     "exit_scripts",
 ];
-const DEAL_BREAKER: &[&str] = &["id", "title", "when", "why"];
-const RED_FLAG: &[&str] = &["id", "severity", "title", "when", "advice"];
-const EXIT: &[&str] = &["id", "stage", "priority", "when", "say", "letter"];
-const LETTER: &[&str] = &["subject", "body"];
+pub const DEAL_BREAKER: &[&str] = &["id", "title", "when", "why"];
+pub const RED_FLAG: &[&str] = &["id", "severity", "title", "when", "advice"];
+pub const EXIT: &[&str] = &["id", "stage", "priority", "when", "say", "letter"];
+pub const LETTER: &[&str] = &["subject", "body"];
 
 /// The built-in rules. They are part of the binary, so a problem in them is a bug:
 /// the test suite loads them.

@@ -19,6 +19,13 @@ use crate::diag::Pos;
 
 pub use cond::{Condition, Outcome};
 pub use load::{load_default, load_file, load_str};
+/// The longest condition accepted: the schema of a rules file states it too.
+pub use shape::MAX_CHARS as MAX_CONDITION_CHARS;
+
+/// The keys a rules file may use, per mapping: the loader and the JSON Schema share them.
+pub mod keys {
+    pub use super::load::{DEAL_BREAKER, EXIT, LETTER, RED_FLAG, TOP};
+}
 
 /// The built-in rules, embedded in the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/default.yaml");
