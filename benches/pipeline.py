@@ -7,6 +7,7 @@ Run from the repository root:
     cargo build --release
     python3 benches/pipeline.py                # 400 briefs, 7 runs of each command
     python3 benches/pipeline.py --briefs 1000 --runs 11 --bin path/to/walkaway
+    python3 benches/pipeline.py --baseline path/to/older/walkaway
 
 (With CARGO_TARGET_DIR set, the binary is looked for there.) It generates the
 briefs in a temporary folder from the bundled examples (each example in turn,
@@ -14,7 +15,8 @@ its title numbered, so every brief is its own document), then runs, each
 `--runs` times, as a user would:
 
 - `walkaway build DIR -o OUT` in every format (Markdown, HTML, PDF, Typst,
-  e-mail, JSON; letters where an exit script applies), into an empty folder;
+  e-mail, JSON; letters where an exit script applies), into an empty folder,
+  then again into the same folder with nothing changed;
 - `walkaway check` of the same briefs in one process;
 - `walkaway check` of one brief (a cold start, each run a new process);
 
@@ -24,6 +26,10 @@ the prep packs' PDFs. When the `typst` Python module is present (scripts/test.sh
 installs it), one warm compiler then compiles every generated `prep-pack.typ` to
 PDF in turn, as Typst's own watch mode would: the median time per document is
 set against the build's wall time per brief (all formats, every core).
+
+With `--baseline BIN`, another build of walkaway (say, of the previous
+commit) runs the same commands in the same run, interleaved with ours so that
+the machine's noise falls on both alike, and the ratios are printed.
 
 This is a script, not a timed test: timings on a shared machine are too noisy
 to fail a build on.
@@ -97,6 +103,7 @@ def main():
     ap.add_argument("--briefs", type=int, default=400)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--bin")
+    ap.add_argument("--baseline", help="another walkaway binary to compare with, run interleaved")
     ap.add_argument("--no-typst", action="store_true", help="skip the Typst comparison")
     args = ap.parse_args()
     exe = find_binary(args.bin)
@@ -112,17 +119,41 @@ def main():
         paths = sorted(briefs.glob("*.yaml"))
         out = tmp / "out"
 
-        def build():
-            shutil.rmtree(out, ignore_errors=True)
-            return timed([exe, "build", briefs, "-o", out, "--today", TODAY])
+        fresh = iter(range(1 << 30))
 
-        build()  # warm the page cache
-        builds = [build() for _ in range(args.runs)]
-        checks = [timed([exe, "check", *paths, "--today", TODAY]) for _ in range(args.runs)]
-        one = paths[0]
-        colds = [timed([exe, "check", one, "--today", TODAY]) for _ in range(max(args.runs, 21))]
-        shutil.rmtree(out, ignore_errors=True)
+        def build(exe):
+            # Each build into a new, empty folder, deleted only at the end: on
+            # ext4 without a journal, creating thousands of files just after
+            # deleting thousands costs the kernel ~1 ms a file (it scans for
+            # recently freed inodes), which would time the deletion, not us.
+            return timed([exe, "build", briefs, "-o", tmp / f"out-{next(fresh)}", "--today", TODAY])
+
+        def check(exe):
+            return timed([exe, "check", *paths, "--today", TODAY])
+
+        def cold(exe):
+            return timed([exe, "check", paths[0], "--today", TODAY])
+
+        exes = [exe] + ([Path(args.baseline)] if args.baseline else [])
+        for e in exes:
+            build(e)  # warm the page cache
+        runs = {e: {"build": [], "check": [], "cold": []} for e in exes}
+        for i in range(max(args.runs, 21)):
+            for e in exes:
+                if i < args.runs:
+                    runs[e]["build"].append(build(e))
+                    runs[e]["check"].append(check(e))
+                runs[e]["cold"].append(cold(e))
+        if args.baseline:
+            base = Path(args.baseline)
+            base_rss = peak_rss_mb([base, "build", briefs, "-o", tmp / "out-rss-base", "--today", TODAY])
+            r = runs[base]
+            bb, bc, bk = med(r["build"]), med(r["check"]), med(r["cold"])
         rss = peak_rss_mb([exe, "build", briefs, "-o", out, "--today", TODAY])
+        # Built again into the same folder with nothing changed, as `build` run
+        # twice or a watcher's first pass: identical bytes are not rewritten.
+        again = med([timed([exe, "build", briefs, "-o", out, "--today", TODAY]) for _ in range(args.runs)])
+        builds, checks, colds = runs[exe]["build"], runs[exe]["check"], runs[exe]["cold"]
 
         packs = sorted(out.glob("*/prep-pack.pdf"))
         sizes = [p.stat().st_size for p in packs]
@@ -132,6 +163,7 @@ def main():
         print(f"walkaway {exe}")
         print(f"{n} briefs, {files} files written, {args.runs} runs each, {os.cpu_count()} cores; medians:")
         print(f"  build, every format   {b:7.3f} s   {n / b:8.0f} briefs/s   {b / n * 1000:6.2f} ms/brief")
+        print(f"  build again, unchanged{again:7.3f} s   {n / again:8.0f} briefs/s   {again / n * 1000:6.2f} ms/brief")
         print(f"  check, one process    {c:7.3f} s   {n / c:8.0f} briefs/s   {c / n * 1000:6.3f} ms/brief")
         print(f"  check, one brief      {k * 1000:7.1f} ms (a new process each run)")
         print(f"  peak memory of build  {rss:7.1f} MB")
@@ -139,6 +171,12 @@ def main():
             f"  prep-pack.pdf sizes   median {med(sizes) / 1024:.1f} KB, "
             f"largest {max(sizes) / 1024:.1f} KB"
         )
+        if args.baseline:
+            print(f"baseline {base}, same runs, interleaved; medians (ours / baseline):")
+            print(f"  build, every format   {bb:7.3f} s   {n / bb:8.0f} briefs/s   {bb / b:5.2f}x")
+            print(f"  check, one process    {bc:7.3f} s   {n / bc:8.0f} briefs/s   {bc / c:5.2f}x")
+            print(f"  check, one brief      {bk * 1000:7.1f} ms                   {bk / k:5.2f}x")
+            print(f"  peak memory of build  {base_rss:7.1f} MB")
 
         if args.no_typst:
             return

@@ -290,3 +290,36 @@ fn a_glyph_the_font_lacks_is_reported_once() {
     assert_eq!(stderr.matches("U+1F980").count(), 1, "{stderr}");
     assert!(stderr.contains("warning:"), "{stderr}");
 }
+
+/// The bytes depend only on the brief: rendering again gives the same file,
+/// so it is not rewritten (its modification time stays, a viewer does not
+/// reload), and the document's title is the brief's, Unicode intact.
+#[test]
+fn rendering_again_gives_the_same_bytes_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let brief = example("car-purchase.yaml");
+    render(&brief, dir.path(), &[]);
+    let pdf = dir.path().join("car-purchase/prep-pack.pdf");
+    let first = std::fs::read(&pdf).expect("prep pack written");
+    let stamp = std::fs::metadata(&pdf)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    render(&brief, dir.path(), &[]);
+    assert_eq!(std::fs::read(&pdf).expect("prep pack"), first);
+    let again = std::fs::metadata(&pdf)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(stamp, again, "an unchanged PDF was written again");
+    if !have_poppler() {
+        return;
+    }
+    let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Title:")
+                && l.ends_with("Škoda Octavia Combi — purchase in Łódź")),
+        "{info}"
+    );
+}

@@ -1,14 +1,11 @@
-//! Drawing primitives over printpdf's `Op` list, in points with y measured
-//! from the TOP of the page (how layout thinks), converted to PDF's
-//! bottom-up coordinates only here. Also owns the page list and the cursor.
-
-use printpdf::{
-    Color, LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, Rect, Rgb,
-    TextItem, TextMatrix, WindingOrder,
-};
+//! Drawing primitives written straight into each page's PDF content stream,
+//! in points with y measured from the TOP of the page (how layout thinks),
+//! converted to PDF's bottom-up coordinates only here. Also owns the page
+//! list, the cursor and the glyphs each face has used so far.
 
 use super::fonts::{Face, Fonts};
 use super::text::{Line, face_size};
+use super::writer::{Glyphs, num};
 
 pub const MM: f32 = 72.0 / 25.4;
 
@@ -21,10 +18,6 @@ pub const WHITE: Rgbf = Rgbf(1.0, 1.0, 1.0);
 pub const TEXT: Rgbf = Rgbf(0.1, 0.1, 0.1);
 pub const GREY: Rgbf = Rgbf(0.42, 0.42, 0.42);
 pub const RULE: Rgbf = Rgbf(0.7, 0.7, 0.7);
-
-fn colour(c: Rgbf) -> Color {
-    Color::Rgb(Rgb::new(c.0, c.1, c.2, None))
-}
 
 /// Page size and the body box, in points.
 #[derive(Clone, Copy, Debug)]
@@ -48,9 +41,20 @@ impl Geometry {
 pub struct Canvas<'f> {
     pub fonts: &'f Fonts,
     pub geo: Geometry,
-    pub pages: Vec<Vec<Op>>,
+    /// Each page's content stream, uncompressed.
+    pub pages: Vec<Vec<u8>>,
+    /// The glyphs used so far, per face (in `Face::index` order).
+    pub glyphs: [Glyphs; 5],
     /// Current vertical position (top-based) on the last page.
     pub y: f32,
+}
+
+/// The font and fill colour in force inside one text object, so a line in
+/// one style sets them only once.
+#[derive(Default)]
+struct TextState {
+    font: Option<(Face, f32)>,
+    fill: Option<Rgbf>,
 }
 
 impl<'f> Canvas<'f> {
@@ -59,6 +63,7 @@ impl<'f> Canvas<'f> {
             fonts,
             geo,
             pages: vec![Vec::new()],
+            glyphs: Default::default(),
             y: geo.top,
         }
     }
@@ -82,37 +87,53 @@ impl<'f> Canvas<'f> {
         self.y <= self.geo.top + 0.01
     }
 
-    fn ops(&mut self, page: usize) -> &mut Vec<Op> {
+    fn page_mut(&mut self, page: usize) -> &mut Vec<u8> {
         let last = self.pages.len() - 1;
         &mut self.pages[page.min(last)]
     }
 
-    fn pt(&self, x: f32, y: f32) -> Point {
-        Point {
-            x: Pt(x),
-            y: Pt(self.geo.height - y),
-        }
-    }
-
-    /// The ops that set one run of text, without the surrounding BT/ET, so a
-    /// whole line can share one text object (smaller, faster to compress).
+    /// One run of text inside an open text object (`BT` … `ET`): font and
+    /// colour when they change, the position, and the glyphs.
     #[allow(clippy::too_many_arguments)]
-    fn text_ops(&self, out: &mut Vec<Op>, x: f32, y: f32, face: Face, size: f32, c: Rgbf, s: &str) {
-        // U+00A0 only mattered for line breaking; a plain space extracts better.
-        let s = s.replace('\u{a0}', " ");
-        out.extend([
-            Op::SetFont {
-                font: PdfFontHandle::External(self.fonts.id(face)),
-                size: Pt(size),
-            },
-            Op::SetFillColor { col: colour(c) },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x), Pt(self.geo.height - y)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(s)],
-            },
-        ]);
+    fn run(
+        &mut self,
+        page: usize,
+        st: &mut TextState,
+        x: f32,
+        y: f32,
+        face: Face,
+        size: f32,
+        c: Rgbf,
+        s: &str,
+    ) {
+        let (fonts, h) = (self.fonts, self.geo.height);
+        let last = self.pages.len() - 1;
+        let out = &mut self.pages[page.min(last)];
+        if st.font != Some((face, size)) {
+            out.extend_from_slice(b"/F");
+            out.push(b'0' + face.index() as u8);
+            out.push(b' ');
+            num(out, size);
+            out.extend_from_slice(b" Tf\n");
+            st.font = Some((face, size));
+        }
+        if st.fill != Some(c) {
+            rgb(out, c);
+            out.extend_from_slice(b" rg\n");
+            st.fill = Some(c);
+        }
+        out.extend_from_slice(b"1 0 0 1 ");
+        num(out, x);
+        out.push(b' ');
+        num(out, h - y);
+        out.extend_from_slice(b" Tm\n<");
+        let glyphs = &mut self.glyphs[face.index()];
+        for ch in s.chars() {
+            // U+00A0 only mattered for line breaking; a plain space extracts better.
+            let ch = if ch == '\u{a0}' { ' ' } else { ch };
+            glyphs.encode(fonts, face, ch, out);
+        }
+        out.extend_from_slice(b"> Tj\n");
     }
 
     /// Text with its baseline at top-based `y`, on page `page`.
@@ -130,35 +151,27 @@ impl<'f> Canvas<'f> {
         if s.is_empty() {
             return;
         }
-        let mut ops = vec![Op::StartTextSection];
-        self.text_ops(&mut ops, x, y, face, size, c, s);
-        ops.push(Op::EndTextSection);
-        self.ops(page).append(&mut ops);
+        self.page_mut(page).extend_from_slice(b"BT\n");
+        self.run(page, &mut TextState::default(), x, y, face, size, c, s);
+        self.page_mut(page).extend_from_slice(b"ET\n");
     }
 
     pub fn text(&mut self, x: f32, y: f32, face: Face, size: f32, c: Rgbf, s: &str) {
         self.text_on(self.page_index(), x, y, face, size, c, s);
     }
 
-    /// Draws a wrapped line with its baseline at `y`, starting at `x`.
+    /// Draws a wrapped line with its baseline at `y`, starting at `x`: one
+    /// text object for the whole line (smaller, faster to compress).
     pub fn line_text(&mut self, x: f32, y: f32, size: f32, c: Rgbf, line: &Line) {
-        let mut ops = vec![Op::StartTextSection];
+        let page = self.page_index();
+        self.page_mut(page).extend_from_slice(b"BT\n");
+        let mut st = TextState::default();
         for f in line.frags.iter().filter(|f| !f.text.is_empty()) {
             let col = if f.muted { GREY } else { c };
-            self.text_ops(
-                &mut ops,
-                x + f.x,
-                y,
-                f.face,
-                face_size(f.face, size),
-                col,
-                &f.text,
-            );
+            let size = face_size(f.face, size);
+            self.run(page, &mut st, x + f.x, y, f.face, size, col, &f.text);
         }
-        dedupe_state(&mut ops);
-        ops.push(Op::EndTextSection);
-        let page = self.page_index();
-        self.ops(page).append(&mut ops);
+        self.page_mut(page).extend_from_slice(b"ET\n");
         for f in line.frags.iter().filter(|f| f.strike) {
             let sy = y - size * 0.3;
             let col = if f.muted { GREY } else { c };
@@ -171,18 +184,15 @@ impl<'f> Canvas<'f> {
     }
 
     pub fn fill_rect_on(&mut self, page: usize, x: f32, y: f32, w: f32, h: f32, c: Rgbf) {
-        let rect = Rect {
-            x: Pt(x),
-            y: Pt(self.geo.height - y - h),
-            width: Pt(w),
-            height: Pt(h),
-            mode: Some(PaintMode::Fill),
-            winding_order: Some(WindingOrder::NonZero),
-        };
-        self.ops(page).extend([
-            Op::SetFillColor { col: colour(c) },
-            Op::DrawRectangle { rectangle: rect },
-        ]);
+        let bottom = self.geo.height - y - h;
+        let out = self.page_mut(page);
+        rgb(out, c);
+        out.extend_from_slice(b" rg\n");
+        for v in [x, bottom, w, h] {
+            num(out, v);
+            out.push(b' ');
+        }
+        out.extend_from_slice(b"re f\n");
     }
 
     pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32, c: Rgbf) {
@@ -196,97 +206,59 @@ impl<'f> Canvas<'f> {
 
     #[allow(clippy::too_many_arguments)]
     pub fn line_on(&mut self, page: usize, x1: f32, y1: f32, x2: f32, y2: f32, w: f32, c: Rgbf) {
-        let points = vec![
-            LinePoint {
-                p: self.pt(x1, y1),
-                bezier: false,
-            },
-            LinePoint {
-                p: self.pt(x2, y2),
-                bezier: false,
-            },
-        ];
-        self.ops(page).extend([
-            Op::SetOutlineColor { col: colour(c) },
-            Op::SetOutlineThickness { pt: Pt(w) },
-            Op::DrawLine {
-                line: printpdf::Line {
-                    points,
-                    is_closed: false,
-                },
-            },
-        ]);
-    }
-
-    /// Straight-line points in PDF space.
-    fn points(&self, pts: &[(f32, f32)]) -> Vec<LinePoint> {
-        pts.iter()
-            .map(|(x, y)| LinePoint {
-                p: self.pt(*x, *y),
-                bezier: false,
-            })
-            .collect()
+        self.stroke_on(page, &[(x1, y1), (x2, y2)], w, c);
     }
 
     pub fn polyline(&mut self, pts: &[(f32, f32)], width: f32, c: Rgbf) {
-        let points = self.points(pts);
-        self.ops(self.page_index()).extend([
-            Op::SetOutlineColor { col: colour(c) },
-            Op::SetOutlineThickness { pt: Pt(width) },
-            Op::DrawLine {
-                line: printpdf::Line {
-                    points,
-                    is_closed: false,
-                },
-            },
-        ]);
+        self.stroke_on(self.page_index(), pts, width, c);
+    }
+
+    fn stroke_on(&mut self, page: usize, pts: &[(f32, f32)], width: f32, c: Rgbf) {
+        let h = self.geo.height;
+        let out = self.page_mut(page);
+        rgb(out, c);
+        out.extend_from_slice(b" RG\n");
+        num(out, width);
+        out.extend_from_slice(b" w\n");
+        path(out, h, pts);
+        out.extend_from_slice(b"S\n");
     }
 
     /// A closed shape, filled with `fill` and, when given, outlined.
     pub fn polygon(&mut self, pts: &[(f32, f32)], fill: Rgbf, outline: Option<Rgbf>) {
-        let points = self.points(pts);
-        let mode = if outline.is_some() {
-            PaintMode::FillStroke
-        } else {
-            PaintMode::Fill
-        };
+        let h = self.geo.height;
         let page = self.page_index();
-        let ops = self.ops(page);
-        ops.push(Op::SetFillColor { col: colour(fill) });
+        let out = self.page_mut(page);
+        rgb(out, fill);
+        out.extend_from_slice(b" rg\n");
         if let Some(o) = outline {
-            ops.push(Op::SetOutlineColor { col: colour(o) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+            rgb(out, o);
+            out.extend_from_slice(b" RG\n0.8 w\n");
         }
-        ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![PolygonRing { points }],
-                mode,
-                winding_order: WindingOrder::NonZero,
-            },
+        path(out, h, pts);
+        // Close the path, then fill (non-zero winding), outlining it too if asked.
+        out.extend_from_slice(if outline.is_some() {
+            b"h B\n"
+        } else {
+            b"h f\n"
         });
     }
 }
 
-/// Drops font and colour settings that repeat the one already in force
-/// within a text object: a line in one style then sets them only once.
-fn dedupe_state(ops: &mut Vec<Op>) {
-    let mut font: Option<(printpdf::FontId, f32)> = None;
-    let mut fill: Option<Color> = None;
-    ops.retain(|op| match op {
-        Op::SetFont {
-            font: PdfFontHandle::External(id),
-            size,
-        } => {
-            let new = Some((id.clone(), size.0));
-            let keep = font != new;
-            font = new;
-            keep
-        }
-        Op::SetFillColor { col } => {
-            let keep = fill.as_ref() != Some(col);
-            fill = Some(col.clone());
-            keep
-        }
-        _ => true,
-    });
+fn rgb(out: &mut Vec<u8>, c: Rgbf) {
+    num(out, c.0);
+    out.push(b' ');
+    num(out, c.1);
+    out.push(b' ');
+    num(out, c.2);
+}
+
+/// `m` to the first point and `l` to the rest, in PDF's bottom-up space.
+fn path(out: &mut Vec<u8>, height: f32, pts: &[(f32, f32)]) {
+    for (i, (x, y)) in pts.iter().enumerate() {
+        num(out, *x);
+        out.push(b' ');
+        num(out, height - y);
+        out.extend_from_slice(if i == 0 { b" m\n" } else { b" l\n" });
+    }
 }

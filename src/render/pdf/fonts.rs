@@ -5,12 +5,10 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use printpdf::{FontId, ParsedFont, PdfDocument};
-
 use super::PdfError;
 
 /// The five faces the layout uses. `Mono` is for inline code and code blocks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Face {
     Regular,
     Bold,
@@ -37,11 +35,11 @@ impl Face {
         }
     }
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         self as usize
     }
 
-    fn bytes(self) -> &'static [u8] {
+    pub fn bytes(self) -> &'static [u8] {
         match self {
             Face::Regular => dejavu::sans::regular(),
             Face::Bold => dejavu::sans::bold(),
@@ -50,32 +48,72 @@ impl Face {
             Face::Mono => dejavu::sans_mono::regular(),
         }
     }
+
+    /// The PostScript name of the bundled face (its `name` table, ID 6).
+    pub fn postscript_name(self) -> &'static str {
+        match self {
+            Face::Regular => "DejaVuSans",
+            Face::Bold => "DejaVuSans-Bold",
+            Face::Italic => "DejaVuSans-Oblique",
+            Face::BoldItalic => "DejaVuSans-BoldOblique",
+            Face::Mono => "DejaVuSansMono",
+        }
+    }
 }
 
-/// Characters below this code point get a precomputed advance table: they are
-/// nearly all the text we print, and a table lookup beats a cmap search per glyph.
+/// Characters below this code point get a precomputed glyph and advance
+/// table: they are nearly all the text we print, and a table lookup beats a
+/// cmap search per character.
 const FAST_RANGE: usize = 0x0250;
 
+/// What the PDF's font descriptor says about a face, in 1/1000 em.
+#[derive(Clone, Copy, Debug)]
+pub struct Descriptor {
+    pub ascent: f32,
+    pub descent: f32,
+    pub cap_height: f32,
+    pub bbox: [f32; 4],
+    pub italic_angle: f32,
+    pub monospaced: bool,
+}
+
 struct Metrics {
-    font: ParsedFont,
+    face: ttf_parser::Face<'static>,
     units_per_em: f32,
-    /// Advance in em for each char below `FAST_RANGE`; `None` = not in the face.
-    fast: Vec<Option<f32>>,
+    /// Glyph and advance (em) for each char below `FAST_RANGE`; `None` = not
+    /// in the face.
+    fast: Vec<Option<(u16, f32)>>,
+    descriptor: Descriptor,
 }
 
 impl Metrics {
-    fn parse(face: Face) -> Result<Metrics, String> {
-        let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
-            .ok_or_else(|| format!("cannot parse bundled font {face:?}: {warnings:?}"))?;
-        let units_per_em = match font.font_metrics.units_per_em as f32 {
-            u if u > 0.0 => u,
-            _ => 2048.0,
+    fn parse(which: Face) -> Result<Metrics, String> {
+        let face = ttf_parser::Face::parse(which.bytes(), 0)
+            .map_err(|e| format!("cannot parse bundled font {which:?}: {e}"))?;
+        let units_per_em = match face.units_per_em() {
+            0 => 2048.0,
+            u => f32::from(u),
+        };
+        let k = 1000.0 / units_per_em;
+        let b = face.global_bounding_box();
+        let descriptor = Descriptor {
+            ascent: f32::from(face.ascender()) * k,
+            descent: f32::from(face.descender()) * k,
+            cap_height: f32::from(face.capital_height().unwrap_or(face.ascender())) * k,
+            bbox: [
+                f32::from(b.x_min) * k,
+                f32::from(b.y_min) * k,
+                f32::from(b.x_max) * k,
+                f32::from(b.y_max) * k,
+            ],
+            italic_angle: face.italic_angle(),
+            monospaced: face.is_monospaced(),
         };
         let mut m = Metrics {
-            font,
+            face,
             units_per_em,
             fast: Vec::new(),
+            descriptor,
         };
         m.fast = (0..FAST_RANGE as u32)
             .map(|cp| char::from_u32(cp).and_then(|c| m.lookup(c)))
@@ -83,16 +121,17 @@ impl Metrics {
         Ok(m)
     }
 
-    fn lookup(&self, c: char) -> Option<f32> {
-        let gid = self.font.lookup_glyph_index(c as u32)?;
-        if gid == 0 {
+    fn lookup(&self, c: char) -> Option<(u16, f32)> {
+        let gid = self.face.glyph_index(c)?;
+        if gid.0 == 0 {
             return None;
         }
-        Some(f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em)
+        let advance = self.face.glyph_hor_advance(gid).unwrap_or(0);
+        Some((gid.0, f32::from(advance) / self.units_per_em))
     }
 
-    /// Advance of `c` in em, or `None` when the face has no glyph for it.
-    fn advance(&self, c: char) -> Option<f32> {
+    /// Glyph and advance of `c` in em, or `None` when the face lacks it.
+    fn glyph(&self, c: char) -> Option<(u16, f32)> {
         match self.fast.get(c as usize) {
             Some(a) => *a,
             None => self.lookup(c),
@@ -102,26 +141,20 @@ impl Metrics {
 
 static FACES: OnceLock<Result<Vec<Metrics>, String>> = OnceLock::new();
 
-/// The parsed faces plus, once registered with a document, their font ids.
-/// Parsing happens once per process (it costs more than a whole render);
-/// each document gets its own cheap copy to embed and subset.
+/// The parsed faces, shared by every document of the process: parsing costs
+/// more than a whole render, so it happens once.
+#[derive(Clone, Copy)]
 pub struct Fonts {
     faces: &'static [Metrics],
-    ids: Vec<FontId>,
 }
 
 impl Fonts {
-    pub fn load(doc: &mut PdfDocument) -> Result<Fonts, PdfError> {
+    pub fn load() -> Result<Fonts, PdfError> {
         let faces = FACES
             .get_or_init(|| Face::ALL.iter().map(|f| Metrics::parse(*f)).collect())
             .as_ref()
             .map_err(|e| PdfError(e.clone()))?;
-        let ids = faces.iter().map(|m| doc.add_font(&m.font)).collect();
-        Ok(Fonts { faces, ids })
-    }
-
-    pub fn id(&self, face: Face) -> FontId {
-        self.ids[face.index()].clone()
+        Ok(Fonts { faces })
     }
 
     fn metrics(&self, face: Face) -> &Metrics {
@@ -129,7 +162,19 @@ impl Fonts {
     }
 
     pub fn has(&self, face: Face, c: char) -> bool {
-        self.metrics(face).advance(c).is_some()
+        self.metrics(face).glyph(c).is_some()
+    }
+
+    /// The glyph of `c` in `face` and its advance in 1/1000 em; glyph 0
+    /// (.notdef) when the face lacks it, which [`Cleaner`] prevents.
+    pub fn glyph(&self, face: Face, c: char) -> (u16, f32) {
+        self.metrics(face)
+            .glyph(c)
+            .map_or((0, 600.0), |(g, em)| (g, em * 1000.0))
+    }
+
+    pub fn descriptor(&self, face: Face) -> Descriptor {
+        self.metrics(face).descriptor
     }
 
     /// Width in points of `text` set in `face` at `size`. Characters the face
@@ -141,7 +186,7 @@ impl Fonts {
             .chars()
             .map(|c| {
                 let c = if c == '\u{a0}' { ' ' } else { c };
-                m.advance(c).unwrap_or(0.6)
+                m.glyph(c).map_or(0.6, |(_, a)| a)
             })
             .sum();
         em * size
@@ -212,8 +257,7 @@ mod tests {
     use super::*;
 
     fn fonts() -> Fonts {
-        let mut doc = PdfDocument::new("t");
-        Fonts::load(&mut doc).expect("bundled fonts parse")
+        Fonts::load().expect("bundled fonts parse")
     }
 
     #[test]
@@ -225,6 +269,23 @@ mod tests {
         let b = f.width(Face::Mono, 10.0, "WWWW");
         assert!((a - b).abs() < 0.01);
         assert!(f.width(Face::Bold, 10.0, "Łódź") > f.width(Face::Regular, 10.0, "Łódź"));
+    }
+
+    #[test]
+    fn glyphs_and_descriptors_are_the_faces_own() {
+        let f = fonts();
+        let (a, wa) = f.glyph(Face::Regular, 'a');
+        let (b, _) = f.glyph(Face::Regular, 'b');
+        assert!(a != 0 && b != 0 && a != b);
+        assert!((wa - 1000.0 * f.width(Face::Regular, 1.0, "a")).abs() < 0.01);
+        // Outside the fast table: found through the cmap all the same.
+        assert_ne!(f.glyph(Face::Regular, 'Д').0, 0);
+        assert_eq!(f.glyph(Face::Regular, '🦀').0, 0);
+        assert!(f.descriptor(Face::Mono).monospaced);
+        assert!(!f.descriptor(Face::Regular).monospaced);
+        assert!(f.descriptor(Face::Italic).italic_angle < 0.0);
+        let d = f.descriptor(Face::Regular);
+        assert!(d.ascent > 700.0 && d.descent < -150.0, "{d:?}");
     }
 
     #[test]

@@ -229,8 +229,7 @@ fn gauges_keep_with_the_table_and_are_never_split() {
 /// every label lies between the term label's column and the right margin.
 #[test]
 fn labels_clear_the_bar_and_each_other() {
-    let mut doc = printpdf::PdfDocument::new("t");
-    let fonts = Fonts::load(&mut doc).expect("fonts");
+    let fonts = Fonts::load().expect("fonts");
     let mut clean = Cleaner::default();
     for paper in [Paper::A4, Paper::Letter] {
         let geo = page::geometry(paper);

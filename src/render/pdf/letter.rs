@@ -8,7 +8,6 @@ use super::fonts::{Cleaner, Face, Fonts};
 use super::layout::{BODY, Flow, LEAD, baseline};
 use super::text::Span;
 use super::{LetterPdf, PdfError, PdfOutput, finish, markdown, page};
-use printpdf::PdfDocument;
 
 /// Right-aligned lines (the sender block and the date), first one bold.
 fn right_block(flow: &mut Flow, lines: &[String], bold_first: bool) {
@@ -36,8 +35,7 @@ fn right_block(flow: &mut Flow, lines: &[String], bold_first: bool) {
 }
 
 pub fn render_letter(doc: &LetterPdf) -> Result<PdfOutput, PdfError> {
-    let mut pdf = PdfDocument::new(doc.subject);
-    let fonts = Fonts::load(&mut pdf)?;
+    let fonts = Fonts::load()?;
     let mut clean = Cleaner::default();
     let mut geo = page::geometry(doc.paper);
     // No running header on a letter: the body starts at the top margin.
@@ -85,6 +83,5 @@ pub fn render_letter(doc: &LetterPdf) -> Result<PdfOutput, PdfError> {
         );
     }
     page::furniture(&mut cv, &mut clean, None, None, false);
-    let pages = cv.pages;
-    Ok(finish(pdf, pages, geo, clean.warnings))
+    finish(doc.subject, cv, clean.warnings)
 }

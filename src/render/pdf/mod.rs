@@ -1,8 +1,9 @@
 //! The built-in PDF engine: prep packs and walk-away letters laid out from
-//! Markdown with printpdf's low-level `Op` API and the bundled DejaVu fonts
-//! (embedded and subset). This file is the public surface; `markdown` turns
-//! text into blocks, `layout`/`table`/`gauge` put blocks on pages, `page`
-//! adds the furniture and `letter` arranges a business letter.
+//! Markdown with the bundled DejaVu fonts (embedded and subset). This file is
+//! the public surface; `markdown` turns text into blocks, `layout`/`table`/
+//! `gauge` put blocks on pages, `page` adds the furniture, `letter` arranges
+//! a business letter, `canvas` draws into content streams and `writer`
+//! writes the file.
 
 mod canvas;
 mod fonts;
@@ -14,6 +15,7 @@ mod markdown;
 mod page;
 mod table;
 mod text;
+mod writer;
 
 #[cfg(test)]
 mod gauge_tests;
@@ -24,9 +26,7 @@ mod tests;
 
 use std::fmt;
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
-
-use canvas::{Canvas, Geometry, MM};
+use canvas::Canvas;
 use fonts::{Cleaner, Fonts};
 use layout::Flow;
 
@@ -80,8 +80,7 @@ impl fmt::Display for PdfError {
 impl std::error::Error for PdfError {}
 
 pub fn render_prep_pack(doc: &PrepPackPdf) -> Result<PdfOutput, PdfError> {
-    let mut pdf = PdfDocument::new(doc.title);
-    let fonts = Fonts::load(&mut pdf)?;
+    let fonts = Fonts::load()?;
     let mut clean = Cleaner::default();
     let geo = page::geometry(doc.paper);
     let mut cv = Canvas::new(&fonts, geo);
@@ -98,65 +97,11 @@ pub fn render_prep_pack(doc: &PrepPackPdf) -> Result<PdfOutput, PdfError> {
         Some(doc.verdict),
         true,
     );
-    let pages = cv.pages;
-    Ok(finish(pdf, pages, geo, clean.warnings))
+    finish(doc.title, cv, clean.warnings)
 }
 
-/// Wraps the pages' ops into a document and serialises it (fonts subset).
-fn finish(
-    mut pdf: PdfDocument,
-    pages: Vec<Vec<printpdf::Op>>,
-    geo: Geometry,
-    warnings: Vec<String>,
-) -> PdfOutput {
-    let (w, h) = (Mm(geo.width / MM), Mm(geo.height / MM));
-    let pages = pages
-        .into_iter()
-        .map(|ops| PdfPage::new(w, h, ops))
-        .collect();
-    pdf.with_pages(pages);
-    // printpdf's own notes (e.g. about unused resources) are not the user's
-    // concern; every condition a user can act on is in `warnings`.
-    let mut save_warnings = Vec::new();
-    let mut doc = pdf.to_lopdf_document(&PdfSaveOptions::default(), &mut save_warnings);
-    compress_fast(&mut doc);
-    let mut bytes = Vec::new();
-    if let Err(e) = doc.save_to(&mut bytes) {
-        // Writing into memory only fails on a bug; say so rather than panic.
-        return PdfOutput {
-            bytes: Vec::new(),
-            warnings: vec![format!("the PDF could not be written: {e}")],
-        };
-    }
-    PdfOutput { bytes, warnings }
-}
-
-/// Deflate every stream at zlib's fastest level. printpdf's own save compresses
-/// at the best level, which is about half of a prep pack's render time for a
-/// few kilobytes less; a viewer reads both the same.
-fn compress_fast(doc: &mut lopdf::Document) {
-    use flate2::Compression;
-    use flate2::write::ZlibEncoder;
-    use std::io::Write;
-
-    for object in doc.objects.values_mut() {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::fast());
-        let Ok(compressed) = encoder
-            .write_all(&stream.content)
-            .and_then(|()| encoder.finish())
-        else {
-            continue;
-        };
-        // A filter costs ~19 bytes of dictionary: only worth it when it saves more.
-        if compressed.len() + 19 < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
-        }
-    }
+/// Writes the canvas's pages into a file (fonts subset).
+fn finish(title: &str, cv: Canvas, warnings: Vec<String>) -> Result<PdfOutput, PdfError> {
+    let bytes = writer::write(title, cv.geo, &cv.pages, &cv.glyphs, cv.fonts)?;
+    Ok(PdfOutput { bytes, warnings })
 }

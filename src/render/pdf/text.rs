@@ -247,10 +247,9 @@ pub fn longest_word(fonts: &Fonts, size: f32, spans: &[Span]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use printpdf::PdfDocument;
 
     fn fonts() -> Fonts {
-        Fonts::load(&mut PdfDocument::new("t")).expect("fonts")
+        Fonts::load().expect("fonts")
     }
 
     fn texts(lines: &[Line]) -> Vec<String> {

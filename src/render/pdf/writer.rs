@@ -1,0 +1,567 @@
+//! The PDF file itself, written directly: catalog, page tree, one content
+//! stream per page, and each face the pages used embedded as a subset
+//! (a CID-keyed TrueType font with its widths and a ToUnicode map, so text
+//! can be searched and copied). The bytes depend only on the content:
+//! subset tags and the file ID are hashes of it, and no clock is read, so
+//! building an unchanged brief again yields the same file.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+use subsetter::GlyphRemapper;
+
+use super::PdfError;
+use super::canvas::Geometry;
+use super::fonts::{Face, Fonts};
+
+/// The glyphs one face has used in a document, numbered in order of first
+/// use: those numbers are the CIDs the content streams show and the glyph
+/// IDs of the embedded subset.
+#[derive(Default)]
+pub struct Glyphs {
+    remapper: Option<GlyphRemapper>,
+    /// For each new glyph ID: the character it was first used for, and its
+    /// advance in 1/1000 em.
+    used: Vec<(char, f32)>,
+}
+
+impl Glyphs {
+    /// Appends the 4-digit hex code of `c` to a content stream's string.
+    pub fn encode(&mut self, fonts: &Fonts, face: Face, c: char, out: &mut Vec<u8>) {
+        let (gid, advance) = fonts.glyph(face, c);
+        let remapper = self.remapper.get_or_insert_with(|| {
+            // Glyph 0 (.notdef) is always in a subset, as CID 0.
+            self.used.push(('\u{fffd}', 600.0));
+            GlyphRemapper::new()
+        });
+        let cid = remapper.remap(gid);
+        if usize::from(cid) == self.used.len() {
+            self.used.push((c, advance));
+        }
+        hex4(out, cid);
+    }
+}
+
+fn hex4(out: &mut Vec<u8>, v: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[usize::from((v >> shift) & 0xF)]);
+    }
+}
+
+/// Writes `v` with at most three decimals and no trailing zeros, the way PDF
+/// numbers are usually written (`12`, `0.42`, `-3.5`).
+pub fn num(out: &mut Vec<u8>, v: f32) {
+    // `as` saturates and maps NaN to 0: a bad coordinate cannot break the file.
+    let r = (f64::from(v) * 1000.0).round() as i64;
+    if r < 0 {
+        out.push(b'-');
+    }
+    let a = r.unsigned_abs();
+    let mut int = a / 1000;
+    // Digits by hand: `write!` costs more than the rest of a page's numbers.
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+    let mut frac = a % 1000;
+    if frac != 0 {
+        out.push(b'.');
+        let mut unit = 100;
+        while frac != 0 {
+            out.push(b'0' + (frac / unit) as u8);
+            frac %= unit;
+            unit /= 10;
+        }
+    }
+}
+
+/// A subset font program, deflated, as embedded (`/Length1` is its size
+/// before compression).
+struct Program {
+    data: Vec<u8>,
+    /// False when compression failed and `data` is the font as it is.
+    deflated: bool,
+    length1: usize,
+}
+
+/// Subsets already made in this process, by face and glyph list: a watcher
+/// rebuilding a brief, or a build whose briefs share their text, reuses them.
+/// Bounded: when full it starts again rather than grow with every brief.
+type Programs = Mutex<HashMap<(Face, Vec<u16>), Arc<Program>>>;
+static PROGRAMS: OnceLock<Programs> = OnceLock::new();
+const PROGRAMS_KEPT: usize = 256;
+
+fn program(face: Face, remapper: &GlyphRemapper) -> Result<Arc<Program>, PdfError> {
+    let key = (face, remapper.remapped_gids().collect::<Vec<u16>>());
+    let cache = PROGRAMS.get_or_init(Default::default);
+    if let Some(p) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(p);
+    }
+    let font = subsetter::subset(face.bytes(), 0, remapper)
+        .map_err(|e| PdfError(format!("cannot subset the bundled font {face:?}: {e}")))?;
+    let length1 = font.len();
+    let p = Arc::new(match deflate(&font) {
+        Some(data) => Program {
+            data,
+            deflated: true,
+            length1,
+        },
+        None => Program {
+            data: font,
+            deflated: false,
+            length1,
+        },
+    });
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= PROGRAMS_KEPT {
+            c.clear();
+        }
+        c.insert(key, Arc::clone(&p));
+    }
+    Ok(p)
+}
+
+/// `data` zlib-compressed, or `None` if the compressor failed (a bug: the
+/// caller then stores the data uncompressed rather than write a bad stream).
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    // One compressor per thread, reset between streams: making a new one
+    // allocates and clears its tables, which cost as much as compressing a
+    // page. The fastest level: the best one took about half of a render for
+    // a few kilobytes less, and a viewer reads both the same.
+    thread_local! {
+        static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), true));
+    }
+    DEFLATE.with(|z| {
+        let mut z = z.borrow_mut();
+        z.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let read = usize::try_from(z.total_in()).ok()?;
+            match z.compress_vec(data.get(read..)?, &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return Some(out),
+                Ok(_) => out.reserve(out.capacity().max(1024)),
+                Err(_) => return None,
+            }
+        }
+    })
+}
+
+/// A 64-bit FNV-1a hash: stable across runs and builds, unlike std's hasher,
+/// so the tags and IDs derived from it are too.
+fn fnv(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The six capital letters that mark a subset's font name (`ABCDEF+Name`).
+fn subset_tag(face: Face, gids: &[u8]) -> String {
+    let mut h = fnv(&[face.postscript_name().as_bytes(), gids]);
+    (0..6)
+        .map(|_| {
+            let c = char::from(b'A' + (h % 26) as u8);
+            h /= 26;
+            c
+        })
+        .collect()
+}
+
+/// The objects of a file being written, with their byte offsets for the
+/// cross-reference table.
+struct File {
+    buf: Vec<u8>,
+    offsets: Vec<usize>,
+}
+
+impl File {
+    fn new() -> File {
+        let mut buf = Vec::with_capacity(64 * 1024);
+        // The binary comment line tells transfer tools the file is binary.
+        buf.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+        File {
+            buf,
+            offsets: Vec::new(),
+        }
+    }
+
+    /// A new object number, written later with [`File::object`].
+    fn reserve(&mut self) -> usize {
+        self.offsets.push(0);
+        self.offsets.len()
+    }
+
+    fn object(&mut self, id: usize, body: &[u8]) {
+        self.start(id);
+        self.buf.extend_from_slice(body);
+        self.buf.extend_from_slice(b"\nendobj\n");
+    }
+
+    fn start(&mut self, id: usize) {
+        self.offsets[id - 1] = self.buf.len();
+        let _ = writeln!(self.buf, "{id} 0 obj");
+    }
+
+    /// A stream object; `dict` holds the entries besides `/Length`.
+    fn stream(&mut self, id: usize, dict: &str, data: &[u8]) {
+        self.start(id);
+        let _ = write!(self.buf, "<<{dict} /Length {}>>\nstream\n", data.len());
+        self.buf.extend_from_slice(data);
+        self.buf.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+
+    /// A stream deflated when that makes it smaller.
+    fn stream_deflated(&mut self, id: usize, dict: &str, data: &[u8]) {
+        match deflate(data) {
+            // A filter costs ~19 bytes of dictionary: only worth it when it saves more.
+            Some(z) if z.len() + 19 < data.len() => {
+                self.stream(id, &format!("{dict} /Filter /FlateDecode"), &z);
+            }
+            _ => self.stream(id, dict, data),
+        }
+    }
+
+    fn finish(mut self, root: usize, info: usize) -> Vec<u8> {
+        let xref = self.buf.len();
+        let id = fnv(&[&self.buf]);
+        let n = self.offsets.len() + 1;
+        let _ = write!(self.buf, "xref\n0 {n}\n0000000000 65535 f\r\n");
+        for off in &self.offsets {
+            let _ = write!(self.buf, "{off:010} 00000 n\r\n");
+        }
+        let _ = write!(
+            self.buf,
+            "trailer\n<</Size {n} /Root {root} 0 R /Info {info} 0 R /ID [<{id:016X}{:016X}> <{id:016X}{:016X}>]>>\nstartxref\n{xref}\n%%EOF\n",
+            !id, !id
+        );
+        self.buf
+    }
+}
+
+/// Numbers separated by spaces.
+fn nums(vals: &[f32]) -> String {
+    let mut out = Vec::with_capacity(vals.len() * 4);
+    for (i, v) in vals.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        num(&mut out, *v);
+    }
+    // Digits, signs, points and spaces only.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A PDF text string: literal when it is plain ASCII, otherwise UTF-16BE
+/// with a byte-order mark, in hex (how the Info dictionary carries Unicode).
+fn text_string(s: &str) -> String {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        let mut out = String::from("(");
+        for c in s.chars() {
+            if matches!(c, '(' | ')' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push(')');
+        out
+    } else {
+        let mut out = String::from("<FEFF");
+        for u in s.encode_utf16() {
+            out.push_str(&format!("{u:04X}"));
+        }
+        out.push('>');
+        out
+    }
+}
+
+/// The PDF of `pages` (content streams as the canvas wrote them) on paper
+/// `geo`, with the faces `glyphs` says were used.
+pub fn write(
+    title: &str,
+    geo: Geometry,
+    pages: &[Vec<u8>],
+    glyphs: &[Glyphs; 5],
+    fonts: &Fonts,
+) -> Result<Vec<u8>, PdfError> {
+    let mut f = File::new();
+    let (catalog, tree, info, resources) = (f.reserve(), f.reserve(), f.reserve(), f.reserve());
+
+    let mut font_refs = String::new();
+    for face in Face::ALL {
+        let g = &glyphs[face.index()];
+        let Some(remapper) = &g.remapper else {
+            continue;
+        };
+        let id = embed(&mut f, face, remapper, &g.used, fonts)?;
+        font_refs.push_str(&format!(" /F{} {id} 0 R", face.index()));
+    }
+    f.object(
+        resources,
+        format!("<</Font <<{font_refs} >> /ProcSet [/PDF /Text]>>").as_bytes(),
+    );
+
+    let mut kids = Vec::with_capacity(pages.len());
+    let media = nums(&[geo.width, geo.height]);
+    for content in pages {
+        let (page, stream) = (f.reserve(), f.reserve());
+        f.object(
+            page,
+            format!(
+                "<</Type /Page /Parent {tree} 0 R /MediaBox [0 0 {media}] /Resources {resources} 0 R /Contents {stream} 0 R>>"
+            )
+            .as_bytes(),
+        );
+        f.stream_deflated(stream, "", content);
+        kids.push(format!("{page} 0 R"));
+    }
+    f.object(
+        tree,
+        format!(
+            "<</Type /Pages /Kids [{}] /Count {}>>",
+            kids.join(" "),
+            kids.len()
+        )
+        .as_bytes(),
+    );
+    f.object(
+        catalog,
+        format!(
+            "<</Type /Catalog /Pages {tree} 0 R /ViewerPreferences <</DisplayDocTitle true>>>>"
+        )
+        .as_bytes(),
+    );
+    let producer = concat!("walkaway ", env!("CARGO_PKG_VERSION"));
+    f.object(
+        info,
+        format!(
+            "<</Title {} /Creator (walkaway) /Producer ({producer})>>",
+            text_string(title)
+        )
+        .as_bytes(),
+    );
+    Ok(f.finish(catalog, info))
+}
+
+/// Embeds one face's subset (Type0 font, CIDFontType2 descendant, font
+/// descriptor, font program, ToUnicode map); returns the Type0 font's object.
+fn embed(
+    f: &mut File,
+    face: Face,
+    remapper: &GlyphRemapper,
+    used: &[(char, f32)],
+    fonts: &Fonts,
+) -> Result<usize, PdfError> {
+    let program = program(face, remapper)?;
+    let gids: Vec<u8> = remapper
+        .remapped_gids()
+        .flat_map(|g| g.to_be_bytes())
+        .collect();
+    let name = format!("{}+{}", subset_tag(face, &gids), face.postscript_name());
+    let (type0, cid, descriptor, file, cmap) = (
+        f.reserve(),
+        f.reserve(),
+        f.reserve(),
+        f.reserve(),
+        f.reserve(),
+    );
+
+    f.object(
+        type0,
+        format!(
+            "<</Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {cmap} 0 R>>"
+        )
+        .as_bytes(),
+    );
+
+    // Exact advances (not rounded to whole units), so text ends where the
+    // layout measured it: right-aligned lines stay flush.
+    let widths = nums(&used.iter().map(|(_, w)| *w).collect::<Vec<_>>());
+    f.object(
+        cid,
+        format!(
+            "<</Type /Font /Subtype /CIDFontType2 /BaseFont /{name} /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor {descriptor} 0 R /DW 0 /W [0 [{}]] /CIDToGIDMap /Identity>>",
+            widths
+        )
+        .as_bytes(),
+    );
+
+    let d = fonts.descriptor(face);
+    // Flags: symbolic (4: the glyphs are reached by CID, not a standard
+    // encoding), fixed pitch (1) for the monospace face, italic (64).
+    let mut flags = 4;
+    if d.monospaced {
+        flags |= 1;
+    }
+    if d.italic_angle != 0.0 {
+        flags |= 64;
+    }
+    let bbox = nums(&d.bbox.map(f32::round));
+    let [angle, ascent, descent, cap] = [
+        d.italic_angle,
+        d.ascent.round(),
+        d.descent.round(),
+        d.cap_height.round(),
+    ]
+    .map(|v| nums(&[v]));
+    // StemV is required but unused by viewers for embedded TrueType: the
+    // value PDF writers conventionally give a regular weight.
+    let stem = if matches!(face, Face::Bold | Face::BoldItalic) {
+        120
+    } else {
+        80
+    };
+    f.object(
+        descriptor,
+        format!(
+            "<</Type /FontDescriptor /FontName /{name} /Flags {flags} /FontBBox [{bbox}] /ItalicAngle {angle} /Ascent {ascent} /Descent {descent} /CapHeight {cap} /StemV {stem} /FontFile2 {file} 0 R>>"
+        )
+        .as_bytes(),
+    );
+    let filter = if program.deflated {
+        " /Filter /FlateDecode"
+    } else {
+        ""
+    };
+    f.stream(
+        file,
+        &format!(" /Length1 {}{filter}", program.length1),
+        &program.data,
+    );
+    f.stream_deflated(cmap, "", &to_unicode(used));
+    Ok(type0)
+}
+
+/// The ToUnicode CMap: which character each CID stands for, so text
+/// extraction, search and copy give back what was written.
+fn to_unicode(used: &[(char, f32)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(used.len() * 16 + 400);
+    out.extend_from_slice(
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n\
+/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    // CID 0 is .notdef: it stands for nothing.
+    let pairs: Vec<(u16, char)> = used
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(cid, (c, _))| u16::try_from(cid).ok().map(|cid| (cid, *c)))
+        .collect();
+    // At most 100 entries per block, as the CMap format requires.
+    for chunk in pairs.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", chunk.len());
+        for (cid, c) in chunk {
+            out.push(b'<');
+            hex4(&mut out, *cid);
+            out.extend_from_slice(b"> <");
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                hex4(&mut out, *u);
+            }
+            out.extend_from_slice(b">\n");
+        }
+        out.extend_from_slice(b"endbfchar\n");
+    }
+    out.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: f32) -> String {
+        let mut out = Vec::new();
+        num(&mut out, v);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn numbers_are_written_short() {
+        assert_eq!(n(12.0), "12");
+        assert_eq!(n(0.42), "0.42");
+        assert_eq!(n(-3.5), "-3.5");
+        assert_eq!(n(595.2756), "595.276");
+        assert_eq!(n(0.005), "0.005");
+        assert_eq!(n(-0.0001), "0");
+        assert_eq!(n(f32::NAN), "0");
+    }
+
+    #[test]
+    fn text_strings_escape_or_go_utf16() {
+        assert_eq!(text_string("a (b) \\ c"), "(a \\(b\\) \\\\ c)");
+        assert_eq!(text_string("Zoë"), "<FEFF005A006F00EB>");
+        assert_eq!(text_string("🦀"), "<FEFFD83EDD80>");
+    }
+
+    #[test]
+    fn glyphs_are_numbered_in_order_of_use_and_mapped_back() {
+        let fonts = Fonts::load().expect("fonts");
+        let mut g = Glyphs::default();
+        let mut out = Vec::new();
+        for c in "abab".chars() {
+            g.encode(&fonts, Face::Regular, c, &mut out);
+        }
+        assert_eq!(out, b"0001000200010002");
+        let cmap = String::from_utf8(to_unicode(&g.used)).unwrap_or_default();
+        assert!(
+            cmap.contains("2 beginbfchar\n<0001> <0061>\n<0002> <0062>\n"),
+            "{cmap}"
+        );
+    }
+
+    #[test]
+    fn the_same_pages_give_the_same_bytes() {
+        let fonts = Fonts::load().expect("fonts");
+        let doc = || {
+            let mut glyphs: [Glyphs; 5] = Default::default();
+            let mut content = b"BT /F1 10 Tf 1 0 0 1 50 700 Tm <".to_vec();
+            for c in "Walk away".chars() {
+                glyphs[1].encode(&fonts, Face::Bold, c, &mut content);
+            }
+            content.extend_from_slice(b"> Tj ET");
+            let geo = super::super::page::geometry(super::super::Paper::A4);
+            write("Zoë's lease", geo, &[content], &glyphs, &fonts).expect("write")
+        };
+        let (a, b) = (doc(), doc());
+        assert_eq!(a, b);
+        let s = String::from_utf8_lossy(&a);
+        assert!(s.starts_with("%PDF-1.7\n"));
+        assert!(s.contains("+DejaVuSans-Bold /Encoding /Identity-H"), "{s}");
+        assert!(
+            s.contains("/Title <FEFF005A006F00EB002700730020006C0065006100730065>"),
+            "{s}"
+        );
+        // Every offset in the cross-reference table points at its object.
+        let xref = s.rfind("xref\n").expect("xref");
+        for (i, line) in s[xref..]
+            .lines()
+            .skip(3)
+            .take_while(|l| l.ends_with(" n"))
+            .enumerate()
+        {
+            let off: usize = line[..10].parse().expect("offset");
+            assert!(
+                s[off..].starts_with(&format!("{} 0 obj", i + 1)),
+                "object {}",
+                i + 1
+            );
+        }
+    }
+}
