@@ -41,7 +41,9 @@ pub fn load_file(path: &Path) -> Result<Rules, Vec<Diagnostic>> {
 pub fn load_str(path: &Path, text: &str, is_user: bool) -> Result<Rules, Vec<Diagnostic>> {
     let root = yaml::parse_str(path, text).map_err(|d| vec![d])?;
     let mut c = Checker::new(path, text);
-    let parsed = read(&mut c, &root);
+    // A user's texts are compiled now, to report their mistakes; the built-in
+    // ones when they first render.
+    let parsed = read(&mut c, &root, is_user);
     if c.has_errors() {
         return Err(c.diags);
     }
@@ -58,7 +60,7 @@ pub fn load_str(path: &Path, text: &str, is_user: bool) -> Result<Rules, Vec<Dia
     Ok(rules)
 }
 
-fn read(c: &mut Checker, root: &Node) -> Option<(Rules, bool, bool)> {
+fn read(c: &mut Checker, root: &Node, eager: bool) -> Option<(Rules, bool, bool)> {
     let f = c.fields(root, "the rules file", TOP, &["version"])?;
     if let Some(v) = f.get("version")
         && !matches!(v.value, Value::Int(1))
@@ -84,21 +86,21 @@ fn read(c: &mut Checker, root: &Node) -> Option<(Rules, bool, bool)> {
     let mut exit_scripts = Vec::new();
     if let Some(list) = f.get("deal_breakers") {
         for item in c.seq(list, "`deal_breakers`") {
-            if let Some(r) = read_rule(c, item, Kind::DealBreaker, &mut ids) {
+            if let Some(r) = read_rule(c, item, Kind::DealBreaker, &mut ids, eager) {
                 deal_breakers.push(r);
             }
         }
     }
     if let Some(list) = f.get("red_flags") {
         for item in c.seq(list, "`red_flags`") {
-            if let Some(r) = read_rule(c, item, Kind::RedFlag, &mut ids) {
+            if let Some(r) = read_rule(c, item, Kind::RedFlag, &mut ids, eager) {
                 red_flags.push(r);
             }
         }
     }
     if let Some(list) = f.get("exit_scripts") {
         for item in c.seq(list, "`exit_scripts`") {
-            if let Some(s) = read_exit(c, item, &mut ids) {
+            if let Some(s) = read_exit(c, item, &mut ids, eager) {
                 exit_scripts.push(s);
             }
         }
@@ -127,6 +129,7 @@ fn read_rule(
     node: &Node,
     kind: Kind,
     ids: &mut HashMap<String, Pos>,
+    eager: bool,
 ) -> Option<Rule> {
     let (what, keys, text_key) = match kind {
         Kind::DealBreaker => ("deal breaker", DEAL_BREAKER, "why"),
@@ -152,7 +155,7 @@ fn read_rule(
     let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
     let when = f.get("when").and_then(|n| condition(c, n, false, &label));
     let text = match f.get(text_key) {
-        Some(n) => tera_text(c, n, &format!("{label} {text_key}"), Escape::None),
+        Some(n) => tera_text(c, n, &format!("{label} {text_key}"), Escape::None, eager),
         None => Text::compile(String::new(), Escape::None).ok(),
     };
     Some(Rule {
@@ -167,7 +170,12 @@ fn read_rule(
     })
 }
 
-fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Option<ExitScript> {
+fn read_exit(
+    c: &mut Checker,
+    node: &Node,
+    ids: &mut HashMap<String, Pos>,
+    eager: bool,
+) -> Option<ExitScript> {
     let named = crate::fields::peek_str(node, "id").map_or_else(
         || "an exit script".to_string(),
         |id| format!("exit script `{id}`"),
@@ -207,7 +215,13 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
             _ => vec![n.clone()],
         };
         for item in &items {
-            if let Some(s) = tera_text(c, item, &format!("a `say` line of {label}"), Escape::None) {
+            if let Some(s) = tera_text(
+                c,
+                item,
+                &format!("a `say` line of {label}"),
+                Escape::None,
+                eager,
+            ) {
                 say.push(s);
             }
         }
@@ -219,12 +233,24 @@ fn read_exit(c: &mut Checker, node: &Node, ids: &mut HashMap<String, Pos>) -> Op
             LETTER,
             &["subject", "body"],
         )?;
-        let subject = lf
-            .get("subject")
-            .and_then(|s| tera_text(c, s, &format!("{label} letter subject"), Escape::None));
-        let body = lf
-            .get("body")
-            .and_then(|b| tera_text(c, b, &format!("{label} letter body"), Escape::Markdown));
+        let subject = lf.get("subject").and_then(|s| {
+            tera_text(
+                c,
+                s,
+                &format!("{label} letter subject"),
+                Escape::None,
+                eager,
+            )
+        });
+        let body = lf.get("body").and_then(|b| {
+            tera_text(
+                c,
+                b,
+                &format!("{label} letter body"),
+                Escape::Markdown,
+                eager,
+            )
+        });
         Some(LetterText {
             subject: subject?,
             body: body?,
@@ -310,8 +336,17 @@ fn pos_in_value(source: &str, at: Pos, offset: usize, text: &str) -> Pos {
 
 /// A Tera text: compiled now (a syntax error is reported here), rendered per
 /// brief later.
-fn tera_text(c: &mut Checker, node: &Node, what: &str, escape: Escape) -> Option<Text> {
+fn tera_text(
+    c: &mut Checker,
+    node: &Node,
+    what: &str,
+    escape: Escape,
+    eager: bool,
+) -> Option<Text> {
     let text = c.text(node, what)?;
+    if !eager {
+        return Some(Text::deferred(text, escape));
+    }
     match Text::compile(text, escape) {
         Ok(t) => Some(t),
         Err(e) => {

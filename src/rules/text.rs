@@ -1,10 +1,12 @@
 //! Rule texts (`why`, `advice`, `say`, a letter's subject and body) are Tera
-//! templates. Each is compiled once, when the rules load: a syntax mistake is
-//! reported at its line before any brief is read, and the compiled template is
-//! kept, so that rendering it for each brief (in the compose stage, within the
-//! work budget of `guard`) does not parse it again.
+//! templates, each compiled once and kept, so that rendering it for each brief
+//! (in the compose stage, within the work budget of `guard`) does not parse it
+//! again. A user's text is compiled when the rules load, so a syntax mistake is
+//! reported at its line before any brief is read; a built-in text (known good:
+//! a test compiles every one) is compiled the first time it renders, so that
+//! checking one brief does not pay for the texts of rules that did not fire.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tera::{ErrorKind, Tera};
 
@@ -26,7 +28,8 @@ pub enum Escape {
 #[derive(Clone)]
 pub struct Text {
     pub source: String,
-    compiled: Arc<Tera>,
+    escape: Escape,
+    compiled: Arc<OnceLock<Result<Tera, String>>>,
 }
 
 impl std::fmt::Debug for Text {
@@ -47,29 +50,40 @@ impl Text {
     /// Compile a text. A syntax error is reported against the text as written
     /// (its line and column within the text); names are checked when it renders.
     pub fn compile(source: String, escape: Escape) -> Result<Text, String> {
-        let mut tera = new_tera();
-        if escape == Escape::Markdown {
-            tera.set_escape_fn(crate::escape::tera_markdown);
-            tera.autoescape_on([NAME]);
-        }
-        let inst = guard::instrument(&source);
-        if let Err(e) = tera.add_raw_template(NAME, &inst.text) {
-            // The error as the text was written (the instrumented one is only
-            // refused near one of Tera's limits: then its own error).
-            let mut plain = new_tera();
-            let e = plain.add_raw_template(NAME, &source).err().unwrap_or(e);
-            return Err(syntax_message(&e));
-        }
+        let tera = build(&source, escape)?;
         Ok(Text {
             source,
-            compiled: Arc::new(tera),
+            escape,
+            compiled: Arc::new(OnceLock::from(Ok(tera))),
         })
+    }
+
+    /// A text compiled the first time it renders (the built-in rules').
+    pub fn deferred(source: String, escape: Escape) -> Text {
+        Text {
+            source,
+            escape,
+            compiled: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// Compiles the text now if it was deferred; its syntax error if any.
+    pub fn check(&self) -> Result<(), String> {
+        self.compiled().map(|_| ())
+    }
+
+    fn compiled(&self) -> Result<&Tera, String> {
+        self.compiled
+            .get_or_init(|| build(&self.source, self.escape))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Render for one brief. A text that loops past the budget stops with a
     /// message that says so.
     pub fn render(&self, ctx: &tera::Context) -> Result<String, String> {
-        let (result, stop) = guard::within(|| self.compiled.render(NAME, ctx));
+        let tera = self.compiled()?;
+        let (result, stop) = guard::within(|| tera.render(NAME, ctx));
         result.map_err(|e| match (stop, e.kind()) {
             (Some(stop), _) => stop.message(),
             (None, ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r)) => {
@@ -78,6 +92,24 @@ impl Text {
             _ => e.to_string(),
         })
     }
+}
+
+/// The text's Tera instance: its escaping, the budget's calls instrumented in.
+fn build(source: &str, escape: Escape) -> Result<Tera, String> {
+    let mut tera = new_tera();
+    if escape == Escape::Markdown {
+        tera.set_escape_fn(crate::escape::tera_markdown);
+        tera.autoescape_on([NAME]);
+    }
+    let inst = guard::instrument(source);
+    if let Err(e) = tera.add_raw_template(NAME, &inst.text) {
+        // The error as the text was written (the instrumented one is only
+        // refused near one of Tera's limits: then its own error).
+        let mut plain = new_tera();
+        let e = plain.add_raw_template(NAME, source).err().unwrap_or(e);
+        return Err(syntax_message(&e));
+    }
+    Ok(tera)
 }
 
 fn syntax_message(e: &tera::Error) -> String {
@@ -118,6 +150,39 @@ mod tests {
             );
             assert_eq!(md.render(&ctx()).as_deref(), Ok(r"Finch \*&\* Co."));
         }
+    }
+
+    #[test]
+    fn a_deferred_text_compiles_when_it_first_renders() {
+        let t = Text::deferred("{{ name }}".into(), Escape::Markdown);
+        assert_eq!(t.render(&ctx()).as_deref(), Ok(r"Finch \*&\* Co."));
+        let bad = Text::deferred("{% if x %}never closed".into(), Escape::None);
+        let e = bad.render(&ctx()).expect_err("refused");
+        assert!(e.contains("line 1"), "{e}");
+        assert_eq!(bad.check(), Err(e));
+    }
+
+    /// The built-in texts are compiled only when they render: each of them
+    /// must compile.
+    #[test]
+    fn every_built_in_text_compiles() {
+        let rules = crate::rules::load_default().expect("built-in rules");
+        let mut n = 0;
+        for r in rules.deal_breakers.iter().chain(&rules.red_flags) {
+            assert_eq!(r.text.check(), Ok(()), "{}", r.id);
+            n += 1;
+        }
+        for x in &rules.exit_scripts {
+            for t in x
+                .say
+                .iter()
+                .chain(x.letter.iter().flat_map(|l| [&l.subject, &l.body]))
+            {
+                assert_eq!(t.check(), Ok(()), "{}", x.id);
+                n += 1;
+            }
+        }
+        assert!(n > 20, "only {n} texts");
     }
 
     #[test]
