@@ -36,6 +36,7 @@ to fail a build on.
 """
 
 import argparse
+import atexit
 import os
 import re
 import resource
@@ -105,6 +106,10 @@ def main():
     ap.add_argument("--bin")
     ap.add_argument("--baseline", help="another walkaway binary to compare with, run interleaved")
     ap.add_argument("--no-typst", action="store_true", help="skip the Typst comparison")
+    ap.add_argument(
+        "--out",
+        help="build into folders under this one (e.g. /dev/shm, to leave the disk out); default: the temporary folder",
+    )
     args = ap.parse_args()
     exe = find_binary(args.bin)
     if not exe.is_file():
@@ -117,7 +122,10 @@ def main():
         briefs.mkdir()
         generate(briefs, n)
         paths = sorted(briefs.glob("*.yaml"))
-        out = tmp / "out"
+        outs = Path(tempfile.mkdtemp(prefix="walkaway-bench-out-", dir=args.out)) if args.out else tmp
+        if args.out:
+            atexit.register(shutil.rmtree, outs, True)
+        out = outs / "out"
 
         fresh = iter(range(1 << 30))
 
@@ -126,7 +134,7 @@ def main():
             # ext4 without a journal, creating thousands of files just after
             # deleting thousands costs the kernel ~1 ms a file (it scans for
             # recently freed inodes), which would time the deletion, not us.
-            return timed([exe, "build", briefs, "-o", tmp / f"out-{next(fresh)}", "--today", TODAY])
+            return timed([exe, "build", briefs, "-o", outs / f"out-{next(fresh)}", "--today", TODAY])
 
         def check(exe):
             return timed([exe, "check", *paths, "--today", TODAY])
@@ -146,7 +154,7 @@ def main():
                 runs[e]["cold"].append(cold(e))
         if args.baseline:
             base = Path(args.baseline)
-            base_rss = peak_rss_mb([base, "build", briefs, "-o", tmp / "out-rss-base", "--today", TODAY])
+            base_rss = peak_rss_mb([base, "build", briefs, "-o", outs / "out-rss-base", "--today", TODAY])
             r = runs[base]
             bb, bc, bk = med(r["build"]), med(r["check"]), med(r["cold"])
         rss = peak_rss_mb([exe, "build", briefs, "-o", out, "--today", TODAY])
