@@ -125,16 +125,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Error> {
     let templates = dir.join("templates");
     std::fs::create_dir_all(&templates)
         .map_err(|e| Error::Failure(format!("cannot create {}: {e}", templates.display())))?;
-    for (name, text) in &files {
-        let path = dir.join(name);
-        if path.exists() {
-            terminal::note(&format!("kept     {} (already there)", path.display()));
-            continue;
-        }
-        crate::output::write_atomic(&path, text.as_bytes())
-            .map_err(|e| Error::Failure(format!("cannot write {}: {e}", path.display())))?;
-        terminal::note(&format!("created  {}", path.display()));
-    }
+    super::write_new(dir, files.iter().map(|(n, t)| (n.as_str(), t.as_str())))?;
     terminal::note(&format!(
         "\nNext: cd {} && walkaway build briefs && walkaway test",
         dir.display()

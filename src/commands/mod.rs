@@ -49,3 +49,23 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Man => man::run(),
     }
 }
+
+/// Writes each `(name, text)` under `dir`, keeping a file that is already
+/// there (`init` and `templates export` never overwrite what a user edited),
+/// and says which were created and which kept.
+fn write_new<'a>(
+    dir: &std::path::Path,
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), Error> {
+    for (name, text) in files {
+        let path = dir.join(name);
+        if path.exists() {
+            crate::terminal::note(&format!("kept     {} (already there)", path.display()));
+            continue;
+        }
+        crate::output::write_atomic(&path, text.as_bytes())
+            .map_err(|e| Error::Failure(format!("cannot write {}: {e}", path.display())))?;
+        crate::terminal::note(&format!("created  {}", path.display()));
+    }
+    Ok(())
+}

@@ -36,16 +36,7 @@ fn project_templates() -> Result<PathBuf, Error> {
 pub fn export(dir: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::Failure(format!("cannot create {}: {e}", dir.display())))?;
-    for (name, text) in BUILTIN {
-        let path = dir.join(name);
-        if path.exists() {
-            terminal::note(&format!("kept     {} (already there)", path.display()));
-            continue;
-        }
-        crate::output::write_atomic(&path, text.as_bytes())
-            .map_err(|e| Error::Failure(format!("cannot write {}: {e}", path.display())))?;
-        terminal::note(&format!("created  {}", path.display()));
-    }
+    super::write_new(dir, BUILTIN.iter().copied())?;
     terminal::note(
         "\nEdit the ones you want to change and delete the others: a template there \
          replaces the built-in one of the same name, and the others follow walkaway's updates.",
