@@ -323,3 +323,59 @@ fn rendering_again_gives_the_same_bytes_and_leaves_the_file_alone() {
         "{info}"
     );
 }
+
+/// Every PDF of the examples (prep packs and letters, A4 and Letter) reads
+/// without a complaint from poppler: its parser reports any syntax or
+/// cross-reference problem on stderr, even when it recovers.
+#[test]
+fn poppler_reads_every_example_pdf_without_a_complaint() {
+    if !have_poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut read = 0;
+    for paper in ["a4", "letter"] {
+        let out = dir.path().join(paper);
+        for entry in std::fs::read_dir(example("")).expect("examples/").flatten() {
+            let brief = entry.path();
+            if brief.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            render(&brief, &out, &["--paper", paper, "--letter"]);
+        }
+        for pdf in walk_pdfs(&out) {
+            for tool in ["pdfinfo", "pdffonts", "pdftotext"] {
+                let mut cmd = Command::new(tool);
+                cmd.arg(&pdf);
+                if tool == "pdftotext" {
+                    cmd.arg("-");
+                }
+                let o = cmd.output().expect("poppler tool");
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(
+                    o.status.success() && err.trim().is_empty(),
+                    "{tool} {}: {err}",
+                    pdf.display()
+                );
+            }
+            read += 1;
+        }
+    }
+    assert!(read >= 20, "only {read} PDFs read");
+}
+
+fn walk_pdfs(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read output").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "pdf") {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
