@@ -56,7 +56,7 @@ pub(super) struct Session<'a> {
     /// The identity (device, inode) each root had when it was watched: a root
     /// removed and made again (`rm -rf d && mkdir d`) is a new folder that the
     /// old watch does not see.
-    pub(super) root_ids: Vec<(PathBuf, Option<(u64, u64)>)>,
+    pub(super) root_ids: Vec<(PathBuf, Option<FolderId>)>,
     pub(super) scope: Scope,
     pub(super) setup: Setup,
     pub(super) sources: Sources,
@@ -401,16 +401,28 @@ impl Session<'_> {
 }
 
 /// A folder's identity (device, inode), or None when it is not there.
-fn folder_id(path: &Path) -> Option<(u64, u64)> {
+/// What tells one folder from another made at the same path: device, inode
+/// and, where the file system records it, creation time.
+type FolderId = (u64, u64, Option<u128>);
+
+fn folder_id(path: &Path) -> Option<FolderId> {
     let meta = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    // The creation time as well as the inode: a folder removed and made again
+    // at once may get the freed inode number back, and would then look like
+    // the old one (the watcher would stay on the dead folder and hear nothing).
+    let born = meta
+        .created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos());
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        Some((meta.dev(), meta.ino()))
+        Some((meta.dev(), meta.ino(), born))
     }
     #[cfg(not(unix))]
     {
-        meta.modified().ok().map(|_| (0, 0))
+        Some((0, 0, born))
     }
 }
 
@@ -425,5 +437,28 @@ pub(super) fn canonical(path: &Path) -> PathBuf {
     match (abs.parent(), abs.file_name()) {
         (Some(parent), Some(name)) => canonical(parent).join(name),
         _ => abs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder removed and made again is a new folder, even when the file
+    /// system gives it the freed inode number back (ext4 does, for an empty
+    /// folder made again at once).
+    #[test]
+    fn a_folder_made_again_is_told_from_the_old_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("briefs");
+        for _ in 0..20 {
+            std::fs::create_dir(&p).expect("mkdir");
+            let before = folder_id(&p);
+            assert!(before.is_some());
+            std::fs::remove_dir(&p).expect("rmdir");
+            std::fs::create_dir(&p).expect("mkdir again");
+            assert_ne!(folder_id(&p), before);
+            std::fs::remove_dir(&p).expect("rmdir");
+        }
     }
 }
