@@ -18,6 +18,20 @@ pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// `n` with its thousands grouped by commas, as limits are quoted in
+/// messages: 1,000,000.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The `join_and` filter: a list of texts as one phrase. Its items are user
 /// text, so the result is escaped like any value when printed.
 pub fn join_and_filter(v: &tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {

@@ -58,7 +58,7 @@ impl Stop {
         match self {
             Stop::Steps => format!(
                 "the condition does too much work: its `all`, `exists`, `map` or `filter` loops ran more than {} steps",
-                group(MAX_STEPS)
+                crate::english::thousands(MAX_STEPS)
             ),
             Stop::Time => format!(
                 "the condition does too much work: it ran for more than {} seconds",
@@ -67,18 +67,6 @@ impl Stop {
             Stop::Cancelled => "the evaluation was cancelled".into(),
         }
     }
-}
-
-fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[derive(Clone, Copy)]

@@ -118,16 +118,7 @@ pub struct Condition {
     site: Option<Diagnostic>,
 }
 
-/// A problem in a condition, at a character offset inside its source text.
-#[derive(Debug)]
-pub struct CondError {
-    pub offset: usize,
-    pub message: String,
-    pub hint: Option<String>,
-    /// The message should say which rule it is about (it reads as a verdict
-    /// on the rule, not on a word of it).
-    pub names_rule: bool,
-}
+pub use super::shape::CondError;
 
 pub enum Outcome {
     True,

@@ -37,9 +37,6 @@ pub const MAX_VALUE: u64 = 4 * 1024 * 1024;
 /// The time one render may take.
 pub const MAX_TIME: Duration = Duration::from_secs(5);
 
-/// Filters that can make a result far larger than their input in one call.
-const AMPLIFIERS: &[&str] = &["join", "replace", "indent"];
-
 /// Why a render was stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
@@ -55,7 +52,7 @@ impl Stop {
         match self {
             Stop::Steps => format!(
                 "it does too much work: its loops ran more than {} steps",
-                thousands(MAX_STEPS)
+                crate::english::thousands(MAX_STEPS)
             ),
             Stop::Bytes => format!(
                 "it produces too much text: more than {} MB",
@@ -72,18 +69,6 @@ impl Stop {
             Stop::Cancelled => "rendering was cancelled".into(),
         }
     }
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[derive(Clone, Copy)]
@@ -354,10 +339,6 @@ pub fn instrument(src: &str) -> Instrumented {
 /// The names the guard adds (for messages that must not show them).
 pub fn is_internal(name: &str) -> bool {
     name.starts_with("__walkaway_")
-}
-
-pub(super) fn is_amplifier(name: &str) -> bool {
-    AMPLIFIERS.contains(&name)
 }
 
 #[cfg(test)]

@@ -275,7 +275,7 @@ fn handle(src: &str, block: &Block, edits: &mut Vec<(usize, String)>, bodies: &m
             }
             Some(Tok::Ident("filter")) => {
                 if let Some(Tok::Ident(name)) = t.get(1).map(|x| x.tok)
-                    && super::guard::is_amplifier(name)
+                    && is_amplifier(name)
                 {
                     let args = call_args(src, t, 2);
                     edits.push((t[1].start, format!("__walkaway_pre_{name}{args} | ")));
@@ -327,7 +327,7 @@ fn expressions(src: &str, t: &[Token], tag: bool, edits: &mut Vec<(usize, String
             }
             Tok::Punct("|") => {
                 if let Some(Tok::Ident(name)) = t.get(k + 1).map(|y| y.tok)
-                    && super::guard::is_amplifier(name)
+                    && is_amplifier(name)
                 {
                     let args = call_args(src, t, k + 2);
                     edits.push((x.start, format!("| __walkaway_pre_{name}{args} ")));
@@ -387,6 +387,13 @@ fn comprehension(
         edits.push((t[from].start, "__walkaway_each(v=(".into()));
         edits.push((t[to - 1].end, "))".into()));
     }
+}
+
+/// Filters that can make a result far larger than their input in one call.
+const AMPLIFIERS: &[&str] = &["join", "replace", "indent"];
+
+fn is_amplifier(name: &str) -> bool {
+    AMPLIFIERS.contains(&name)
 }
 
 #[cfg(test)]

@@ -16,7 +16,16 @@
 //! separates them). Both the number of nested brackets and that sum are capped,
 //! with limits far above any condition a person writes.
 
-use super::cond::CondError;
+/// A problem in a condition, at a character offset inside its source text.
+#[derive(Debug)]
+pub struct CondError {
+    pub offset: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The message should say which rule it is about (it reads as a verdict
+    /// on the rule, not on a word of it).
+    pub names_rule: bool,
+}
 
 /// The longest condition accepted, in characters.
 pub const MAX_CHARS: usize = 4096;

@@ -102,6 +102,12 @@ pub fn render_prep_pack(doc: &PrepPackPdf) -> Result<PdfOutput, PdfError> {
 
 /// Writes the canvas's pages into a file (fonts subset).
 fn finish(title: &str, cv: Canvas, warnings: Vec<String>) -> Result<PdfOutput, PdfError> {
-    let bytes = writer::write(title, cv.geo, &cv.pages, &cv.glyphs, cv.fonts)?;
+    let bytes = writer::write(
+        title,
+        (cv.geo.width, cv.geo.height),
+        &cv.pages,
+        &cv.glyphs,
+        cv.fonts,
+    )?;
     Ok(PdfOutput { bytes, warnings })
 }

@@ -14,7 +14,6 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 use subsetter::GlyphRemapper;
 
 use super::PdfError;
-use super::canvas::Geometry;
 use super::fonts::{Face, Fonts};
 
 /// The glyphs one face has used in a document, numbered in order of first
@@ -289,11 +288,11 @@ fn text_string(s: &str) -> String {
     }
 }
 
-/// The PDF of `pages` (content streams as the canvas wrote them) on paper
-/// `geo`, with the faces `glyphs` says were used.
+/// The PDF of `pages` (content streams as the canvas wrote them) on paper of
+/// `size` (width, height in points), with the faces `glyphs` says were used.
 pub fn write(
     title: &str,
-    geo: Geometry,
+    size: (f32, f32),
     pages: &[Vec<u8>],
     glyphs: &[Glyphs; 5],
     fonts: &Fonts,
@@ -316,7 +315,7 @@ pub fn write(
     );
 
     let mut kids = Vec::with_capacity(pages.len());
-    let media = nums(&[geo.width, geo.height]);
+    let media = nums(&[size.0, size.1]);
     for content in pages {
         let (page, stream) = (f.reserve(), f.reserve());
         f.object(
@@ -536,8 +535,14 @@ mod tests {
                 glyphs[1].encode(&fonts, Face::Bold, c, &mut content);
             }
             content.extend_from_slice(b"> Tj ET");
-            let geo = super::super::page::geometry(super::super::Paper::A4);
-            write("Zoë's lease", geo, &[content], &glyphs, &fonts).expect("write")
+            write(
+                "Zoë's lease",
+                (595.276, 841.89),
+                &[content],
+                &glyphs,
+                &fonts,
+            )
+            .expect("write")
         };
         let (a, b) = (doc(), doc());
         assert_eq!(a, b);
