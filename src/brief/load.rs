@@ -75,17 +75,17 @@ fn read_brief(c: &mut Checker, path: &Path, root: &Node) -> Option<Brief> {
         Side::Seller => Better::Higher,
         Side::Buyer => Better::Lower,
     });
-    let terms = match f.get("terms") {
+    let (terms, broken) = match f.get("terms") {
         Some(n) => read_terms(c, n, default_better),
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     let alternatives = f
         .get("alternatives")
-        .map(|n| read_alternatives(c, n, &terms))
+        .map(|n| read_alternatives(c, n, &terms, &broken))
         .unwrap_or_default();
     let offers = f
         .get("offers")
-        .map(|n| read_offers(c, n, &terms))
+        .map(|n| read_offers(c, n, &terms, &broken))
         .unwrap_or_default();
     if let Some(n) = f.get("terms") {
         warn_stale_offers(c, n, &terms, &offers);
@@ -229,7 +229,12 @@ fn term_offer_pos(terms_node: &Node, id: &str) -> Option<Pos> {
         .map(|(_, v)| v.pos)
 }
 
-fn read_alternatives(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<Alternative> {
+fn read_alternatives(
+    c: &mut Checker,
+    node: &Node,
+    terms: &[Term],
+    broken: &[String],
+) -> Vec<Alternative> {
     let mut out = Vec::new();
     for (i, item) in c.seq(node, "`alternatives`").iter().enumerate() {
         let what = format!("alternative {}", i + 1);
@@ -244,7 +249,7 @@ fn read_alternatives(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<Altern
             .and_then(|n| c.text(n, &format!("{what} summary")));
         let values = f
             .get("terms")
-            .map(|n| term_values(c, n, terms, &what))
+            .map(|n| term_values(c, n, terms, broken, &what))
             .unwrap_or_default();
         if let Some(name) = name {
             out.push(Alternative {
@@ -257,7 +262,7 @@ fn read_alternatives(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<Altern
     out
 }
 
-fn read_offers(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<OfferRound> {
+fn read_offers(c: &mut Checker, node: &Node, terms: &[Term], broken: &[String]) -> Vec<OfferRound> {
     let mut out = Vec::new();
     for (i, item) in c.seq(node, "`offers`").iter().enumerate() {
         let what = format!("offer {}", i + 1);
@@ -272,7 +277,7 @@ fn read_offers(c: &mut Checker, node: &Node, terms: &[Term]) -> Vec<OfferRound> 
             .and_then(|n| c.word(n, &format!("{what} from")));
         let values = f
             .get("terms")
-            .map(|n| term_values(c, n, terms, &what))
+            .map(|n| term_values(c, n, terms, broken, &what))
             .unwrap_or_default();
         if let Some(from) = from {
             out.push(OfferRound {

@@ -11,17 +11,21 @@ use crate::diag::did_you_mean;
 use crate::fields::{Checker, Fields, clip};
 use crate::yaml::{Node, Value};
 
+/// The terms that could be read, and the ids of those that could not (their
+/// errors are reported): offers and alternatives may still name those ids
+/// without being told the term is unknown.
 pub(super) fn read_terms(
     c: &mut Checker,
     node: &Node,
     default_better: Option<Better>,
-) -> Vec<Term> {
+) -> (Vec<Term>, Vec<String>) {
     let items = c.seq(node, "`terms`");
     if items.is_empty() && node.as_seq().is_some() {
         c.error(node.pos, "`terms` must list at least one term", None);
     }
     let mut seen: HashMap<String, crate::diag::Pos> = HashMap::new();
     let mut terms = Vec::new();
+    let mut broken = Vec::new();
     for (i, item) in items.iter().enumerate() {
         // Name the term by its id in messages when it has a usable one.
         let written_id = crate::fields::peek_str(item, "id").filter(|id| !seen.contains_key(*id));
@@ -35,11 +39,12 @@ pub(super) fn read_terms(
         let id = f
             .get("id")
             .and_then(|n| c.unique_id(n, "the term `id`", "term", &mut seen));
-        if let Some(t) = read_term(c, &f, id, &what, default_better) {
-            terms.push(t);
+        match read_term(c, &f, id.clone(), &what, default_better) {
+            Some(t) => terms.push(t),
+            None => broken.extend(id),
         }
     }
-    terms
+    (terms, broken)
 }
 
 fn read_term(
@@ -293,14 +298,20 @@ fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Opti
     }
 }
 
-/// `terms: { price: 10.05, ... }` in offers and alternatives.
+/// `terms: { price: 10.05, ... }` in offers and alternatives. A value for a
+/// term in `broken` (named, but not readable) is passed over in silence.
 pub(super) fn term_values(
     c: &mut Checker,
     node: &Node,
     terms: &[Term],
+    broken: &[String],
     what: &str,
 ) -> Vec<(usize, TermValue)> {
-    let ids: Vec<&str> = terms.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<&str> = terms
+        .iter()
+        .map(|t| t.id.as_str())
+        .chain(broken.iter().map(String::as_str))
+        .collect();
     let Some(f) = c.fields(node, &format!("the terms of {what}"), &ids, &[]) else {
         return Vec::new();
     };
