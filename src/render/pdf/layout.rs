@@ -37,6 +37,9 @@ pub struct Flow<'a, 'f> {
     quotes: Vec<(f32, f32)>,
     /// A list marker waiting for its item's first line: (text, right edge).
     marker: Option<(String, f32)>,
+    /// The table laid out last, by address and width: a heading measures the
+    /// table it keeps with, which is then drawn with the same layout.
+    pub(super) laid: Option<super::table::LaidFor>,
 }
 
 /// Baseline for a line box of height `lead` starting at `top`: centres the
@@ -54,6 +57,7 @@ impl<'a, 'f> Flow<'a, 'f> {
             ink: TEXT,
             quotes: Vec::new(),
             marker: None,
+            laid: None,
         }
     }
 

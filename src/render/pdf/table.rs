@@ -3,6 +3,8 @@
 //! inside their padding, the header row repeated on every page the table
 //! reaches, and a row taller than a page split between pages.
 
+use std::rc::Rc;
+
 use super::canvas::{RULE, Rgbf};
 use super::fonts::Face;
 use super::layout::{Flow, align_offset, baseline};
@@ -19,11 +21,19 @@ const ZEBRA_FILL: Rgbf = Rgbf(0.965, 0.965, 0.965);
 const BORDER: Rgbf = Rgbf(0.55, 0.55, 0.55);
 
 /// A table with its cells cleaned, sized and wrapped.
-struct Laid {
+pub(super) struct Laid {
     widths: Vec<f32>,
     aligns: Vec<Align>,
     head: Vec<Vec<Line>>,
     rows: Vec<Vec<Vec<Line>>>,
+}
+
+/// A laid-out table and what it was laid out for: the table's address (the
+/// blocks outlive the flow) and the width.
+pub(super) struct LaidFor {
+    table: *const Table,
+    width: f32,
+    laid: Rc<Laid>,
 }
 
 fn row_lines(row: &[Vec<Line>]) -> usize {
@@ -62,6 +72,23 @@ pub fn column_widths(natural: &[f32], minimum: &[f32], width: f32) -> Vec<f32> {
 }
 
 impl Flow<'_, '_> {
+    /// The table laid out for `width`, from the last call when it was the same.
+    fn laid_table(&mut self, t: &Table, width: f32) -> Rc<Laid> {
+        if let Some(c) = &self.laid
+            && std::ptr::eq(c.table, t)
+            && c.width == width
+        {
+            return Rc::clone(&c.laid);
+        }
+        let laid = Rc::new(self.lay_table(t, width));
+        self.laid = Some(LaidFor {
+            table: t,
+            width,
+            laid: Rc::clone(&laid),
+        });
+        laid
+    }
+
     fn lay_table(&mut self, t: &Table, width: f32) -> Laid {
         let ncols = t
             .rows
@@ -127,7 +154,7 @@ impl Flow<'_, '_> {
 
     /// Header plus first row: what a heading above the table must keep.
     pub fn table_keep_height(&mut self, t: &Table, width: f32) -> f32 {
-        let laid = self.lay_table(t, width);
+        let laid = self.laid_table(t, width);
         let first = laid.rows.first().map(|r| row_height(row_lines(r)));
         row_height(row_lines(&laid.head)) + first.unwrap_or(0.0)
     }
@@ -182,7 +209,7 @@ impl Flow<'_, '_> {
     /// Draws the table; `keep` is the height that must follow its last row on
     /// the same page (what comes next and belongs with it, e.g. the gauges).
     pub fn table(&mut self, t: &Table, x: f32, width: f32, keep: f32) {
-        let laid = self.lay_table(t, width);
+        let laid = self.laid_table(t, width);
         let head_h = row_height(row_lines(&laid.head));
         let first = laid.rows.first().map(|r| row_height(row_lines(r)));
         let page_body = self.cv.geo.bottom - self.cv.geo.top - head_h;

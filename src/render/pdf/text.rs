@@ -49,12 +49,14 @@ pub struct Line {
 /// One unbreakable piece of a word (a word may change style mid-way).
 struct Piece<'a> {
     span: &'a Span,
-    text: String,
+    text: &'a str,
     width: f32,
 }
 
+/// A word is a run of `pieces` (by index), so tokenizing allocates two
+/// vectors per paragraph rather than one per word.
 enum Token<'a> {
-    Word(Vec<Piece<'a>>),
+    Word(std::ops::Range<usize>),
     Space(&'a Span),
     Break,
 }
@@ -64,38 +66,40 @@ pub fn face_size(face: Face, size: f32) -> f32 {
     if face == Face::Mono { size * 0.9 } else { size }
 }
 
-fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> Vec<Token<'a>> {
+fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>, Vec<Token<'a>>) {
+    let mut pieces: Vec<Piece<'a>> = Vec::new();
     let mut out: Vec<Token<'a>> = Vec::new();
-    let mut word: Vec<Piece<'a>> = Vec::new();
+    // Where the word being gathered starts in `pieces`.
+    let mut word = 0;
+    let end_word = |pieces: &Vec<Piece<'a>>, out: &mut Vec<Token<'a>>, word: &mut usize| {
+        if *word < pieces.len() {
+            out.push(Token::Word(*word..pieces.len()));
+            *word = pieces.len();
+        }
+    };
     for span in spans {
         let fs = face_size(span.face, size);
         for (i, part) in span.text.split(' ').enumerate() {
             if i > 0 {
-                if !word.is_empty() {
-                    out.push(Token::Word(std::mem::take(&mut word)));
-                }
+                end_word(&pieces, &mut out, &mut word);
                 out.push(Token::Space(span));
             }
             if !part.is_empty() {
                 let width = fonts.width(span.face, fs, part);
-                word.push(Piece {
+                pieces.push(Piece {
                     span,
-                    text: part.to_string(),
+                    text: part,
                     width,
                 });
             }
         }
         if span.hard_break {
-            if !word.is_empty() {
-                out.push(Token::Word(std::mem::take(&mut word)));
-            }
+            end_word(&pieces, &mut out, &mut word);
             out.push(Token::Break);
         }
     }
-    if !word.is_empty() {
-        out.push(Token::Word(word));
-    }
-    out
+    end_word(&pieces, &mut out, &mut word);
+    (pieces, out)
 }
 
 struct Builder<'f> {
@@ -175,7 +179,7 @@ impl Builder<'_> {
 /// Breaks `spans` into lines no wider than `max` points at font size `size`.
 /// An empty input gives no lines.
 pub fn wrap(fonts: &Fonts, size: f32, max: f32, spans: &[Span]) -> Vec<Line> {
-    let tokens = tokenize(fonts, size, spans);
+    let (all_pieces, tokens) = tokenize(fonts, size, spans);
     let mut b = Builder {
         fonts,
         size,
@@ -195,7 +199,8 @@ pub fn wrap(fonts: &Fonts, size: f32, max: f32, spans: &[Span]) -> Vec<Line> {
                 pending_space = None;
                 b.finish_line();
             }
-            Token::Word(pieces) => {
+            Token::Word(range) => {
+                let pieces = &all_pieces[range.clone()];
                 let w: f32 = pieces.iter().map(|p| p.width).sum();
                 let space_w = pending_space
                     .map(|s| fonts.width(s.face, face_size(s.face, size), " "))
@@ -213,7 +218,7 @@ pub fn wrap(fonts: &Fonts, size: f32, max: f32, spans: &[Span]) -> Vec<Line> {
                     b.push_split(pieces);
                 } else {
                     for p in pieces {
-                        b.push(p.span, &p.text, p.width);
+                        b.push(p.span, p.text, p.width);
                     }
                 }
             }
@@ -236,9 +241,10 @@ pub fn natural_width(fonts: &Fonts, size: f32, spans: &[Span]) -> f32 {
 /// Width of the widest unbreakable word (for table minimum column widths).
 pub fn longest_word(fonts: &Fonts, size: f32, spans: &[Span]) -> f32 {
     let mut best: f32 = 0.0;
-    for tok in tokenize(fonts, size, spans) {
-        if let Token::Word(pieces) = tok {
-            best = best.max(pieces.iter().map(|p| p.width).sum());
+    let (pieces, tokens) = tokenize(fonts, size, spans);
+    for tok in tokens {
+        if let Token::Word(range) = tok {
+            best = best.max(pieces[range].iter().map(|p| p.width).sum());
         }
     }
     best
