@@ -243,13 +243,23 @@ pub fn output_name(path: &Path) -> String {
 /// Briefs that would write to the same output folder (`a/x.yaml`, `b/x.yaml`):
 /// the first is kept, the others are returned as (kept, skipped) pairs.
 pub fn split_name_clashes(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, PathBuf)>) {
+    // By name, so that a folder of thousands of briefs is not compared pair
+    // by pair: the index of the first brief that took each name.
+    let mut first_of: std::collections::HashMap<String, usize> = Default::default();
     let mut kept: Vec<PathBuf> = Vec::new();
     let mut clashes = Vec::new();
     for p in paths {
-        match kept.iter().find(|k| output_name(k) == output_name(&p)) {
-            Some(first) if *first != p => clashes.push((first.clone(), p)),
-            Some(_) => {}
-            None => kept.push(p),
+        match first_of.entry(output_name(&p)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let first = &kept[*e.get()];
+                if *first != p {
+                    clashes.push((first.clone(), p));
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(kept.len());
+                kept.push(p);
+            }
         }
     }
     (kept, clashes)
