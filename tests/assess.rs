@@ -382,6 +382,25 @@ fn deal_score_is_weight_averaged_over_terms_with_an_offer() {
 }
 
 #[test]
+fn a_score_on_the_caution_line_is_not_below_it() {
+    // (2.5 - 2.1) / (2.5 - 1.5) is 40 exactly, though floating point makes it
+    // 39.99999999999999: the deal is not below a caution line of 40 (DESIGN §3),
+    // and the same prices in cents score the same.
+    for term in [
+        "{ id: a, wish: 1.5, walk: 2.5, offer: 2.1 }",
+        "{ id: a, wish: 150, walk: 250, offer: 210 }",
+        "{ id: a, better: higher, wish: 2.5, walk: 1.5, offer: 1.9 }",
+        "{ id: a, wish: 9.10, walk: 10.20, offer: 9.76 }",
+    ] {
+        let a = assess(&format!("title: V\nside: buyer\nterms:\n  - {term}\n"));
+        assert_eq!(a.score, Some(40.0), "{term}");
+        assert_eq!(a.terms[0].score, Some(40.0), "{term}");
+        assert_eq!(a.verdict, Verdict::Proceed, "{term}");
+        assert!(a.reasons.is_empty(), "{term}: {:?}", a.reasons);
+    }
+}
+
+#[test]
 fn no_offer_at_all_means_no_score_and_caution_below_not_evaluable() {
     let a = assess(
         "
@@ -576,6 +595,19 @@ fn rounds_without_movement_and_retracted() {
             "  - { from: them, terms: { price: 98, days: 30 } }\n  - { from: them, terms: { price: 99, days: 45 } }\n",
             0,
             true,
+        ),
+        (
+            // A concession is measured against their last offer on that term,
+            // however many offers ago it was: cutting the price from 100 to 95
+            // is movement although the offer before named only the days.
+            "  - { from: them, terms: { price: 100, days: 30 } }\n  - { from: them, terms: { days: 30 } }\n  - { from: them, terms: { price: 95 } }\n",
+            0,
+            false,
+        ),
+        (
+            "  - { from: them, terms: { price: 100, days: 30 } }\n  - { from: them, terms: { price: 100 } }\n  - { from: them, terms: { days: 30 } }\n",
+            2,
+            false,
         ),
         (
             // Our offers never count as theirs being retracted.

@@ -213,3 +213,44 @@ proptest! {
         }
     }
 }
+
+/// Two negotiable terms give two packages (DESIGN §3), also when one of them
+/// has no wish, so that its want is also the best it can be.
+#[test]
+fn two_negotiable_terms_give_two_packages() {
+    for yaml in [
+        "title: MP2\nside: buyer\nterms:\n  - { id: price, wish: 90, want: 96, walk: 102, offer: 100 }\n  - { id: days, better: higher, want: 45, walk: 30, offer: 30 }\n",
+        "title: MP1\nside: buyer\nterms:\n  - { id: price, wish: 9.10, want: 9.60, walk: 10.20, offer: 10.45, weight: 5 }\n  - { id: delivery, options: [weekly, fortnightly, monthly], want: fortnightly, walk: monthly, offer: monthly }\n",
+    ] {
+        let b = match walkaway::brief::load_str(std::path::Path::new("p.yaml"), yaml) {
+            Ok((b, _)) => b,
+            Err(d) => panic!("{}", common::render_all(&d)),
+        };
+        let a = walkaway::assess::assess(&b, &common::default_rules(), common::today())
+            .expect("assesses");
+        let packages = &a.facts.packages;
+        assert_eq!(packages.len(), 2, "{yaml}{packages:?}");
+        let target_values: Vec<(usize, TermValue)> = b
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, want_ref(t)))
+            .collect();
+        let target = deal_score(&b, &target_values);
+        for p in packages {
+            assert!((deal_score(&b, &p.terms) - target).abs() <= 2.5, "{p:?}");
+            assert!(
+                p.terms.iter().all(|(i, v)| between(&b.terms[*i], *v)),
+                "{p:?}"
+            );
+        }
+        assert!(
+            packages[0]
+                .terms
+                .iter()
+                .zip(&packages[1].terms)
+                .all(|(x, y)| x != y),
+            "the two differ on both terms: {packages:?}"
+        );
+    }
+}

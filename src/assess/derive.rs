@@ -3,7 +3,7 @@
 //! movement in the offer history; stakeholder alignment; days to the deadline.
 //! Every number produced here is finite, whatever the limits (wish = want = walk).
 
-use super::scale::{Leverage, Position, finite, gap_to_walk, position, score};
+use super::scale::{Leverage, Position, finite, gap_to_walk, position, score, tidy};
 use super::{Batna, Facts, TermFacts, concessions, history, packages, zopa};
 use crate::brief::{Brief, Level, Term, TermValue};
 use jiff::civil::Date;
@@ -74,7 +74,7 @@ pub fn weighted_score(
             weights += t.weight;
         }
     }
-    (weights > 0.0).then(|| finite(sum / weights))
+    (weights > 0.0).then(|| finite(tidy(sum / weights)))
 }
 
 /// The score of each alternative (None when it names no terms): a term it does not

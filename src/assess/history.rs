@@ -37,25 +37,30 @@ pub fn theirs(b: &Brief, term: usize) -> Vec<TermValue> {
         .collect()
 }
 
-/// Their last consecutive offers that improved nothing for us, each compared with
-/// their offer before it.
+/// Their last consecutive offers that improved nothing for us. Each offer is
+/// compared, term by term, with their last offer on that term before it
+/// (however many offers ago: an offer may name only some terms); their first
+/// offer has nothing to be compared with and is never counted.
 pub fn rounds_without_movement(b: &Brief) -> usize {
-    let theirs: Vec<_> = b.offers.iter().filter(|o| o.from == From::Them).collect();
-    let mut count = 0;
-    for pair in theirs.windows(2).rev() {
-        let (prev, cur) = (pair[0], pair[1]);
-        let improved = cur.terms.iter().any(|(i, v)| {
-            prev.terms
+    let mut last: Vec<Option<TermValue>> = vec![None; b.terms.len()];
+    let mut improved = Vec::new();
+    for offer in b.offers.iter().filter(|o| o.from == From::Them) {
+        improved.push(
+            offer
+                .terms
                 .iter()
-                .find(|(j, _)| j == i)
-                .is_some_and(|(_, p)| b.terms[*i].advantage(*v, *p) > 0.0)
-        });
-        if improved {
-            break;
+                .any(|(i, v)| last[*i].is_some_and(|prev| b.terms[*i].advantage(*v, prev) > 0.0)),
+        );
+        for (i, v) in &offer.terms {
+            last[*i] = Some(*v);
         }
-        count += 1;
     }
-    count
+    improved
+        .iter()
+        .skip(1)
+        .rev()
+        .take_while(|moved| !**moved)
+        .count()
 }
 
 /// Every time they made a term worse for us than the best they had offered on

@@ -45,12 +45,33 @@ pub fn packages(b: &Brief) -> Vec<Package> {
     // presented in file order.
     let mut pivots = negotiable.clone();
     pivots.sort_by(|a, b| terms[*b].weight.total_cmp(&terms[*a].weight));
-    pivots.truncate(3);
+    let rest = pivots.split_off(3.min(pivots.len()));
     pivots.sort_unstable();
+    let wanted = 3.min(negotiable.len());
+
+    // Candidates in order: one around each of those pivots; then, while the
+    // set is short (a pivot with no ground to give, or two packages alike),
+    // around the other terms; then the deal with every term at want, which
+    // scores the target exactly.
+    let at_want = || {
+        let mut values = base.clone();
+        for &i in &negotiable {
+            values[i] = target_values[i];
+        }
+        values
+    };
+    let candidates = pivots
+        .iter()
+        .chain(&rest)
+        .map(|&pivot| build(terms, &negotiable, &base, pivot, target))
+        .chain(std::iter::once_with(|| Some(at_want())));
 
     let mut found: Vec<Package> = Vec::new();
-    for &pivot in &pivots {
-        let Some(values) = build(terms, &negotiable, &base, pivot, target) else {
+    for values in candidates {
+        if found.len() == wanted {
+            break;
+        }
+        let Some(values) = values else {
             continue;
         };
         let differs = |p: &Package| {
@@ -89,7 +110,11 @@ pub fn deal_score(terms: &[Term], values: &[TermValue]) -> f64 {
     let (sum, weights) = terms.iter().zip(values).fold((0.0, 0.0), |(s, w), (t, v)| {
         (s + t.weight * score(t, *v), w + t.weight)
     });
-    if weights > 0.0 { sum / weights } else { 0.0 }
+    if weights > 0.0 {
+        tidy(sum / weights)
+    } else {
+        0.0
+    }
 }
 
 /// One package around `pivot`, or None when it cannot reach the target.

@@ -99,7 +99,9 @@ pub fn score(t: &Term, v: TermValue) -> f64 {
         return if inside >= 0.0 { 100.0 } else { -100.0 };
     }
     let span = t.advantage(wish_ref(t), t.walk);
-    finite(100.0 * inside / span)
+    // Tidied: 100 × 0.4 / 1.0 is 39.99999999999999 in floating point, and a
+    // score exactly on the caution line must not fall below it.
+    finite(tidy(100.0 * inside / span))
 }
 
 /// How far the value is inside walk, in the term's unit (option steps for a choice

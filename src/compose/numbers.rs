@@ -124,6 +124,7 @@ const COUNTED: &[(&str, &str)] = &[
     ("employee", "employees"),
     ("person", "people"),
     ("point", "points"),
+    ("round", "rounds"),
     ("working day", "working days"),
     ("business day", "business days"),
 ];
@@ -147,7 +148,36 @@ pub fn counted(unit: &str, n: f64) -> String {
             );
         }
     }
+    if singular && let Some(one) = singular_of(unit) {
+        return one;
+    }
     unit.to_string()
+}
+
+/// A plural English noun at the start of `unit` in the singular ("rounds" →
+/// "round", "copies" → "copy", "batches" → "batch"), for counted nouns not on
+/// the list; None for what does not look like a plain plural (abbreviations,
+/// capitals, "series", "bonus").
+fn singular_of(unit: &str) -> Option<String> {
+    let (word, rest) = unit.split_at(unit.find(' ').unwrap_or(unit.len()));
+    let plain = word.len() >= 4 && word.bytes().all(|b| b.is_ascii_lowercase());
+    if !plain || !word.ends_with('s') || ["ss", "us", "is"].iter().any(|e| word.ends_with(e)) {
+        return None;
+    }
+    let one = if let Some(stem) = word.strip_suffix("ies") {
+        if matches!(word, "series" | "species") {
+            return None;
+        }
+        format!("{stem}y")
+    } else if ["ches", "shes", "xes", "sses"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        word[..word.len() - 2].to_string()
+    } else {
+        word[..word.len() - 1].to_string()
+    };
+    Some(format!("{one}{rest}"))
 }
 
 /// `word` in the capitalisation of `like` ("Days" → "Day").
@@ -252,6 +282,21 @@ mod tests {
         );
         assert_eq!(with_unit("6", Some("%"), Some(6.0)), "6%");
         assert_eq!(with_unit("1", Some("daysx"), Some(1.0)), "1 daysx");
+        // Counted nouns not on the list agree too, by the usual English ending.
+        assert_eq!(with_unit("1", Some("rounds"), Some(1.0)), "1 round");
+        assert_eq!(with_unit("2", Some("rounds"), Some(2.0)), "2 rounds");
+        assert_eq!(with_unit("1", Some("revisions"), Some(1.0)), "1 revision");
+        assert_eq!(with_unit("1", Some("copies"), Some(1.0)), "1 copy");
+        assert_eq!(with_unit("1", Some("batches"), Some(1.0)), "1 batch");
+        assert_eq!(
+            with_unit("1", Some("calls a month"), Some(1.0)),
+            "1 call a month"
+        );
+        // ...but not words that only look plural, nor abbreviations.
+        assert_eq!(with_unit("1", Some("series"), Some(1.0)), "1 series");
+        assert_eq!(with_unit("1", Some("bonus"), Some(1.0)), "1 bonus");
+        assert_eq!(with_unit("1", Some("hrs"), Some(1.0)), "1 hrs");
+        assert_eq!(with_unit("1", Some("GBs"), Some(1.0)), "1 GBs");
         assert_eq!(count(1, "step", "steps"), "1 step");
         assert_eq!(count(3, "step", "steps"), "3 steps");
     }
