@@ -1054,8 +1054,8 @@ fn red_flag_texts_are_rendered_for_the_brief() {
     let a = clean_replacing("offer: 92", "offer: 96");
     assert_eq!(
         a.red_flags[0].advice,
-        "The offer on price sits between our target and our limit. It is acceptable, but it is not where we \
-         meant to finish: push towards the target, or trade it for something we value."
+        "The offer on price sits between our target and our limit. It is acceptable, but not where we meant \
+         to finish: push towards the target, or trade it for something we value."
     );
     let a = clean_replacing("deadline: 2026-12-31", "deadline: 2026-11-24");
     assert!(
@@ -1180,7 +1180,9 @@ fn exit_script_by_priority() {
         words.say,
         [
             "Thank you for the work you've put into this; there's real common ground on support.",
-            "The sticking point is price: you offer 101, and the most I can accept is 100.",
+            // The gap is named, the limit is not given away (it would
+            // become their next offer), and a price is "more than" we accept.
+            "The sticking point is price: you offer 101, which is more than I can accept.",
             "Is there a way you can resolve that?",
             "If not, I'm not able to go ahead on these terms, and I'd rather tell you that plainly than keep you waiting.",
             "If your position changes, please come back to me; I'd be glad to look at it again.",

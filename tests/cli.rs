@@ -387,7 +387,7 @@ fn render_writes_the_prep_pack_letter_and_assessment() {
         md.contains("4. **Exit, door open** (now): end it, and leave the door open."),
         "{md}"
     );
-    assert!(md.contains("   - \"The sticking point is Price per thousand labels: you offer 46.5 EUR, and the most we can accept is 44.0 EUR. We have another option that, taken as a whole, works better for us than this offer.\"\n   - \"Is there a way you can resolve that, and match what the other option gives us?\""), "{md}");
+    assert!(md.contains("   - \"The sticking point is Price per thousand labels: you offer 46.5 EUR, which is more than we can accept. We have another option that, taken as a whole, works better for us than this offer.\"\n   - \"Is there a way you can resolve that, and match what the other option gives us?\""), "{md}");
     assert!(
         md.contains("Tom mentioned their new press arrives in February."),
         "{md}"
@@ -412,7 +412,7 @@ fn render_writes_the_prep_pack_letter_and_assessment() {
         "{letter}"
     );
     assert!(
-        letter.contains("- Price per thousand labels: outside the limit we can accept"),
+        letter.contains("- Price per thousand labels: outside what we can accept"),
         "{letter}"
     );
     assert!(

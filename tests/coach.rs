@@ -443,3 +443,80 @@ fn no_example_shows_a_markdown_escape() {
     }
     assert!(checked >= 12, "only {checked} files checked");
 }
+
+// Found by a coach's read-through of 0.2's packs (second session).
+
+#[test]
+fn a_pack_without_alternatives_says_none_is_listed_and_plans_read_cleanly() {
+    let (_dir, out) = render(
+        "bare",
+        "
+        title: Bare
+        side: buyer
+        terms:
+          - { id: price, wish: 90, want: 95, walk: 100, offer: 99 }
+          - { id: delivery, options: [weekly, fortnightly, monthly], want: fortnightly, walk: monthly, offer: monthly }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    // Not "none of the alternatives is priced" when there are none at all.
+    assert!(
+        md.contains("no alternative is listed (add your best one, with its terms)"),
+        "{md}"
+    );
+    assert!(!md.contains("none of the alternatives"), "{md}");
+    // One step, and no comma before it: "open at fortnightly, and hold there".
+    assert!(md.contains("open at fortnightly, and hold there"), "{md}");
+    assert!(!md.contains("open at,"), "{md}");
+}
+
+#[test]
+fn a_caution_pack_points_down_to_its_reasons() {
+    let (_dir, out) = render(
+        "low",
+        "
+        title: Low
+        side: buyer
+        terms:
+          - { id: price, wish: 90, want: 95, walk: 100, offer: 99 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    let advice = md.find("settle nothing in the room until you have dealt with each point below.");
+    let reason = md.find("- The deal scores 10.0, below the caution line of 40.0.");
+    assert!(
+        advice.is_some_and(|a| reason.is_some_and(|r| a < r)),
+        "{md}"
+    );
+    assert!(!md.contains("point above"), "{md}");
+}
+
+#[test]
+fn an_exit_line_names_the_gap_the_right_way_round_without_giving_away_the_limit() {
+    for (side, term, says) in [
+        (
+            "buyer",
+            "{ id: price, label: Price, unit: EUR, wish: 90, want: 95, walk: 100, offer: 104 }",
+            "you offer 104 EUR, which is more than I can accept",
+        ),
+        (
+            "seller",
+            "{ id: salary, label: Base salary, unit: GBP, wish: 90000, want: 85000, walk: 80000, offer: 76000 }",
+            "you offer 76,000 GBP, which is less than I can accept",
+        ),
+    ] {
+        let (_dir, out) = render(
+            "gap",
+            &format!(
+                "\n        title: Gap\n        side: {side}\n        terms:\n          - {term}\n        "
+            ),
+            "md",
+        );
+        let md = read(&out.join("prep-pack.md"));
+        assert!(md.contains(says), "{md}");
+        assert!(!md.contains("the most I can accept"), "{md}");
+        assert!(!md.contains("the least I can accept"), "{md}");
+    }
+}

@@ -82,13 +82,13 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String]) -> String {
         ""
     };
     let start = if opened {
-        "stay at your last offer"
+        "stay at your last offer,"
     } else {
         "open at"
     };
     match steps {
         [] => format!("never past {floor}.{trade}"),
-        [only] => format!("{start}, {only}, and hold there; never past {floor}.{trade}"),
+        [only] => format!("{start} {only}, and hold there; never past {floor}.{trade}"),
         [first, rest @ ..] => format!(
             "{} {first}, then {} (your target); never past {floor}.{trade}",
             if opened {

@@ -164,7 +164,7 @@ pub fn advice(b: &Brief, a: &Assessment) -> String {
     match a.verdict {
         Verdict::Walk => "Do not agree to this deal as it stands.".into(),
         Verdict::Caution => {
-            "Proceed only with care: settle nothing in the room until each point above has an answer.".into()
+            "Proceed only with care: settle nothing in the room until you have dealt with each point below.".into()
         }
         Verdict::Proceed if has_offer(b) => {
             "The offer is inside your limits. Work toward your targets rather than settling just above walk-away.".into()
@@ -245,6 +245,9 @@ fn missing_line(b: &Brief, n: &NotEvaluable, rules: &Rules) -> Option<String> {
         .iter()
         .filter_map(|m| match m {
             Missing::NoOffer => Some("there is no offer yet".to_string()),
+            Missing::NoPricedAlternative if b.alternatives.is_empty() => {
+                Some("no alternative is listed (add your best one, with its terms)".to_string())
+            }
             Missing::NoPricedAlternative => {
                 Some("none of the alternatives is priced (add their terms to compare)".to_string())
             }

@@ -13,7 +13,7 @@ use super::summary::stage_label;
 use super::view::{BatnaView, BriefView, ContextView, TermView};
 use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
-use crate::brief::{Brief, Tone};
+use crate::brief::{Brief, TermValue, Tone};
 use crate::diag::Diagnostic;
 use crate::rules::text::Text;
 use crate::rules::{Rules, Severity, Stage};
@@ -58,6 +58,10 @@ pub struct WalkGap {
     pub yes_no: bool,
     pub offer_text: String,
     pub walk_text: String,
+    /// Which way the offer is past our limit: "above" (a number higher than
+    /// we can accept), "below" (lower than we can accept), or "" (a choice or
+    /// yes/no term), so that a sentence can name the gap without the limit.
+    pub beyond: &'static str,
 }
 
 /// What rule texts see: the context and the brief, and what letters need.
@@ -129,6 +133,11 @@ impl<'a> TextViews<'a> {
                     yes_no: matches!(t.kind, crate::brief::TermKind::YesNo),
                     offer_text: super::numbers::value_text(t, t.offer),
                     walk_text: super::numbers::value_text(t, Some(t.walk)),
+                    beyond: match (t.offer, t.walk) {
+                        (Some(TermValue::Number(o)), TermValue::Number(w)) if o > w => "above",
+                        (Some(TermValue::Number(_)), TermValue::Number(_)) => "below",
+                        _ => "",
+                    },
                 })
                 .collect(),
             score_text: a.facts.score.map(super::numbers::format_score),
