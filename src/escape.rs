@@ -34,6 +34,12 @@ pub fn markdown(s: &str) -> String {
             '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             // Character references: `&amp;`, `&#38;`.
             '&' => entity_follows(&chars[i + 1..]),
+            // A heading's closing sequence: a space, then only `#`s to the
+            // end ("Carton deal #" in a `# {{ title }}` heading loses its `#`).
+            '#' if !line_start => {
+                prev.is_none_or(|p| p == ' ' || p == '\t')
+                    && chars[i + 1..].iter().all(|c| matches!(c, '#' | ' ' | '\t'))
+            }
             // Headings, quotes and list markers count only at a line's start.
             '#' | '>' | '-' | '+' | '=' => line_start,
             '.' | ')' => {
@@ -107,6 +113,12 @@ mod tests {
         assert_eq!(markdown("- x"), r"\- x");
         assert_eq!(markdown("7."), r"7\.");
         assert_eq!(markdown("Zoë Łukasiewicz"), "Zoë Łukasiewicz");
+        // A `#` that would close a heading, and only such a `#`.
+        assert_eq!(markdown("Carton deal #"), r"Carton deal \#");
+        assert_eq!(markdown("Carton deal ## "), r"Carton deal \## ");
+        assert_eq!(markdown("Deal #2"), "Deal #2");
+        assert_eq!(markdown("C# job"), "C# job");
+        assert_eq!(markdown("a # b"), "a # b");
         assert_eq!(markdown("_x_ and `c`"), r"\_x\_ and \`c\`");
         assert_eq!(markdown("![img](u) [r]: u"), r"\![img\](u) [r\]: u");
         assert_eq!(markdown("&amp; &#38; &"), r"\&amp; \&#38; &");

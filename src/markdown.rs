@@ -1,11 +1,14 @@
-//! The Markdown we read and write: the dialect (CommonMark with tables,
-//! strikethrough and smart punctuation), which link targets are safe, and a
-//! brief's notes made safe to paste into a Markdown document.
+//! The Markdown we read and write: the dialect (CommonMark with tables and
+//! strikethrough), which link targets are safe, and a brief's notes made safe
+//! to paste into a Markdown document.
 
 use pulldown_cmark::{Event, Options, Parser};
 
+/// No smart punctuation: it would turn a brief's `O'Neil`, `"Quote"` or `--`
+/// into other characters on the HTML page and in the e-mail only, while the
+/// Markdown, the PDF and the Typst source keep them as written.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
 /// A brief's Markdown (its notes) made safe to paste into a Markdown document:

@@ -1381,3 +1381,74 @@ fn a_missing_address_is_one_located_warning_and_the_rest_is_written() {
         send.stderr
     );
 }
+
+/// A folder that is not there is a usage mistake (exit 2) for every command
+/// that takes one, as a brief that is not there is for `check` (DESIGN §6);
+/// `serve` does not announce itself first.
+#[test]
+fn a_missing_folder_is_bad_input_for_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for cmd in ["build", "watch", "serve", "test"] {
+        let r = run_in(dir.path(), &[cmd, "nope"]);
+        assert_eq!(r.code, 2, "{cmd}: {r:?}");
+        assert!(r.stderr.contains("nope does not exist"), "{cmd}: {r:?}");
+        assert!(!r.stdout.contains("serving"), "{cmd}: {r:?}");
+    }
+    let r = run_in(dir.path(), &["check", "nope.yaml"]);
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+/// The HTML page and the e-mail show a brief's text as written: no smart
+/// quotes or dashes that the Markdown, PDF and Typst do not have, and a title
+/// that ends in " #" keeps it in the Markdown heading.
+#[test]
+fn brief_text_reaches_html_and_email_as_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let brief = std::fs::read_to_string(manifest_dir().join("examples/supplier-renewal.yaml"))
+        .expect("example");
+    let title = "Deal -- A...B \"q\" O'Neil #";
+    let brief = brief
+        .lines()
+        .map(|l| {
+            if l.starts_with("title:") {
+                format!("title: '{}'", title.replace('\'', "''"))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("deal.yaml"), brief).expect("write");
+    let r = run_in(
+        dir.path(),
+        &[
+            "render",
+            "deal.yaml",
+            "-o",
+            "out",
+            "--today",
+            "2026-11-23",
+            "--format",
+            "md,html,eml",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = std::fs::read_to_string(dir.path().join("out/deal/prep-pack.md")).expect("md");
+    assert!(md.starts_with("# Deal -- A...B \"q\" O'Neil \\#\n"), "{md}");
+    let html = std::fs::read_to_string(dir.path().join("out/deal/prep-pack.html")).expect("html");
+    assert!(
+        html.contains("<h1>Deal -- A...B &quot;q&quot; O&#39;Neil #</h1>")
+            || html.contains("<h1>Deal -- A...B \"q\" O'Neil #</h1>"),
+        "{}",
+        html.lines().find(|l| l.contains("<h1")).unwrap_or("no h1")
+    );
+    for curly in ['’', '“', '”', '–', '…'] {
+        assert!(!html.contains(curly), "{curly} in the HTML page");
+    }
+    let eml = std::fs::read_to_string(dir.path().join("out/deal/email.eml")).expect("eml");
+    assert!(
+        eml.contains("<html lang=3D\"en\">") || eml.contains("<html lang=\"en\">"),
+        "{eml}"
+    );
+    assert!(eml.contains("<title>"), "{eml}");
+}

@@ -69,3 +69,12 @@ fn write_new<'a>(
     }
     Ok(())
 }
+
+/// A folder named on the command line that is not there is a usage mistake
+/// (exit 2), whichever command was given it.
+pub(crate) fn existing(dir: &std::path::Path) -> Result<(), Error> {
+    if std::fs::symlink_metadata(dir).is_err() {
+        return Err(Error::Usage(format!("{} does not exist", dir.display())));
+    }
+    Ok(())
+}

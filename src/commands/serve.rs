@@ -16,6 +16,9 @@ pub fn run(
     args: &ServeArgs,
     watch: &WatchArgs,
 ) -> Result<(), Error> {
+    if let Some(dir) = &dir {
+        super::existing(dir)?;
+    }
     let settings = Settings::load(common, out)?;
     let setup = settings.setup()?;
     let opts = serve::Options {

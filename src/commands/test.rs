@@ -16,9 +16,7 @@ use crate::terminal;
 pub fn run(common: &Common, dir: Option<&Path>) -> Result<(), Error> {
     let settings = Settings::load(common, &OutArgs::default())?;
     let dir = dir.unwrap_or(Path::new("."));
-    if !dir.exists() {
-        return Err(Error::Usage(format!("{} does not exist", dir.display())));
-    }
+    super::existing(dir)?;
     let paths = fixture::discover(dir, &settings.out)
         .map_err(|e| Error::Failure(format!("cannot read {}: {e}", dir.display())))?;
     if paths.is_empty() {

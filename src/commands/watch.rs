@@ -18,6 +18,9 @@ pub fn run(
     dir: Option<PathBuf>,
     args: &WatchArgs,
 ) -> Result<(), Error> {
+    if let Some(dir) = &dir {
+        super::existing(dir)?;
+    }
     let settings = Settings::load(common, out)?;
     let setup = settings.setup()?;
     let opts = options(dir, args);

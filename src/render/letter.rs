@@ -22,8 +22,11 @@ pub fn message(letter: &Letter) -> Result<lettre::Message, String> {
     );
     let md = format!("{}\n\n{closing}\n", letter.body.trim_end());
     let text = markdown_to_text(&md);
+    // A complete HTML5 document (a title, the language): mail clients show
+    // it as it is, and strict validators pass it.
     let html = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family: sans-serif; line-height: 1.5\">\n{}</body></html>\n",
+        crate::escape::html(&letter.subject),
         super::html::markdown_to_html(&md, "")
     );
     let parts = EmailParts {
