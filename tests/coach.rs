@@ -520,3 +520,40 @@ fn an_exit_line_names_the_gap_the_right_way_round_without_giving_away_the_limit(
         assert!(!md.contains("the least I can accept"), "{md}");
     }
 }
+
+#[test]
+fn packages_never_hand_back_what_their_offer_already_gives() {
+    // The car: their offer scores 67.4, the packages about 62.5.
+    let car = read(&manifest_dir().join("examples/car-purchase.yaml"));
+    let (_dir, out) = render("car", &car, "md");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("Their offer already scores 67.4, more than any of these 3 (about 62.5): do not put them on the table now"),
+        "{md}"
+    );
+    assert!(!md.contains("Put these 3 on the table"), "{md}");
+    // Every term already at target: no "spend your effort elsewhere".
+    assert!(!md.contains("spend your effort elsewhere"), "{md}");
+    assert!(
+        md.contains("already meets your target (4 years): concede nothing here, and agree it only with the rest, as one package."),
+        "{md}"
+    );
+    // An estimate of their limit is as precise as the brief's own numbers.
+    assert!(md.contains("| ≈ 97,600 zł |"), "{md}");
+    assert!(md.contains("their limit is about 97,600 zł"), "{md}");
+    assert!(!md.contains("97,609"), "{md}");
+
+    // The supplier: packages to table, and a value worse than their offer is
+    // marked as such.
+    let supplier = read(&manifest_dir().join("examples/supplier-renewal.yaml"));
+    let (_dir, out) = render("supplier", &supplier, "md");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("| Lead time | 6 days | 7 days | 9 days † |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("A value marked † is less than they already offer on that term: ask for their offer there instead."),
+        "{md}"
+    );
+}

@@ -5,7 +5,7 @@
 //! value drawn at two places. The PDF and the HTML page draw these; Typst
 //! draws its own from the table rows.
 
-use super::numbers::value_text;
+use super::numbers::{their_walk_shown, value_text};
 use crate::assess::TermFacts;
 use crate::assess::scale::{has_scale, score, want_ref, wish_ref};
 use crate::brief::{Brief, TermValue};
@@ -82,7 +82,7 @@ pub fn gauges(b: &Brief, facts: &[TermFacts]) -> Vec<Gauge> {
                     format!(
                         "their walk {}{}",
                         if estimated { "≈ " } else { "" },
-                        text(v)
+                        text(their_walk_shown(t, v, estimated))
                     )
                 }),
                 zopa: e.zopa.map(|z| {

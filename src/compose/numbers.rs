@@ -64,6 +64,20 @@ pub fn describe(v: TermValue, t: &Term) -> String {
 
 /// A value with its unit ("0.90 EUR", "1 day", "30 days"), or empty when there
 /// is no value.
+/// Their walk as the pack shows it: an estimate from their concessions is
+/// rounded to the step the term's values are written in ("about 97,600 zł",
+/// not 97,609: the estimate is not that precise); a value from the brief is
+/// shown as written.
+pub fn their_walk_shown(t: &Term, v: TermValue, estimated: bool) -> TermValue {
+    match v {
+        TermValue::Number(x) if estimated => {
+            let g = crate::assess::scale::granularity(t);
+            TermValue::Number(crate::assess::scale::tidy((x / g).round() * g))
+        }
+        other => other,
+    }
+}
+
 pub fn value_text(t: &Term, v: Option<TermValue>) -> String {
     let Some(v) = v else {
         return String::new();

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::numbers::{format_score, value_text};
+use super::numbers::{format_score, their_walk_shown, value_text};
 use crate::assess::{Assessment, Plan, TermFacts};
 use crate::brief::{Brief, Term, TermKind, TermValue};
 use crate::rules::Stage;
@@ -24,6 +24,13 @@ pub struct Concession<'a> {
 }
 
 pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
+    // Every term already at target (or a must-have): there is no "elsewhere"
+    // to spend effort on, and agreeing term by term gives the last ones away.
+    let all_met = a.facts.terms.iter().any(|e| e.concessions.accept)
+        && a.facts
+            .terms
+            .iter()
+            .all(|e| e.concessions.accept || e.concessions.hold);
     b.terms
         .iter()
         .zip(&a.facts.terms)
@@ -40,7 +47,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
                 hold: p.hold,
                 tradeable: p.tradeable,
                 yes_no: matches!(t.kind, TermKind::YesNo),
-                text: words(t, p, e, &steps),
+                text: words(t, p, e, &steps, all_met),
                 steps,
             }
         })
@@ -48,7 +55,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
 }
 
 /// The plan of a term in words.
-fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String]) -> String {
+fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> String {
     let opened = e.our_last.is_some();
     let floor = value_text(t, Some(p.floor));
     let want = value_text(t, Some(crate::assess::scale::want_ref(t)));
@@ -68,10 +75,22 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String]) -> String {
         let room = match (e.their_walk, t.offer) {
             (Some(theirs), Some(o)) if t.advantage(theirs, o) > 0.0 => format!(
                 " Their limit, about {}, leaves a little more room if you want to try.",
-                value_text(t, Some(theirs))
+                value_text(
+                    t,
+                    Some(their_walk_shown(
+                        t,
+                        theirs,
+                        e.their_walk_source == Some(crate::assess::WalkSource::Offers)
+                    ))
+                )
             ),
             _ => String::new(),
         };
+        if all_met {
+            return format!(
+                "their offer of {offer} already meets your target ({want}): concede nothing here, and agree it only with the rest, as one package.{room}"
+            );
+        }
         return format!(
             "their offer of {offer} already meets your target ({want}): accept it, and spend your effort elsewhere.{room}"
         );
@@ -110,6 +129,10 @@ pub struct PackagesTable {
     pub scores: Vec<String>,
     /// The target score they are all worth.
     pub target: String,
+    /// How to use them, in a sentence or two: put them on the table together,
+    /// or, when their offer already scores more, keep them back; and what a
+    /// value marked † means.
+    pub advice: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,6 +146,15 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
     if packages.is_empty() {
         return None;
     }
+    let best = packages.iter().map(|p| p.score).fold(f64::MIN, f64::max);
+    // Every term has an offer and the offer is worth more to us than any
+    // package: tabling them would hand back what they already gave.
+    let offer_beats = a
+        .facts
+        .score
+        .filter(|s| *s > best && b.terms.iter().all(|t| t.offer.is_some()));
+    // Values worse than their offer are marked only for packages to table.
+    let behind = |t: &Term, v: Option<TermValue>| offer_beats.is_none() && behind(t, v);
     let mut ids: Vec<usize> = packages
         .iter()
         .flat_map(|p| p.terms.iter().map(|(i, _)| *i))
@@ -139,11 +171,16 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
                     .iter()
                     .map(|p| {
                         let v = p.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v);
-                        match (v, &t.kind) {
+                        let text = match (v, &t.kind) {
                             (Some(TermValue::Bool(true)), TermKind::YesNo) => {
                                 "included".to_string()
                             }
                             (v, _) => value_text(t, v),
+                        };
+                        if behind(t, v) {
+                            format!("{text} †")
+                        } else {
+                            text
                         }
                     })
                     .collect(),
@@ -152,7 +189,28 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         .collect();
     let letters = ["A", "B", "C", "D"];
     let mean = packages.iter().map(|p| p.score).sum::<f64>() / packages.len() as f64;
+    let n = packages.len();
+    let mut advice = match offer_beats {
+        Some(s) => format!(
+            "Their offer already scores {}, more than any of these {n} (about {}): do not put them on the table now, since each would give back ground they have already given. Keep them for if they take something back.",
+            format_score(s),
+            format_score(mean)
+        ),
+        None => format!(
+            "Put these {n} on the table together and ask which works best for them: each is worth the same to you (a deal score of about {}), and the one they pick shows what they value.",
+            format_score(mean)
+        ),
+    };
+    let marked = packages
+        .iter()
+        .any(|p| p.terms.iter().any(|(i, v)| behind(&b.terms[*i], Some(*v))));
+    if marked {
+        advice.push_str(
+            " A value marked † is less than they already offer on that term: ask for their offer there instead.",
+        );
+    }
     Some(PackagesTable {
+        advice,
         headers: (0..packages.len())
             .map(|k| format!("Package {}", letters.get(k).unwrap_or(&"?")))
             .collect(),
@@ -160,6 +218,12 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         scores: packages.iter().map(|p| format_score(p.score)).collect(),
         target: format_score(mean),
     })
+}
+
+/// Whether a package's value for `t` is worse for us than their current offer
+/// on it (a package should never ask for less than is already on the table).
+fn behind(t: &Term, v: Option<TermValue>) -> bool {
+    matches!((v, t.offer), (Some(v), Some(o)) if t.advantage(v, o) < 0.0)
 }
 
 /// One rung of the withdrawal ladder (DESIGN §4).

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use super::numbers::{and_list, format_number, format_score, gap_text, value_text};
+use super::numbers::{
+    and_list, format_number, format_score, gap_text, their_walk_shown, value_text,
+};
 use super::view::{Num, zopa_text};
 use crate::assess::scale::{has_scale, score, want_ref};
 use crate::assess::{Assessment, Position, Retraction, WalkSource};
@@ -67,7 +69,7 @@ pub fn rows<'a>(b: &'a Brief, a: &Assessment) -> Vec<Row<'a>> {
                 format!(
                     "{}{}",
                     if estimated { "≈ " } else { "" },
-                    value_text(t, Some(v))
+                    value_text(t, Some(their_walk_shown(t, v, estimated)))
                 )
             });
             let zone = match (e.zopa, e.no_zopa) {
@@ -120,13 +122,24 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
         .zip(&a.facts.terms)
         .filter_map(|(t, e)| {
             let theirs = e.their_walk?;
+            let estimated = e.their_walk_source == Some(WalkSource::Offers);
+            // A bound of the zone that is their (estimated) limit reads as it.
+            let bound = |x: f64| {
+                let v = TermValue::Number(x);
+                let v = if Some(v) == e.their_walk {
+                    their_walk_shown(t, v, estimated)
+                } else {
+                    v
+                };
+                value_text(t, Some(v))
+            };
             let how = match e.their_walk_source {
                 Some(WalkSource::Offers) => {
                     "estimated from how their concessions are shrinking".to_string()
                 }
                 _ => "your estimate".to_string(),
             };
-            let limit = value_text(t, Some(theirs));
+            let limit = value_text(t, Some(their_walk_shown(t, theirs, estimated)));
             // Our target past their limit: the term will settle near their
             // limit, and the rest has to be won elsewhere.
             let want = want_ref(t);
@@ -148,8 +161,8 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
                     "{}: their limit is about {limit} ({how}); a deal is possible between {} and {}. \
                      Aim for the end that is better for us, and do not reveal our walk-away.",
                     t.label,
-                    value_text(t, Some(TermValue::Number(z.low))),
-                    value_text(t, Some(TermValue::Number(z.high)))
+                    bound(z.low),
+                    bound(z.high)
                 ),
                 None if e.no_zopa => format!(
                     "{}: their limit, about {limit} ({how}), lies past ours ({}): no value \
