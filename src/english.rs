@@ -45,6 +45,25 @@ pub fn join_and_filter(v: &tera::Value, _: tera::Kwargs, _: &tera::State) -> ter
     tera::Value::from(and_list(&items))
 }
 
+/// The English name of a month, 1 to 12 ("November").
+pub fn month_name(month: i8) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    MONTHS[usize::try_from(month - 1).unwrap_or(0).min(11)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -311,6 +311,27 @@ impl<'a> Checker<'a> {
         }
         match text.parse::<Date>().ok().filter(|_| shape_ok) {
             Some(d) => Some(d),
+            // Written right, but the calendar has no such day (30 February).
+            None if shape_ok => {
+                let month = text
+                    .get(..8)
+                    .and_then(|ym| format!("{ym}01").parse::<Date>().ok());
+                let hint = match month {
+                    Some(first) => format!(
+                        "{} {} has {} days",
+                        crate::english::month_name(first.month()),
+                        first.year(),
+                        first.days_in_month()
+                    ),
+                    None => "months run from 01 to 12".to_string(),
+                };
+                self.error(
+                    node.pos,
+                    format!("{what}: `{}` is not a day of the calendar", clip(&text)),
+                    Some(hint),
+                );
+                None
+            }
             None => {
                 self.error(
                     node.pos,

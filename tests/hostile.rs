@@ -566,6 +566,35 @@ fn empty_text_and_dates_with_a_time_are_errors() {
     );
 }
 
+/// A date written right that the calendar does not have is called that, with
+/// how many days its month has, not "must be written YYYY-MM-DD".
+#[test]
+fn a_day_the_calendar_lacks_is_called_that() {
+    for (date, hint) in [
+        ("2026-02-30", "February 2026 has 28 days"),
+        ("2028-02-30", "February 2028 has 29 days"),
+        ("2026-11-31", "November 2026 has 30 days"),
+        ("2026-13-01", "months run from 01 to 12"),
+    ] {
+        let p = Project::temp();
+        p.write(
+            "b.yaml",
+            &BRIEF.replace("title: Van purchase", &format!("title: Van\ndate: {date}")),
+        );
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: `date`: `{date}` is not a day of the calendar\n  --> b.yaml:2:7"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(hint), "{}", r.stderr);
+        assert!(!r.stderr.contains("must be a date written"), "{}", r.stderr);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Item 15: what YAML problems are called.
 

@@ -240,22 +240,12 @@ pub use crate::english::and_list;
 
 /// "23 November 2026".
 pub fn long_date(d: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let m = MONTHS[usize::try_from(d.month() - 1).unwrap_or(0).min(11)];
-    format!("{} {m} {}", d.day(), d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        crate::english::month_name(d.month()),
+        d.year()
+    )
 }
 
 #[cfg(test)]
