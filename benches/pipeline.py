@@ -54,8 +54,8 @@ TODAY = "2026-11-23"
 
 def find_binary(given):
     if given:
-        return Path(given)
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+        return Path(given).resolve()
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")).resolve()
     return target / "release" / "walkaway"
 
 
@@ -75,9 +75,16 @@ def generate(folder, count):
         (folder / f"{src.stem}-{i:04d}.yaml").write_text(text, encoding="utf-8")
 
 
+# Every command runs in an empty folder of its own: run from the repository
+# root, walkaway would take its `templates/` (and any `walkaway.yaml`) as the
+# project's own, and a baseline from another commit would render ours.
+NEUTRAL = tempfile.mkdtemp(prefix="walkaway-bench-cwd-")
+atexit.register(shutil.rmtree, NEUTRAL, True)
+
+
 def timed(cmd):
     start = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=NEUTRAL)
     elapsed = time.perf_counter() - start
     if r.returncode != 0:
         sys.exit(f"{' '.join(map(str, cmd))} failed ({r.returncode}):\n{r.stderr.decode()[:2000]}")
@@ -91,7 +98,9 @@ def peak_rss_mb(cmd):
         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, *map(str, cmd)], capture_output=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, cmd)], capture_output=True, check=True, cwd=NEUTRAL
+    )
     return int(out.stdout.decode().strip()) / 1024
 
 
@@ -142,7 +151,7 @@ def main():
         def cold(exe):
             return timed([exe, "check", paths[0], "--today", TODAY])
 
-        exes = [exe] + ([Path(args.baseline)] if args.baseline else [])
+        exes = [exe] + ([Path(args.baseline).resolve()] if args.baseline else [])
         for e in exes:
             build(e)  # warm the page cache
         runs = {e: {"build": [], "check": [], "cold": []} for e in exes}
