@@ -215,14 +215,66 @@ pub fn cap_repeats(diags: &[Diagnostic], keep: usize) -> Vec<Diagnostic> {
     out
 }
 
-/// How many carets to draw: the length of the token starting at `at`
-/// (a key, a number, a word), at least one.
+/// How many carets to draw, at least one. Where a YAML key or value starts
+/// (at the start of the line's text, or after `: `, `- `, `[`, `{` or `,`):
+/// the whole of it — a key up to its colon, a plain scalar up to the end of the
+/// line or a comment (inside a flow collection, up to the next `,`, `]` or
+/// `}`), a quoted scalar to its closing quote — so that `walk: 10 EUR` is
+/// underlined whole. Elsewhere (a name inside a condition, a bracket): the
+/// token at `at`.
 fn marker_width(line: &str, at: usize) -> usize {
-    let rest: Vec<char> = line.chars().skip(at).collect();
-    let n = rest
-        .iter()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | ']' | '}' | '#'))
-        .count();
+    let chars: Vec<char> = line.chars().collect();
+    let at = at.min(chars.len());
+    let rest = &chars[at..];
+    let Some(&first) = rest.first() else {
+        return 1;
+    };
+    let before = chars[..at].iter().rev().find(|c| !c.is_whitespace());
+    let node_start = match before {
+        None => true,
+        Some(':' | '-') => chars[at - 1].is_whitespace(),
+        Some('[' | '{' | ',') => true,
+        _ => false,
+    };
+    if !node_start || matches!(first, '[' | '{' | '|' | '>' | '&' | '*' | '!') {
+        let n = rest
+            .iter()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | ']' | '}' | '#'))
+            .count();
+        return n.max(1);
+    }
+    if first == '"' || first == '\'' {
+        let mut i = 1;
+        while i < rest.len() {
+            match rest[i] {
+                '\\' if first == '"' => i += 2,
+                '\'' if first == '\'' && rest.get(i + 1) == Some(&'\'') => i += 2,
+                c if c == first => return i + 1,
+                _ => i += 1,
+            }
+        }
+        return rest.len();
+    }
+    // Inside `[...]` or `{...}` on this line, a plain scalar ends at a comma
+    // or a closing bracket; in block style it runs to the end of the line.
+    let in_flow = chars[..at].iter().fold(0i32, |d, c| match c {
+        '[' | '{' => d + 1,
+        ']' | '}' => d - 1,
+        _ => d,
+    }) > 0;
+    let mut n = 0;
+    while n < rest.len() {
+        let c = rest[n];
+        let ends_key = c == ':' && rest.get(n + 1).is_none_or(|x| x.is_whitespace());
+        let comment = c == '#' && n > 0 && rest[n - 1].is_whitespace();
+        if ends_key || comment || (in_flow && matches!(c, ',' | ']' | '}')) {
+            break;
+        }
+        n += 1;
+    }
+    while n > 0 && rest[n - 1].is_whitespace() {
+        n -= 1;
+    }
     n.max(1)
 }
 
@@ -249,6 +301,39 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The carets under `line` for a mark at the first `^` of `marks`.
+    fn carets(line: &str, at: &str) -> String {
+        let col = line.find(at).expect("in line");
+        let at = line[..col].chars().count();
+        let w = marker_width(line, at);
+        line.chars().skip(at).take(w).collect()
+    }
+
+    #[test]
+    fn a_key_or_value_is_underlined_whole() {
+        assert_eq!(carets("    walk: 10 EUR", "10"), "10 EUR");
+        assert_eq!(carets("    walk: 10 EUR  # per month", "10"), "10 EUR");
+        assert_eq!(carets("    walk: 10,000", "10"), "10,000");
+        assert_eq!(
+            carets("date: 2026-12-03T10:00:00", "2026"),
+            "2026-12-03T10:00:00"
+        );
+        assert_eq!(
+            carets("  - id: délai livraison", "délai"),
+            "délai livraison"
+        );
+        assert_eq!(carets("    ofer: 98500", "ofer"), "ofer");
+        assert_eq!(carets("  - { id: a, walk: 10 EUR }", "10"), "10 EUR");
+        assert_eq!(carets("us: { email: \"dana@\" }", "\"dana"), "\"dana@\"");
+        assert_eq!(carets("side: 'the buyer'", "'the"), "'the buyer'");
+        // Not at the start of a node: the token only.
+        assert_eq!(
+            carets("    when: \"rounds_without_movment >= 3\"", "rounds"),
+            "rounds_without_movment"
+        );
+        assert_eq!(carets("  - { id: price, walk: 100", "{"), "{");
+    }
 
     #[test]
     fn suggests_close_words_only() {

@@ -56,7 +56,7 @@ fn check_prints_each_verdict_and_why() {
                red flag      false_urgency (medium): Pressure from an unexplained deadline\n  \
                red flag      limited_authority (medium): The other side cannot sign off\n  \
                red flag      walk_below_batna (medium): A walk-away point is looser than our alternative\n  \
-               red flag      near_walk (low): Close to our walk-away point\n  \
+               red flag      near_walk (low): An offer is close to our walk-away point\n  \
                not evaluable beyond_walk: no offer for equity\n  \
                exit script   early_signal (signal)\n";
     assert!(
@@ -84,7 +84,7 @@ fn check_prints_each_verdict_and_why() {
         renewal[5..],
         [
             "  red flag      walk_below_batna (medium): A walk-away point is looser than our alternative",
-            "  red flag      near_walk (low): Close to our walk-away point",
+            "  red flag      near_walk (low): An offer is close to our walk-away point",
             "  exit script   walk_away (exit, door open)"
         ]
     );
@@ -1054,7 +1054,7 @@ fn non_finite_numbers() {
 fn bad_email_addresses() {
     assert_rejected(
         "bad/email-crlf.yaml",
-        "error: `them` email: `lee@acme.example\\r\\nBcc: x@evil.example` is not a valid email address: it contains a line break\n  --> bad/email-crlf.yaml:3:27\n  |\n3 | them: { name: Lee, email: \"lee@acme.example\\r\\nBcc: x@evil.example\" }\n  |                           ^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: write a plain address such as lee.park@acme.example\n",
+        "error: `them` email: `lee@acme.example\\r\\nBcc: x@evil.example` is not a valid email address: it contains a line break\n  --> bad/email-crlf.yaml:3:27\n  |\n3 | them: { name: Lee, email: \"lee@acme.example\\r\\nBcc: x@evil.example\" }\n  |                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = help: write a plain address such as lee.park@acme.example\n",
     );
     assert_rejected(
         "bad/email-no-domain.yaml",

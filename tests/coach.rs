@@ -538,6 +538,11 @@ fn packages_never_hand_back_what_their_offer_already_gives() {
         md.contains("already meets your target (4 years): concede nothing here, and agree it only with the rest, as one package."),
         "{md}"
     );
+    // An option's name is not a quantity: "their offer (rubber set)".
+    assert!(
+        md.contains("their offer (rubber set) already meets your target (rubber set)"),
+        "{md}"
+    );
     // An estimate of their limit is as precise as the brief's own numbers.
     assert!(md.contains("| ≈ 97,600 zł |"), "{md}");
     assert!(md.contains("their limit is about 97,600 zł"), "{md}");
@@ -556,4 +561,27 @@ fn packages_never_hand_back_what_their_offer_already_gives() {
         md.contains("A value marked † is less than they already offer on that term: ask for their offer there instead."),
         "{md}"
     );
+}
+
+#[test]
+fn what_cannot_be_told_yet_reads_as_a_sentence() {
+    let (_dir, out) = render(
+        "early",
+        "
+        title: Early
+        side: buyer
+        terms:
+          - { id: price, wish: 90, want: 95, walk: 100 }
+          - { id: days, better: higher, wish: 60, want: 45, walk: 30 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains(
+            "- Cannot tell whether an offer is close to our walk-away point: there is no offer yet"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("Cannot tell whether close"), "{md}");
 }

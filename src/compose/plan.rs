@@ -70,7 +70,12 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
         };
     }
     if p.accept {
-        let offer = value_text(t, t.offer);
+        // "their offer of 4 years", but "their offer (rubber set)": an
+        // option's name is not a quantity.
+        let offer = match t.kind {
+            TermKind::Choice { .. } => format!("({})", value_text(t, t.offer)),
+            _ => format!("of {}", value_text(t, t.offer)),
+        };
         // Their limit lies further our way than the offer: room left.
         let room = match (e.their_walk, t.offer) {
             (Some(theirs), Some(o)) if t.advantage(theirs, o) > 0.0 => format!(
@@ -88,11 +93,11 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
         };
         if all_met {
             return format!(
-                "their offer of {offer} already meets your target ({want}): concede nothing here, and agree it only with the rest, as one package.{room}"
+                "their offer {offer} already meets your target ({want}): concede nothing here, and agree it only with the rest, as one package.{room}"
             );
         }
         return format!(
-            "their offer of {offer} already meets your target ({want}): accept it, and spend your effort elsewhere.{room}"
+            "their offer {offer} already meets your target ({want}): accept it, and spend your effort elsewhere.{room}"
         );
     }
     let trade = if p.tradeable {
