@@ -222,6 +222,14 @@ impl<'a> Checker<'a> {
                 self.expected(node, what, "a number", hint);
                 None
             }
+            // `2,350 EUR`, `€2,350`, `10 000`: a number as people write it.
+            Value::Str(ref s) if number_as_written(s).is_some() => {
+                let hint = number_as_written(s).map(|n| {
+                    format!("write the number alone: {n} (thousands are not grouped here, and the unit goes in `unit`)")
+                });
+                self.expected(node, what, "a number", hint);
+                None
+            }
             _ => {
                 self.expected(node, what, "a number", None);
                 None
@@ -459,4 +467,44 @@ pub fn clip(s: &str) -> String {
     } else {
         one_line
     }
+}
+
+/// The number in text as people write it — grouped thousands (`2,350`,
+/// `10 000`), a currency or unit before or after (`€2,350`, `2,350 EUR`,
+/// `45 days`) — written plainly (`2350`), or None when the text is not such a
+/// number.
+fn number_as_written(s: &str) -> Option<String> {
+    let t = s.trim();
+    // The unit: letters, currency signs and `%` at either end.
+    let is_unit = |c: char| c.is_alphabetic() || matches!(c, '€' | '$' | '£' | '¥' | '%' | '.');
+    let core = t
+        .trim_start_matches(|c: char| is_unit(c) && c != '.')
+        .trim_end_matches(is_unit)
+        .trim();
+    if core.is_empty() || core == t && !core.contains([',', ' ', '\u{a0}']) {
+        return None;
+    }
+    let (sign, digits) = match core.strip_prefix(['-', '−']) {
+        Some(rest) => ("-", rest),
+        None => ("", core),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let groups: Vec<&str> = int.split([',', ' ', '\u{a0}']).collect();
+    let grouped = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let all_digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if !grouped || !groups.iter().all(|g| all_digits(g)) || frac.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    let mut n = format!("{sign}{}", groups.concat());
+    if let Some(f) = frac {
+        n.push('.');
+        n.push_str(f);
+    }
+    Some(n)
 }

@@ -595,6 +595,44 @@ fn a_day_the_calendar_lacks_is_called_that() {
     }
 }
 
+/// A number written as people write it (grouped, with its unit) is refused
+/// with the plain number to write instead.
+#[test]
+fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
+    for (written, plain) in [
+        ("2,350 EUR", "2350"),
+        ("10,000", "10000"),
+        ("€9,000", "9000"),
+        ("0.90 EUR", "0.90"),
+        ("45 days", "45"),
+    ] {
+        let p = Project::temp();
+        p.write(
+            "b.yaml",
+            &BRIEF.replace("walk: 9000", &format!("walk: {written}")),
+        );
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("found text `{written}`")),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains(&format!("help: write the number alone: {plain} (")),
+            "{}",
+            r.stderr
+        );
+    }
+    // Text that is no number gets no such hint.
+    let p = Project::temp();
+    p.write("b.yaml", &BRIEF.replace("walk: 9000", "walk: ten"));
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("write the number alone"), "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------------------
 // Item 15: what YAML problems are called.
 
