@@ -39,7 +39,7 @@ pub struct Flow<'a, 'f> {
     marker: Option<(String, f32)>,
     /// The table laid out last, by address and width: a heading measures the
     /// table it keeps with, which is then drawn with the same layout.
-    pub(super) laid: Option<super::table::LaidFor>,
+    pub(super) laid: Option<super::laid::LaidFor>,
 }
 
 /// Baseline for a line box of height `lead` starting at `top`: centres the

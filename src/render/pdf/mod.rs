@@ -1,7 +1,7 @@
 //! The built-in PDF engine: prep packs and walk-away letters laid out from
 //! Markdown with the bundled DejaVu fonts (embedded and subset). This file is
 //! the public surface; `markdown` turns text into blocks, `layout`/`table`/
-//! `gauge` put blocks on pages, `page` adds the furniture, `letter` arranges
+//! `gauge` put blocks on pages (`laid` keeps a table's layout between them), `page` adds the furniture, `letter` arranges
 //! a business letter, `canvas` draws into content streams and `writer`
 //! writes the file.
 
@@ -9,6 +9,7 @@ mod canvas;
 mod fonts;
 mod gauge;
 mod gauge_draw;
+mod laid;
 mod layout;
 mod letter;
 mod markdown;

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use super::canvas::{RULE, Rgbf};
 use super::fonts::Face;
+use super::laid::{Laid, LaidFor};
 use super::layout::{Flow, align_offset, baseline};
 use super::markdown::{Align, Table};
 use super::text::{Line, Span, longest_word, natural_width, wrap};
@@ -19,22 +20,6 @@ const MIN_COL: f32 = 22.0;
 const HEAD_FILL: Rgbf = Rgbf(0.88, 0.9, 0.93);
 const ZEBRA_FILL: Rgbf = Rgbf(0.965, 0.965, 0.965);
 const BORDER: Rgbf = Rgbf(0.55, 0.55, 0.55);
-
-/// A table with its cells cleaned, sized and wrapped.
-pub(super) struct Laid {
-    widths: Vec<f32>,
-    aligns: Vec<Align>,
-    head: Vec<Vec<Line>>,
-    rows: Vec<Vec<Vec<Line>>>,
-}
-
-/// A laid-out table and what it was laid out for: the table's address (the
-/// blocks outlive the flow) and the width.
-pub(super) struct LaidFor {
-    table: *const Table,
-    width: f32,
-    laid: Rc<Laid>,
-}
 
 fn row_lines(row: &[Vec<Line>]) -> usize {
     row.iter().map(Vec::len).max().unwrap_or(0).max(1)
