@@ -1,9 +1,9 @@
 //! The built-in PDF engine: prep packs and walk-away letters laid out from
 //! Markdown with the bundled DejaVu fonts (embedded and subset). This file is
 //! the public surface; `markdown` turns text into blocks, `layout`/`table`/
-//! `gauge` put blocks on pages (`laid` keeps a table's layout between them), `page` adds the furniture, `letter` arranges
-//! a business letter, `canvas` draws into content streams and `writer`
-//! writes the file.
+//! `gauge` put blocks on pages (`laid` keeps a table's layout between them),
+//! `page` adds the furniture, `letter` arranges a business letter, `canvas`
+//! draws into content streams and `writer` writes the file.
 
 mod canvas;
 mod fonts;
