@@ -585,3 +585,17 @@ fn what_cannot_be_told_yet_reads_as_a_sentence() {
     );
     assert!(!md.contains("Cannot tell whether close"), "{md}");
 }
+
+#[test]
+fn a_plan_whose_target_lies_past_their_limit_says_where_it_will_end() {
+    // The lease: our target 2,250 EUR, their limit estimated at about 2,330.
+    // The zone of agreement says to expect to settle near their limit; the
+    // plan must not only say "hold there".
+    let lease = read(&manifest_dir().join("examples/lease-renewal.yaml"));
+    let (_dir, out) = render("lease", &lease, "md");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("- **Monthly rent:** stay at your last offer, 2,250 EUR, and hold there; never past 2,350 EUR. Their limit, about 2,330 EUR, is short of your target: expect to settle near it, and win the difference on other terms."),
+        "{md}"
+    );
+}

@@ -100,11 +100,30 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
             "their offer {offer} already meets your target ({want}): accept it, and spend your effort elsewhere.{room}"
         );
     }
-    let trade = if p.tradeable {
+    let tradeable = if p.tradeable {
         " Not a walk-away issue: give ground here only in exchange for something you value."
     } else {
         ""
     };
+    // Their limit short of our target (the zone of agreement says so too):
+    // holding at the target would only stall, so the plan says where it ends.
+    let short = match (e.zopa, e.their_walk) {
+        (Some(_), Some(theirs)) if t.advantage(crate::assess::scale::want_ref(t), theirs) > 0.0 => {
+            format!(
+                " Their limit, about {}, is short of your target: expect to settle near it, and win the difference on other terms.",
+                value_text(
+                    t,
+                    Some(their_walk_shown(
+                        t,
+                        theirs,
+                        e.their_walk_source == Some(crate::assess::WalkSource::Offers)
+                    ))
+                )
+            )
+        }
+        _ => String::new(),
+    };
+    let trade = format!("{short}{tradeable}");
     let start = if opened {
         "stay at your last offer,"
     } else {
