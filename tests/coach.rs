@@ -595,7 +595,23 @@ fn a_plan_whose_target_lies_past_their_limit_says_where_it_will_end() {
     let (_dir, out) = render("lease", &lease, "md");
     let md = read(&out.join("prep-pack.md"));
     assert!(
-        md.contains("- **Monthly rent:** stay at your last offer, 2,250 EUR, and hold there; never past 2,350 EUR. Their limit, about 2,330 EUR, is short of your target: expect to settle near it, and win the difference on other terms."),
+        md.contains("- **Monthly rent:** stay at your last offer, 2,250 EUR, and hold there; never past 2,350 EUR. Your alternative already gives 2,340 EUR: treat that, not 2,350 EUR, as your floor. Their limit, about 2,330 EUR, is short of your target: expect to settle near it, and win the difference on other terms."),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_floor_looser_than_the_alternative_is_not_left_as_the_floor() {
+    // The job offer: walk-away 80,000 GBP, but staying at Corvid Labs already
+    // gives 81,000 GBP; the pack's red flag says to tighten, and the plan
+    // says which floor to use.
+    let job = read(&manifest_dir().join("examples/job-offer.yaml"));
+    let (_dir, out) = render("job", &job, "md");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains(
+            "Your alternative already gives 81,000 GBP: treat that, not 80,000 GBP, as your floor."
+        ),
         "{md}"
     );
 }

@@ -123,7 +123,16 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
         }
         _ => String::new(),
     };
-    let trade = format!("{short}{tradeable}");
+    // The BATNA already beats the walk-away value (the red flag says to
+    // tighten it): the floor that matters is what the alternative gives.
+    let batna = match e.batna_value {
+        Some(v) if e.walk_below_batna => format!(
+            " Your alternative already gives {}: treat that, not {floor}, as your floor.",
+            value_text(t, Some(v))
+        ),
+        _ => String::new(),
+    };
+    let trade = format!("{batna}{short}{tradeable}");
     let start = if opened {
         "stay at your last offer,"
     } else {
