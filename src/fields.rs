@@ -222,16 +222,12 @@ impl<'a> Checker<'a> {
                 self.expected(node, what, "a number", hint);
                 None
             }
-            // `2,350 EUR`, `€2,350`, `10 000`: a number as people write it.
-            Value::Str(ref s) if number_as_written(s).is_some() => {
-                let hint = number_as_written(s).map(|n| {
+            _ => {
+                // `2,350 EUR`, `€2,350`, `10 000`: a number as people write it.
+                let hint = node.as_str().and_then(number_as_written).map(|n| {
                     format!("write the number alone: {n} (thousands are not grouped here, and the unit goes in `unit`)")
                 });
                 self.expected(node, what, "a number", hint);
-                None
-            }
-            _ => {
-                self.expected(node, what, "a number", None);
                 None
             }
         }
@@ -481,7 +477,8 @@ fn number_as_written(s: &str) -> Option<String> {
         .trim_start_matches(|c: char| is_unit(c) && c != '.')
         .trim_end_matches(is_unit)
         .trim();
-    if core.is_empty() || core == t && !core.contains([',', ' ', '\u{a0}']) {
+    // Text with nothing around the number and no grouping is not this case.
+    if core.is_empty() || (core == t && !core.contains([',', ' ', '\u{a0}'])) {
         return None;
     }
     let (sign, digits) = match core.strip_prefix(['-', '−']) {

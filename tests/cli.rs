@@ -1262,14 +1262,9 @@ fn a_misspelt_side_is_one_error_not_one_per_term() {
         "title: Offer\nside: sellr\nterms:\n  - { id: salary, wish: 95, want: 90, walk: 80, offer: 85 }\n  - { id: bonus, wish: 10, want: 5, walk: 0 }\n",
     )
     .expect("write brief");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_walkaway"))
-        .arg("check")
-        .arg(&brief)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run walkaway");
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let r = run_in(dir.path(), &["check", "offer.yaml"]);
+    let stderr = &r.stderr;
+    assert_eq!(r.code, 2, "{stderr}");
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
     assert!(
         stderr.contains("found `sellr`") && stderr.contains("did you mean `seller`?"),
@@ -1288,14 +1283,9 @@ fn a_broken_term_is_one_error_not_one_per_offer_naming_it() {
         "title: Lease\nside: buyer\nterms:\n  - { id: rent, wish: 2200, want: 2300, walk: ten, offer: 2400 }\n  - { id: term, wish: 3, want: 4, walk: 5, offer: 5 }\nalternatives:\n  - { name: Other flat, terms: { rent: 2340, term: 3 } }\noffers:\n  - { date: 2026-10-20, from: them, terms: { rent: 2450, term: 3 } }\n  - { date: 2026-10-29, from: us, terms: { rent: 2200 } }\n",
     )
     .expect("write brief");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_walkaway"))
-        .arg("check")
-        .arg(&brief)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run walkaway");
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let r = run_in(dir.path(), &["check", "lease.yaml"]);
+    let stderr = &r.stderr;
+    assert_eq!(r.code, 2, "{stderr}");
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
     assert!(
         stderr.contains("walk must be a number, found text `ten`"),

@@ -5,7 +5,7 @@
 //! value drawn at two places. The PDF and the HTML page draw these; Typst
 //! draws its own from the table rows.
 
-use super::numbers::{their_walk_shown, value_text};
+use super::numbers::{their_walk_label, value_text};
 use crate::assess::TermFacts;
 use crate::assess::scale::{has_scale, score, want_ref, wish_ref};
 use crate::brief::{Brief, TermValue};
@@ -66,7 +66,6 @@ pub fn gauges(b: &Brief, facts: &[TermFacts]) -> Vec<Gauge> {
             } else {
                 (Some(pos(want)), Some(format!("want {}", text(want))))
             };
-            let estimated = e.their_walk_source == Some(crate::assess::WalkSource::Offers);
             Gauge {
                 label: t.label.clone(),
                 walk_label,
@@ -78,13 +77,9 @@ pub fn gauges(b: &Brief, facts: &[TermFacts]) -> Vec<Gauge> {
                 batna_pos: e.batna_value.map(pos),
                 batna_label: e.batna_value.map(|v| format!("BATNA {}", text(v))),
                 their_walk_pos: e.their_walk.map(pos),
-                their_walk_label: e.their_walk.map(|v| {
-                    format!(
-                        "their walk {}{}",
-                        if estimated { "≈ " } else { "" },
-                        text(their_walk_shown(t, v, estimated))
-                    )
-                }),
+                their_walk_label: e
+                    .their_walk
+                    .map(|_| format!("their walk {}", their_walk_label(t, e))),
                 zopa: e.zopa.map(|z| {
                     let (a, b) = (
                         pos(TermValue::Number(z.low)),

@@ -3,6 +3,7 @@
 //! (104,000), a true minus sign (−0.03), counts that agree with their unit
 //! (1 day, 2 days), scores with one decimal, dates written out.
 
+use crate::assess::{TermFacts, WalkSource};
 use crate::brief::{Term, TermKind, TermValue};
 
 /// A number with `decimals` decimals, thousands grouped with commas and a true
@@ -62,22 +63,36 @@ pub fn describe(v: TermValue, t: &Term) -> String {
     }
 }
 
-/// A value with its unit ("0.90 EUR", "1 day", "30 days"), or empty when there
-/// is no value.
-/// Their walk as the pack shows it: an estimate from their concessions is
-/// rounded to the step the term's values are written in ("about 97,600 zł",
-/// not 97,609: the estimate is not that precise); a value from the brief is
-/// shown as written.
-pub fn their_walk_shown(t: &Term, v: TermValue, estimated: bool) -> TermValue {
-    match v {
+/// Their walk as the pack shows it, None when unknown: an estimate from their
+/// concessions is rounded to the step the term's values are written in
+/// ("about 97,600 zł", not 97,609: the estimate is not that precise); a value
+/// from the brief is shown as written.
+pub fn their_walk_shown(t: &Term, e: &TermFacts) -> Option<TermValue> {
+    let estimated = e.their_walk_source == Some(WalkSource::Offers);
+    e.their_walk.map(|v| match v {
         TermValue::Number(x) if estimated => {
             let g = crate::assess::scale::granularity(t);
             TermValue::Number(crate::assess::scale::tidy((x / g).round() * g))
         }
         other => other,
-    }
+    })
 }
 
+/// Their walk as a table cell or gauge label: "≈ 97,600 zł" for an estimate,
+/// "23,500 zł" for the brief's own figure, empty when unknown.
+pub fn their_walk_label(t: &Term, e: &TermFacts) -> String {
+    let estimated = e.their_walk_source == Some(WalkSource::Offers);
+    their_walk_shown(t, e).map_or_else(String::new, |v| {
+        format!(
+            "{}{}",
+            if estimated { "≈ " } else { "" },
+            value_text(t, Some(v))
+        )
+    })
+}
+
+/// A value with its unit ("0.90 EUR", "1 day", "30 days"), or empty when there
+/// is no value.
 pub fn value_text(t: &Term, v: Option<TermValue>) -> String {
     let Some(v) = v else {
         return String::new();

@@ -80,14 +80,7 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
         let room = match (e.their_walk, t.offer) {
             (Some(theirs), Some(o)) if t.advantage(theirs, o) > 0.0 => format!(
                 " Their limit, about {}, leaves a little more room if you want to try.",
-                value_text(
-                    t,
-                    Some(their_walk_shown(
-                        t,
-                        theirs,
-                        e.their_walk_source == Some(crate::assess::WalkSource::Offers)
-                    ))
-                )
+                value_text(t, their_walk_shown(t, e))
             ),
             _ => String::new(),
         };
@@ -111,14 +104,7 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
         (Some(_), Some(theirs)) if t.advantage(crate::assess::scale::want_ref(t), theirs) > 0.0 => {
             format!(
                 " Their limit, about {}, is short of your target: expect to settle near it, and win the difference on other terms.",
-                value_text(
-                    t,
-                    Some(their_walk_shown(
-                        t,
-                        theirs,
-                        e.their_walk_source == Some(crate::assess::WalkSource::Offers)
-                    ))
-                )
+                value_text(t, their_walk_shown(t, e))
             )
         }
         _ => String::new(),
@@ -187,7 +173,7 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         .score
         .filter(|s| *s > best && b.terms.iter().all(|t| t.offer.is_some()));
     // Values worse than their offer are marked only for packages to table.
-    let behind = |t: &Term, v: Option<TermValue>| offer_beats.is_none() && behind(t, v);
+    let marked = |t: &Term, v: Option<TermValue>| offer_beats.is_none() && behind(t, v);
     let mut ids: Vec<usize> = packages
         .iter()
         .flat_map(|p| p.terms.iter().map(|(i, _)| *i))
@@ -210,7 +196,7 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
                             }
                             (v, _) => value_text(t, v),
                         };
-                        if behind(t, v) {
+                        if marked(t, v) {
                             format!("{text} †")
                         } else {
                             text
@@ -234,10 +220,10 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
             format_score(mean)
         ),
     };
-    let marked = packages
+    let any_marked = packages
         .iter()
-        .any(|p| p.terms.iter().any(|(i, v)| behind(&b.terms[*i], Some(*v))));
-    if marked {
+        .any(|p| p.terms.iter().any(|(i, v)| marked(&b.terms[*i], Some(*v))));
+    if any_marked {
         advice.push_str(
             " A value marked † is less than they already offer on that term: ask for their offer there instead.",
         );

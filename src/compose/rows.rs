@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::numbers::{
-    and_list, format_number, format_score, gap_text, their_walk_shown, value_text,
+    and_list, format_number, format_score, gap_text, their_walk_label, their_walk_shown, value_text,
 };
 use super::view::{Num, zopa_text};
 use crate::assess::scale::{has_scale, score, want_ref};
@@ -64,14 +64,7 @@ pub fn rows<'a>(b: &'a Brief, a: &Assessment) -> Vec<Row<'a>> {
         .zip(&a.facts.terms)
         .map(|(t, e)| {
             let pos = |v: TermValue| Num(score(t, v));
-            let estimated = e.their_walk_source == Some(WalkSource::Offers);
-            let their_walk = e.their_walk.map_or_else(String::new, |v| {
-                format!(
-                    "{}{}",
-                    if estimated { "≈ " } else { "" },
-                    value_text(t, Some(their_walk_shown(t, v, estimated)))
-                )
-            });
+            let their_walk = their_walk_label(t, e);
             let zone = match (e.zopa, e.no_zopa) {
                 (Some(z), _) => zopa_text(t, z.low, z.high),
                 (None, true) => "none".to_string(),
@@ -122,16 +115,10 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
         .zip(&a.facts.terms)
         .filter_map(|(t, e)| {
             let theirs = e.their_walk?;
-            let estimated = e.their_walk_source == Some(WalkSource::Offers);
             // A bound of the zone that is their (estimated) limit reads as it.
             let bound = |x: f64| {
-                let v = TermValue::Number(x);
-                let v = if Some(v) == e.their_walk {
-                    their_walk_shown(t, v, estimated)
-                } else {
-                    v
-                };
-                value_text(t, Some(v))
+                let v = Some(TermValue::Number(x));
+                value_text(t, if v == e.their_walk { their_walk_shown(t, e) } else { v })
             };
             let how = match e.their_walk_source {
                 Some(WalkSource::Offers) => {
@@ -139,7 +126,7 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
                 }
                 _ => "your estimate".to_string(),
             };
-            let limit = value_text(t, Some(their_walk_shown(t, theirs, estimated)));
+            let limit = value_text(t, their_walk_shown(t, e));
             // Our target past their limit: the term will settle near their
             // limit, and the rest has to be won elsewhere.
             let want = want_ref(t);
