@@ -3,43 +3,53 @@
 //! values and scores are doubles, counts are ints), so that `t.weight * t.score`
 //! and `rounds_without_movement >= 2` both work as written.
 //!
+//! The values are built as the `cel` crate's own value types, borrowing the
+//! brief's text, rather than as `cel::Value`: binding a `Value` converts it, deep
+//! copy and all, and that conversion cost more than evaluating every rule.
+//!
 //! Templates see the same names through the compose stage's views; a test keeps
 //! both, and the names the rules checker accepts, in step.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use cel::Value;
-use cel::objects::{Key, Map};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString,
+};
+use cel::common::value::Val;
 
 use super::{Facts, Fired, TermFacts, Verdict};
 use crate::brief::{Brief, Term, TermKind, TermValue};
 use crate::words::Word;
 
+/// A CEL value that may borrow the brief's text for `'v`.
+pub type CelVal<'v> = Box<dyn Val + 'v>;
+
 /// The variables of the context, by name: what `cel_context` adds. The exit
 /// scripts' extras come from `exit_variables`.
-pub fn variables(b: &Brief, f: &Facts) -> Vec<(&'static str, Value)> {
-    let terms: Vec<Value> = b
+pub fn variables<'v>(b: &'v Brief, f: &Facts) -> Vec<(&'static str, CelVal<'v>)> {
+    // `terms` and `term` hold the same maps; a boxed value has one owner, so
+    // each is built twice (cheaper than a deep copy).
+    let terms: Vec<CelVal<'v>> = b
         .terms
         .iter()
         .zip(&f.terms)
         .map(|(t, e)| term(t, e))
         .collect();
-    let by_id: HashMap<Key, Value> = b
+    let by_id: HashMap<CelMapKey<'v>, CelVal<'v>> = b
         .terms
         .iter()
-        .zip(&terms)
-        .map(|(t, v)| (Key::String(Arc::new(t.id.clone())), v.clone()))
+        .zip(&f.terms)
+        .map(|(t, e)| (CelMapKey::from(t.id.as_str()), term(t, e)))
         .collect();
-    let alternatives: Vec<Value> = b
+    let alternatives: Vec<CelVal<'v>> = b
         .alternatives
         .iter()
         .zip(&f.alternatives)
         .map(|(a, score)| {
             map([
                 ("name", string(&a.name)),
-                ("summary", a.summary.as_deref().map_or(Value::Null, string)),
-                ("has_terms", Value::Bool(!a.terms.is_empty())),
+                ("summary", a.summary.as_deref().map_or_else(null, string)),
+                ("has_terms", boolean(!a.terms.is_empty())),
                 ("score", number(*score)),
             ])
         })
@@ -50,12 +60,7 @@ pub fn variables(b: &Brief, f: &Facts) -> Vec<(&'static str, Value)> {
         ("investment", string(b.investment.word())),
         ("authority", string(b.authority.word())),
         ("terms", list(terms)),
-        (
-            "term",
-            Value::Map(Map {
-                map: Arc::new(by_id),
-            }),
-        ),
+        ("term", Box::new(CelMap::from(by_id))),
         (
             "observed",
             list(b.observed.iter().map(|o| string(&o.id)).collect()),
@@ -66,22 +71,29 @@ pub fn variables(b: &Brief, f: &Facts) -> Vec<(&'static str, Value)> {
         ("batna_score", number(f.batna.map(|x| x.score))),
         ("leverage", string(f.leverage.word())),
         ("rounds_without_movement", int(f.rounds_without_movement)),
-        ("retracted", Value::Bool(f.retracted)),
-        ("stakeholders_aligned", Value::Bool(f.stakeholders_aligned)),
+        ("retracted", boolean(f.retracted)),
+        ("stakeholders_aligned", boolean(f.stakeholders_aligned)),
         (
             "days_to_deadline",
-            f.days_to_deadline.map_or(Value::Null, Value::Int),
+            f.days_to_deadline
+                .map_or_else(null, |d| Box::new(CelInt::from(d))),
         ),
     ]
 }
 
 /// What exit scripts see besides the rest: the verdict and the ids that fired.
-pub fn exit_variables(
+pub fn exit_variables<'v>(
     verdict: Verdict,
     deal_breakers: &[Fired],
     red_flags: &[Fired],
-) -> Vec<(&'static str, Value)> {
-    let ids = |v: &[Fired]| list(v.iter().map(|f| string(&f.id)).collect());
+) -> Vec<(&'static str, CelVal<'v>)> {
+    let ids = |v: &[Fired]| {
+        list(
+            v.iter()
+                .map(|f| Box::new(CelString::from(f.id.clone())) as CelVal<'v>)
+                .collect(),
+        )
+    };
     vec![
         ("verdict", string(verdict.word())),
         ("deal_breakers", ids(deal_breakers)),
@@ -99,41 +111,41 @@ fn stdlib() -> std::sync::Arc<cel::Env> {
 }
 
 /// The CEL context for the deal breakers and red flags.
-pub fn cel_context(b: &Brief, f: &Facts) -> cel::Context<'static, 'static> {
+pub fn cel_context<'v>(b: &'v Brief, f: &Facts) -> cel::Context<'v, 'v> {
     let mut ctx = cel::Context::with_env(stdlib());
     add(&mut ctx, variables(b, f));
     ctx
 }
 
 /// Add variables to a context (the exit scripts' extras, after the rules ran).
-pub fn add(ctx: &mut cel::Context, vars: Vec<(&'static str, Value)>) {
+pub fn add<'v>(ctx: &mut cel::Context<'_, 'v>, vars: Vec<(&'static str, CelVal<'v>)>) {
     for (name, value) in vars {
-        ctx.add_variable_from_value(name, value);
+        ctx.add_variable_as_val(name, value);
     }
 }
 
 /// One term as conditions see it (DESIGN §4: `terms` and `term.<id>`).
-fn term(t: &Term, e: &TermFacts) -> Value {
+fn term<'v>(t: &'v Term, e: &TermFacts) -> CelVal<'v> {
     let (kind, better) = match &t.kind {
         TermKind::Number { better } => ("number", string(better.word())),
-        TermKind::Choice { .. } => ("choice", Value::Null),
-        TermKind::YesNo => ("yes_no", Value::Null),
+        TermKind::Choice { .. } => ("choice", null()),
+        TermKind::YesNo => ("yes_no", null()),
     };
-    let val = |v: Option<TermValue>| v.map_or(Value::Null, |v| term_value(t, v));
+    let val = |v: Option<TermValue>| v.map_or_else(null, |v| term_value(t, v));
     let has_offer = t.offer.is_some();
     map([
         ("id", string(&t.id)),
         ("label", string(&t.label)),
-        ("unit", t.unit.as_deref().map_or(Value::Null, string)),
+        ("unit", t.unit.as_deref().map_or_else(null, string)),
         ("kind", string(kind)),
         ("better", better),
-        ("deal_breaker", Value::Bool(t.deal_breaker)),
-        ("weight", Value::Float(t.weight)),
+        ("deal_breaker", boolean(t.deal_breaker)),
+        ("weight", double(t.weight)),
         ("wish", val(t.wish)),
         ("want", val(t.want)),
         ("walk", val(Some(t.walk))),
         ("offer", val(t.offer)),
-        ("has_offer", Value::Bool(has_offer)),
+        ("has_offer", boolean(has_offer)),
         ("position", string(e.position.word())),
         // Unknown without an offer: a condition on them is then "not evaluable".
         ("beyond_walk", opt_bool(has_offer.then(|| e.beyond_walk()))),
@@ -142,66 +154,79 @@ fn term(t: &Term, e: &TermFacts) -> Value {
         ("score", number(e.score)),
         ("our_last", val(e.our_last)),
         ("batna_value", val(e.batna_value)),
-        ("walk_below_batna", Value::Bool(e.walk_below_batna)),
+        ("walk_below_batna", boolean(e.walk_below_batna)),
         ("their_walk", val(e.their_walk)),
         (
             "their_walk_source",
-            e.their_walk_source
-                .map_or(Value::Null, |s| string(s.word())),
+            e.their_walk_source.map_or_else(null, |s| string(s.word())),
         ),
         (
             "zopa",
-            e.zopa.map_or(Value::Null, |z| {
-                map([("low", Value::Float(z.low)), ("high", Value::Float(z.high))])
+            e.zopa.map_or_else(null, |z| {
+                map([("low", double(z.low)), ("high", double(z.high))])
             }),
         ),
-        ("no_zopa", Value::Bool(e.no_zopa)),
+        ("no_zopa", boolean(e.no_zopa)),
     ])
 }
 
 /// A term value as the brief writes it: a number, an option's name, yes/no.
-fn term_value(t: &Term, v: TermValue) -> Value {
+fn term_value<'v>(t: &'v Term, v: TermValue) -> CelVal<'v> {
     match (v, &t.kind) {
-        (TermValue::Number(x), _) => Value::Float(x),
+        (TermValue::Number(x), _) => double(x),
         (TermValue::Choice(i), TermKind::Choice { options }) => {
             string(options.get(i).map_or("", String::as_str))
         }
         (TermValue::Choice(i), _) => int(i),
-        (TermValue::Bool(b), _) => Value::Bool(b),
+        (TermValue::Bool(b), _) => boolean(b),
     }
 }
 
-fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    let map: HashMap<Key, Value> = entries
+fn map<'v, const N: usize>(entries: [(&'static str, CelVal<'v>); N]) -> CelVal<'v> {
+    let map: HashMap<CelMapKey<'v>, CelVal<'v>> = entries
         .into_iter()
-        .map(|(k, v)| (Key::String(Arc::new(k.to_string())), v))
+        .map(|(k, v)| (CelMapKey::from(k), v))
         .collect();
-    Value::Map(Map { map: Arc::new(map) })
+    Box::new(CelMap::from(map))
 }
 
-fn list(items: Vec<Value>) -> Value {
-    Value::List(Arc::new(items))
+fn list(items: Vec<CelVal<'_>>) -> CelVal<'_> {
+    Box::new(CelList::from(items))
 }
 
-fn string(s: &str) -> Value {
-    Value::String(Arc::new(s.to_string()))
+fn string(s: &str) -> CelVal<'_> {
+    Box::new(CelString::from(s))
 }
 
-fn number(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, Value::Float)
+fn null<'v>() -> CelVal<'v> {
+    Box::new(CelNull)
 }
 
-fn int(n: usize) -> Value {
-    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+fn boolean<'v>(b: bool) -> CelVal<'v> {
+    Box::new(CelBool::from(b))
 }
 
-fn opt_bool(b: Option<bool>) -> Value {
-    b.map_or(Value::Null, Value::Bool)
+fn double<'v>(x: f64) -> CelVal<'v> {
+    Box::new(CelDouble::from(x))
+}
+
+fn number<'v>(x: Option<f64>) -> CelVal<'v> {
+    x.map_or_else(null, double)
+}
+
+fn int<'v>(n: usize) -> CelVal<'v> {
+    Box::new(CelInt::from(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+fn opt_bool<'v>(b: Option<bool>) -> CelVal<'v> {
+    b.map_or_else(null, boolean)
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+
+    use cel::Value;
 
     use super::*;
     use crate::rules::cond::{CONTEXT_NAMES, EXIT_NAMES, FIELD_NAMES};
@@ -230,7 +255,11 @@ mod tests {
     fn the_checker_knows_exactly_the_names_of_the_context() {
         let (b, _) = crate::brief::load_str(Path::new("t.yaml"), BRIEF).expect("loads");
         let facts = super::super::derive::facts(&b, jiff::civil::date(2026, 11, 23));
-        let vars = variables(&b, &facts);
+        // Back to `cel::Value`, whose maps and lists can be looked into.
+        let vars: Vec<(&str, Value)> = variables(&b, &facts)
+            .into_iter()
+            .map(|(k, v)| (k, Value::try_from(v.as_ref()).expect("a plain value")))
+            .collect();
         let mut top: Vec<&str> = vars.iter().map(|(k, _)| *k).collect();
         top.extend(
             exit_variables(Verdict::Proceed, &[], &[])

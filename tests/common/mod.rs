@@ -123,7 +123,10 @@ pub fn assess_with(yaml: &str, rules: &Rules) -> Assessed {
     ));
     let context = vars
         .iter()
-        .map(|(k, v)| (k.to_string(), cel_json(v)))
+        .map(|(k, v)| {
+            let v = cel::Value::try_from(v.as_ref()).expect("a plain CEL value");
+            (k.to_string(), cel_json(&v))
+        })
         .collect();
     Assessed {
         json: serde_json::to_value(&report).expect("serialises"),
