@@ -1077,7 +1077,7 @@ fn red_flag_texts_are_rendered_for_the_brief() {
     assert!(
         a.red_flags[0]
             .advice
-            .starts_with("The deadline has already passed, which makes"),
+            .starts_with("The deadline passed 22 days ago. Ask whether their offer still stands"),
         "{}",
         a.red_flags[0].advice
     );

@@ -528,7 +528,7 @@ fn packages_never_hand_back_what_their_offer_already_gives() {
     let (_dir, out) = render("car", &car, "md");
     let md = read(&out.join("prep-pack.md"));
     assert!(
-        md.contains("Their offer already scores 67.4, more than any of these 3 (about 62.5): do not put them on the table now"),
+        md.contains("Their offer already scores 67.4, more than any of these 3 (each worth about 62.5): do not put them on the table now"),
         "{md}"
     );
     assert!(!md.contains("Put these 3 on the table"), "{md}");
@@ -613,5 +613,160 @@ fn a_floor_looser_than_the_alternative_is_not_left_as_the_floor() {
             "Your alternative already gives 81,000 GBP: treat that, not 80,000 GBP, as your floor."
         ),
         "{md}"
+    );
+}
+
+/// A concession taken back is told once per term: from the best they offered
+/// to where they are now. Repeating the worse value is not another one.
+#[test]
+fn a_concession_taken_back_is_told_once_per_term() {
+    let (_d, out) = render(
+        "retract",
+        "
+        title: App build
+        side: seller
+        terms:
+          - { id: fee, unit: EUR, wish: 48000, want: 42000, walk: 36000, offer: 37500 }
+          - { id: upfront, label: Paid up front, unit: \"%\", wish: 40, want: 30, walk: 20, offer: 10 }
+          - { id: weeks, label: Delivery time, unit: weeks, better: higher, wish: 14, want: 12, walk: 10, offer: 10 }
+        offers:
+          - { date: 2026-11-06, from: them, terms: { fee: 35000, upfront: 30, weeks: 12 } }
+          - { date: 2026-11-16, from: them, terms: { fee: 39000, upfront: 20, weeks: 10 } }
+          - { date: 2026-11-20, from: them, terms: { fee: 37500, upfront: 10, weeks: 10 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    let flag = md
+        .lines()
+        .find(|l| l.contains("They took back a concession"))
+        .unwrap_or_else(|| panic!("no retraction line in\n{md}"));
+    assert_eq!(flag.matches("Delivery time:").count(), 1, "{flag}");
+    assert_eq!(flag.matches("Paid up front:").count(), 1, "{flag}");
+    assert!(
+        flag.contains("Paid up front: they offered 30% on 2026-11-06, then 10% on 2026-11-20"),
+        "{flag}"
+    );
+    assert!(
+        flag.contains(
+            "Delivery time: they offered 12 weeks on 2026-11-06, then 10 weeks on 2026-11-16"
+        ),
+        "{flag}"
+    );
+    assert!(
+        flag.contains("fee: they offered 39,000 EUR on 2026-11-16, then 37,500 EUR on 2026-11-20"),
+        "{flag}"
+    );
+}
+
+/// The zone of agreement and the concession plan weigh what is already known:
+/// the part of the zone worse than the alternative is worth nothing; a step
+/// past their limit gives away what they would have conceded; an alternative
+/// better than the target on one term is weighed whole, not made a floor.
+#[test]
+fn the_zone_and_the_plan_stop_at_their_limit_and_at_the_alternative() {
+    let (_d, out) = render(
+        "lease",
+        "
+        title: Flat renewal
+        side: buyer
+        terms:
+          - { id: rent, label: Monthly rent, unit: GBP, wish: 1400, want: 1450, walk: 1550, offer: 1475, their_walk: 1425 }
+          - { id: volume, unit: tonnes, wish: 1500, want: 2000, walk: 2600, offer: 2100 }
+        alternatives:
+          - { name: Harcourt Road, terms: { rent: 1520, volume: 0 } }
+        offers:
+          - { date: 2026-11-08, from: us, terms: { rent: 1400 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("our alternative already gives 1,520 GBP, so a deal worth having lies between 1,425 GBP and 1,520 GBP"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Monthly rent:** open at your last offer, 1,400 GBP, then 1,425 GBP (about their limit: go no further); never past 1,550 GBP."),
+        "{md}"
+    );
+    assert!(!md.contains("1,450 GBP (your target)"), "{md}");
+    assert!(
+        md.contains("Your alternative gives 0 tonnes here, better than your target: weigh it against this deal as a whole"),
+        "{md}"
+    );
+    assert!(!md.contains("treat that, not 2,600 tonnes"), "{md}");
+    // The rent's floor is the alternative's 1,520, not 1,550.
+    assert!(
+        md.contains(
+            "Your alternative already gives 1,520 GBP: treat that, not 1,550 GBP, as your floor."
+        ),
+        "{md}"
+    );
+
+    // Their limit short of the alternative: no zone worth having.
+    let (_d, out) = render(
+        "renewal",
+        "
+        title: Renewal
+        side: seller
+        terms:
+          - { id: fee, unit: USD, wish: 240000, want: 215000, walk: 190000, offer: 182500, their_walk: 190000 }
+          - { id: days, unit: days, better: lower, wish: 30, want: 45, walk: 60, offer: 60 }
+        alternatives:
+          - { name: Other buyer, terms: { fee: 200000 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("fee: their limit is about 190,000 USD (your estimate), short of the 200,000 USD our alternative already gives: no deal on this term beats the alternative."),
+        "{md}"
+    );
+    assert!(!md.contains("expect to settle near 190,000 USD"), "{md}");
+}
+
+/// The walk-away letter gives as reasons only the terms past our limit, and
+/// names the others as still to move, in words that fit either direction.
+/// The lines for the room agree in number and start cleanly.
+#[test]
+fn a_walk_letter_gives_only_the_terms_past_the_limit_as_reasons() {
+    let (_d, out) = render(
+        "walk",
+        "
+        title: Renewal
+        side: seller
+        us: { name: Chloé Marchand, email: chloe@orbitly.example }
+        them: { name: Robert Kingsley, email: rk@fenwick.example }
+        terms:
+          - { id: fee, label: Annual fee, unit: USD, wish: 240000, want: 215000, walk: 190000, offer: 182500 }
+          - { id: days, label: Payment terms, unit: days, better: lower, wish: 30, want: 45, walk: 60, offer: 75 }
+          - { id: years, label: Contract length, unit: years, better: higher, wish: 3, want: 2, walk: 1, offer: 1 }
+          - { id: tyres, label: Onboarding workshop, walk: true, offer: false, deal_breaker: false }
+        ",
+        "md",
+    );
+    let letter = read(&out.join("letter.md"));
+    assert!(
+        letter.contains("- Annual fee: outside what I can accept"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("- Onboarding workshop: not included"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("Contract length would also need to move closer to what I hoped for."),
+        "{letter}"
+    );
+    assert!(!letter.contains("short of what"), "{letter}");
+    assert!(!letter.contains("- Contract length"), "{letter}");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("The sticking points are Annual fee and Payment terms: "),
+        "{md}"
+    );
+    assert!(
+        !md.contains("\" "),
+        "a line for the room starts with a space:\n{md}"
     );
 }

@@ -63,9 +63,25 @@ pub fn rounds_without_movement(b: &Brief) -> usize {
         .count()
 }
 
-/// Every time they made a term worse for us than the best they had offered on
-/// it before, in the order of the history.
+/// The concessions they took back: one per term, from the best they had
+/// offered on it to the latest value worse than that (dated when they first
+/// offered that value), in the order the terms were first taken back. Saying
+/// the same worse value again is not another retraction.
 pub fn retractions(b: &Brief) -> Vec<Retraction> {
+    let mut by_term: Vec<Retraction> = Vec::new();
+    for r in each_retraction(b) {
+        match by_term.iter_mut().find(|o| o.term == r.term) {
+            Some(o) if o.after == r.after && o.before == r.before => {}
+            Some(o) => *o = r,
+            None => by_term.push(r),
+        }
+    }
+    by_term
+}
+
+/// Every offer that made a term worse for us than the best they had offered
+/// on it before, in the order of the history.
+fn each_retraction(b: &Brief) -> Vec<Retraction> {
     let mut best: Vec<Option<(TermValue, Option<Date>)>> = vec![None; b.terms.len()];
     let mut found = Vec::new();
     for offer in b.offers.iter().filter(|o| o.from == From::Them) {

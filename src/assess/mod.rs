@@ -67,6 +67,15 @@ impl TermFacts {
     pub fn near_walk(&self) -> bool {
         self.position == Position::Walk
     }
+
+    /// The alternative's value on the term, when that is the floor that
+    /// matters: better for us than walk, and no better than want. (An
+    /// alternative that beats even our target on one term is not comparable
+    /// term by term: it is weighed whole.)
+    pub fn batna_floor(&self, t: &crate::brief::Term) -> Option<TermValue> {
+        let v = self.batna_value?;
+        (self.walk_below_batna && t.advantage(scale::want_ref(t), v) >= 0.0).then_some(v)
+    }
 }
 
 /// The best alternative: its place in the brief's `alternatives` and its score.

@@ -32,13 +32,7 @@ pub fn packages(b: &Brief) -> Vec<Package> {
     }
     // Everything outside a package counts at its walk value.
     let base: Vec<TermValue> = terms.iter().map(|t| t.walk).collect();
-    let target_values: Vec<TermValue> = terms
-        .iter()
-        .map(|t| match t.kind {
-            TermKind::YesNo => t.walk,
-            _ => want_ref(t),
-        })
-        .collect();
+    let target_values = target_values(terms);
     let target = deal_score(terms, &target_values);
 
     // The terms to give ground on: the heaviest three (file order on ties),
@@ -103,6 +97,23 @@ pub fn packages(b: &Brief) -> Vec<Package> {
         });
     }
     found
+}
+
+/// The values of the target deal: every term at want (or the level that
+/// stands in for it), a yes/no term meeting its walk.
+fn target_values(terms: &[Term]) -> Vec<TermValue> {
+    terms
+        .iter()
+        .map(|t| match t.kind {
+            TermKind::YesNo => t.walk,
+            _ => want_ref(t),
+        })
+        .collect()
+}
+
+/// The score every package is built to: the deal at the target values.
+pub fn target(terms: &[Term]) -> f64 {
+    deal_score(terms, &target_values(terms))
 }
 
 /// The weight-averaged score of a full set of values.

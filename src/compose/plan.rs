@@ -98,22 +98,34 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
     } else {
         ""
     };
+    let want_v = crate::assess::scale::want_ref(t);
+    // What the alternative gives, where it is the floor that matters (the
+    // red flag says to tighten walk to it).
+    let alt_floor = e.batna_floor(t);
+    let their_limit = || value_text(t, their_walk_shown(t, e));
     // Their limit short of our target (the zone of agreement says so too):
-    // holding at the target would only stall, so the plan says where it ends.
+    // holding at the target would only stall, so the plan says where it ends;
+    // short even of the alternative, no deal on this term is worth having.
     let short = match (e.zopa, e.their_walk) {
-        (Some(_), Some(theirs)) if t.advantage(crate::assess::scale::want_ref(t), theirs) > 0.0 => {
+        (Some(_), Some(theirs)) if alt_floor.is_some_and(|f| t.advantage(f, theirs) > 0.0) => {
             format!(
-                " Their limit, about {}, is short of your target: expect to settle near it, and win the difference on other terms.",
-                value_text(t, their_walk_shown(t, e))
+                " Their limit, about {}, is short of what your alternative gives: no deal on this term beats it, so win it back on other terms or prepare to leave.",
+                their_limit()
             )
         }
+        (Some(_), Some(theirs)) if t.advantage(want_v, theirs) > 0.0 => format!(
+            " Their limit, about {}, is short of your target: expect to settle near it, and win the difference on other terms.",
+            their_limit()
+        ),
         _ => String::new(),
     };
-    // The BATNA already beats the walk-away value (the red flag says to
-    // tighten it): the floor that matters is what the alternative gives.
-    let batna = match e.batna_value {
-        Some(v) if e.walk_below_batna => format!(
+    let batna = match (alt_floor, e.batna_value) {
+        (Some(v), _) => format!(
             " Your alternative already gives {}: treat that, not {floor}, as your floor.",
+            value_text(t, Some(v))
+        ),
+        (None, Some(v)) if e.walk_below_batna => format!(
+            " Your alternative gives {} here, better than your target: weigh it against this deal as a whole, not term by term.",
             value_text(t, Some(v))
         ),
         _ => String::new(),
@@ -124,16 +136,42 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
     } else {
         "open at"
     };
+    let open = if opened {
+        "open at your last offer,"
+    } else {
+        "open at"
+    };
+    // Their limit lies further our way than our target: a step past it gives
+    // away what they would have conceded, so the steps end there.
+    if let Some(theirs) = e.their_walk.filter(|&x| t.advantage(x, want_v) > 0.0) {
+        let kept: Vec<&String> = p
+            .steps
+            .iter()
+            .zip(steps)
+            .take_while(|(v, _)| t.advantage(**v, theirs) > 0.0)
+            .map(|(_, s)| s)
+            .collect();
+        if let [first, rest @ ..] = kept.as_slice() {
+            let mut path: Vec<&str> = rest.iter().map(|s| s.as_str()).collect();
+            let limit = their_limit();
+            path.push(&limit);
+            return format!(
+                "{open} {first}, then {} (about their limit: go no further); never past {floor}.{trade}",
+                path.join(" → ")
+            );
+        }
+        if let Some(first) = steps.first() {
+            return format!(
+                "{start} {first}, and hold there: their limit, about {}, is better for you than your target; never past {floor}.{trade}",
+                their_limit()
+            );
+        }
+    }
     match steps {
         [] => format!("never past {floor}.{trade}"),
         [only] => format!("{start} {only}, and hold there; never past {floor}.{trade}"),
         [first, rest @ ..] => format!(
-            "{} {first}, then {} (your target); never past {floor}.{trade}",
-            if opened {
-                "open at your last offer,"
-            } else {
-                "open at"
-            },
+            "{open} {first}, then {} (your target); never past {floor}.{trade}",
             rest.join(" → "),
         ),
     }
@@ -207,17 +245,17 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         })
         .collect();
     let letters = ["A", "B", "C", "D"];
-    let mean = packages.iter().map(|p| p.score).sum::<f64>() / packages.len() as f64;
+    let target = crate::assess::packages::target(&b.terms);
     let n = packages.len();
     let mut advice = match offer_beats {
         Some(s) => format!(
-            "Their offer already scores {}, more than any of these {n} (about {}): do not put them on the table now, since each would give back ground they have already given. Keep them for if they take something back.",
+            "Their offer already scores {}, more than any of these {n} (each worth about {}): do not put them on the table now, since each would give back ground they have already given. Keep them for if they take something back.",
             format_score(s),
-            format_score(mean)
+            format_score(target)
         ),
         None => format!(
             "Put these {n} on the table together and ask which works best for them: each is worth the same to you (a deal score of about {}), and the one they pick shows what they value.",
-            format_score(mean)
+            format_score(target)
         ),
     };
     let any_marked = packages
@@ -235,7 +273,7 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
             .collect(),
         rows,
         scores: packages.iter().map(|p| format_score(p.score)).collect(),
-        target: format_score(mean),
+        target: format_score(target),
     })
 }
 

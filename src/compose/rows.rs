@@ -138,6 +138,42 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
             } else {
                 String::new()
             };
+            // Where the alternative already beats walk on this term, the part
+            // of the zone worse than the alternative is worth nothing to us.
+            let alt = e.batna_floor(t).filter(|_| e.zopa.is_some());
+            if let Some(f) = alt {
+                let gives = value_text(t, Some(f));
+                if t.advantage(f, theirs) > 0.0 {
+                    return Some(format!(
+                        "{}: their limit is about {limit} ({how}), short of the {gives} our alternative already gives: \
+                         no deal on this term beats the alternative. Win it back on other terms, or prepare to leave.",
+                        t.label
+                    ));
+                }
+                // The two bounds in the order of their numbers, as the
+                // zone's own bounds are given.
+                let theirs_shown = limit.clone();
+                let (lo, hi) = match (f, theirs) {
+                    (TermValue::Number(a), TermValue::Number(b)) if a > b => {
+                        (theirs_shown, gives.clone())
+                    }
+                    _ => (gives.clone(), theirs_shown),
+                };
+                return Some(if f == theirs {
+                    format!(
+                        "{}: their limit is about {limit} ({how}), exactly what our alternative already gives: \
+                         no deal on this term is better than the alternative.",
+                        t.label
+                    )
+                } else {
+                    format!(
+                        "{}: their limit is about {limit} ({how}); our alternative already gives {gives}, \
+                         so a deal worth having lies between {lo} and {hi}. \
+                         Aim for the end that is better for us, and do not reveal our walk-away.{beyond_them}",
+                        t.label
+                    )
+                });
+            }
             let line = match e.zopa {
                 Some(z) if z.low == z.high => format!(
                     "{}: their limit is about {limit} ({how}), exactly our walk-away: \
@@ -290,7 +326,7 @@ pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
             done: false,
             item: "Walk-away points no looser than the alternative",
             detail: format!(
-                "the alternative already gives more on {}: tighten walk-away there",
+                "the alternative already does better on {}: tighten walk-away there",
                 and_list(&loose)
             ),
         });

@@ -236,7 +236,8 @@ pub fn render<'a>(
             .say
             .iter()
             .map(|line| render_one(&ctx, line, &s.origin, what("a `say` line")))
-            .filter(|line| !line.trim().is_empty())
+            .map(|line| line.trim().to_string())
+            .filter(|line| !line.is_empty())
             .collect();
         let letter = s.letter.as_ref().map(|l| {
             let subject = render_one(&ctx, &l.subject, &s.origin, what("the letter subject"));
@@ -295,7 +296,8 @@ fn ladder(
                     let say = say
                         .unwrap_or_default()
                         .into_iter()
-                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| l.trim().to_string())
+                        .filter(|l| !l.is_empty())
                         .collect();
                     (Some(s.id.clone()), say, s.letter.is_some())
                 }
