@@ -31,9 +31,29 @@ pub struct Problem {
     /// failure of the machine, such as a write that failed).
     pub location: String,
     pub message: String,
+    /// What to do about it, when the diagnostic says.
+    pub hint: Option<String>,
 }
 
 impl Problem {
+    /// The problem a diagnostic describes.
+    pub fn of(d: &crate::diag::Diagnostic) -> Problem {
+        Problem {
+            location: d.location(),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+
+    /// A problem without a place (a failure of the machine, a setting).
+    pub fn plain(message: impl Into<String>) -> Problem {
+        Problem {
+            location: String::new(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
     /// `file:line:col: message`.
     pub fn located(&self) -> String {
         if self.location.is_empty() {
@@ -111,16 +131,10 @@ pub fn problems(report: &BriefReport) -> Vec<Problem> {
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| Problem {
-            location: d.location(),
-            message: d.message.clone(),
-        })
+        .map(Problem::of)
         .collect();
     if let Some(e) = &report.io_error {
-        out.push(Problem {
-            location: String::new(),
-            message: e.clone(),
-        });
+        out.push(Problem::plain(e.clone()));
     }
     out
 }
@@ -251,6 +265,7 @@ const PAGE_HEAD: &str = r#"<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Negotiations</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 16px/1.5 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1a202c; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; }
   h1 { margin-bottom: .25rem; }
@@ -274,6 +289,11 @@ const PAGE_HEAD: &str = r#"<!DOCTYPE html>
   .failures ul { margin: .25rem 0; padding-left: 1.25rem; }
   .links a { margin-right: .75rem; white-space: nowrap; }
   .passed { font-weight: 700; }
+  /* On a phone the table scrolls by itself, not the page. */
+  @media screen and (max-width: 48rem) {
+    body { margin: 1rem auto; }
+    table { display: block; overflow-x: auto; }
+  }
 </style>
 </head>
 <body>

@@ -111,6 +111,7 @@ fn a_failed_brief_shows_its_located_diagnostic_above_its_last_good_row() {
     e.problems = vec![Problem {
         location: "briefs/van.yaml:9:12".into(),
         message: "expected a number, found `lots`".into(),
+        hint: None,
     }];
     let t = text(&index_html(&[e], TODAY));
     assert!(
@@ -136,6 +137,7 @@ fn a_brief_never_built_is_listed_by_name_as_not_built() {
         problems: vec![Problem {
             location: "new.yaml:1:1".into(),
             message: "missing `title`".into(),
+            hint: None,
         }],
     };
     let t = text(&index_html(&[e], TODAY));
@@ -152,6 +154,7 @@ fn brief_text_and_diagnostics_are_escaped() {
     e.problems = vec![Problem {
         location: "x.yaml:1:1".into(),
         message: "unknown key `<img src=x onerror=alert(1)>`".into(),
+        hint: None,
     }];
     let page = index_html(&[e], TODAY);
     assert!(!page.contains("<script>"), "{page}");

@@ -484,3 +484,75 @@ fn the_server_answers_while_a_rebuild_runs() {
         t.contains("class=\"banner walk\"")
     });
 }
+
+/// A broken rules file shows on every page and on the index, located and with
+/// its hint, above what the previous rules built; fixed, the banner goes.
+#[test]
+fn a_broken_rules_file_shows_on_every_page_until_it_is_fixed() {
+    let dir = project();
+    let p = dir.path();
+    let rules = p.join("house.yaml");
+    let good = "version: 1\nred_flags:\n  - id: pricey\n    severity: low\n    title: Pricey\n    when: score < 80\n    advice: Push on price.\n";
+    std::fs::write(&rules, good).expect("write");
+    let server = Server::start(p, &["--rules", "house.yaml"]);
+    server.wait_page("/van/prep-pack.html", "the first build", |t| {
+        t.contains("Pricey")
+    });
+
+    save(&rules, &good.replace("score < 80", "scor < 80"));
+    let page = server.wait_page("/van/prep-pack.html", "the rules banner", |t| {
+        t.contains("walkaway-setup-broken")
+    });
+    let t = text(&page);
+    assert!(
+        t.contains("The last save of the rules, templates or settings is broken."),
+        "{t}"
+    );
+    assert!(t.contains("house.yaml:6:11: "), "{t}");
+    assert!(t.contains("help: did you mean `score`?"), "{t}");
+    assert!(t.contains("Pricey"), "the last good page stays below: {t}");
+    let index = text(&server.get("/").text());
+    assert!(index.contains("house.yaml:6:11: "), "{index}");
+
+    save(&rules, good);
+    server.wait_page("/van/prep-pack.html", "the banner to go", |t| {
+        !t.contains("walkaway-setup-broken") && t.contains("Pricey")
+    });
+    assert!(!server.get("/").text().contains("walkaway-setup-broken"));
+}
+
+/// A second brief with the same file name in another folder is refused, as
+/// `build` refuses it: the first brief's page keeps its own content and shows
+/// why; when the copy goes, the banner goes and the first brief is intact.
+#[test]
+fn a_brief_with_the_same_name_in_another_folder_is_refused_not_built_over_the_first() {
+    let dir = project();
+    let p = dir.path();
+    let server = Server::start(p, &[]);
+    server.wait_page("/van/prep-pack.html", "the first build", |t| {
+        t.contains("Used van")
+    });
+    std::fs::create_dir(p.join("2027")).expect("mkdir");
+    let copy = p.join("2027/van.yaml");
+    save(&copy, &van("8100").replace("Used van", "Copy of the van"));
+    let page = server.wait_page("/van/prep-pack.html", "the refusal", |t| {
+        t.contains("walkaway-broken")
+    });
+    let t = text(&page);
+    assert!(t.contains("would write to"), "{t}");
+    assert!(t.contains("rename one"), "{t}");
+    assert!(
+        t.contains("Used van") && !t.contains("Copy of the van"),
+        "{t}"
+    );
+    let index = text(&server.get("/").text());
+    assert!(index.contains("rename one"), "{index}");
+
+    std::fs::remove_file(&copy).expect("remove");
+    let page = server.wait_page("/van/prep-pack.html", "the banner to go", |t| {
+        !t.contains("walkaway-broken")
+    });
+    assert!(text(&page).contains("Used van"), "{page}");
+    let index = text(&server.get("/").text());
+    assert!(index.contains("Used van"), "{index}");
+}

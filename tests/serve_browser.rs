@@ -316,3 +316,54 @@ fn pages_follow_saves_broken_saves_and_fixes_without_a_reload() {
         "the file on disk has no script or banner"
     );
 }
+
+/// More tabs than a browser opens connections to one host (six over HTTP/1.1)
+/// all load and all follow saves: the tabs share one event stream. A page
+/// opened before its brief exists shows the brief's banner when the brief
+/// first appears broken, and turns into the pack when it is fixed.
+#[test]
+fn many_tabs_and_a_page_waiting_for_its_brief_follow_saves() {
+    let Some(program) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let brief = p.join("van.yaml");
+    std::fs::write(&brief, van("8100")).expect("write");
+    let server = Server::start(p, &[]);
+    let base = format!("http://127.0.0.1:{}", server.port);
+
+    let mut browser = Browser::launch(&program);
+    let tabs: Vec<String> = (0..8)
+        .map(|_| browser.open(&format!("{base}/van/prep-pack.html")))
+        .collect();
+    let waiting = browser.open(&format!("{base}/bike/prep-pack.html"));
+    for (k, tab) in tabs.iter().enumerate() {
+        browser.wait(tab, &format!("tab {k} to load"), |v| {
+            v.live && v.verdict.starts_with("Proceed")
+        });
+    }
+    browser.wait(&waiting, "the not-found page", |v| {
+        v.live && v.has("Not found")
+    });
+
+    save(&brief, &van("9400"));
+    for (k, tab) in tabs.iter().enumerate() {
+        browser.wait(tab, &format!("tab {k} to follow the save"), |v| {
+            v.verdict.starts_with("Walk away")
+        });
+    }
+
+    let bike = p.join("bike.yaml");
+    save(&bike, &van("lots").replace("Used van", "Bike"));
+    let v = browser.wait(&waiting, "the new brief's banner", |v| !v.broken.is_empty());
+    assert!(
+        v.broken
+            .contains("./bike.yaml:11:12: term `price` offer must be a number"),
+        "{v:#?}"
+    );
+    save(&bike, &van("8100").replace("Used van", "Bike"));
+    browser.wait(&waiting, "the new brief's pack", |v| {
+        v.broken.is_empty() && v.verdict.starts_with("Proceed") && v.has("Bike")
+    });
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::build::Setup;
 use crate::cli::{Common, OutArgs, WatchArgs};
 use crate::error::Error;
+use crate::index::Problem;
 use crate::settings::Settings;
 use crate::watch::Sources;
 use crate::{terminal, watch};
@@ -39,14 +40,19 @@ pub fn options(dir: Option<PathBuf>, args: &WatchArgs) -> watch::Options {
 }
 
 /// Resolve the settings and load the setup again (after walkaway.yaml, the
-/// rules or a template changed); None, after saying why, when that failed.
-pub fn reload(common: &Common, out: &OutArgs) -> Option<(Setup, Sources)> {
+/// rules or a template changed); when that failed, its problems, after saying
+/// them.
+pub fn reload(common: &Common, out: &OutArgs) -> Result<(Setup, Sources), Vec<Problem>> {
     let loaded = Settings::load(common, out).and_then(|s| Ok((s.setup()?, s.sources())));
-    match loaded {
-        Ok(x) => Some(x),
-        Err(e) => {
-            terminal::print_error(&e);
-            None
+    loaded.map_err(|e| {
+        terminal::print_error(&e);
+        match &e {
+            Error::Input(diags) => diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(Problem::of)
+                .collect(),
+            other => vec![Problem::plain(other.to_string())],
         }
-    }
+    })
 }

@@ -42,7 +42,13 @@ pub fn resolve(root: &Path, raw: &str) -> Target {
         return Target::NotFound;
     };
     if real.is_file() {
-        return Target::File(real);
+        // `/x.html/` names a folder that is not there; serving the file would
+        // resolve its relative links against a folder that does not exist.
+        return if raw.ends_with('/') {
+            Target::NotFound
+        } else {
+            Target::File(real)
+        };
     }
     if !real.is_dir() {
         return Target::NotFound;
@@ -66,12 +72,18 @@ pub fn resolve(root: &Path, raw: &str) -> Target {
 }
 
 /// The decoded, checked segments of a request path; None when any is refused.
+/// The path is split before it is decoded: an encoded `/` (`%2F`) is part of a
+/// name, and no name holds one.
 pub fn segments(raw: &str) -> Option<Vec<String>> {
-    let decoded = percent_decode(raw)?;
     let mut out = Vec::new();
-    for s in decoded.split('/') {
+    for s in raw.split('/') {
+        let s = percent_decode(s)?;
+        let s = s.as_str();
         if s.is_empty() {
             continue;
+        }
+        if s.contains('/') {
+            return None;
         }
         let mut parts = Path::new(s).components();
         let plain = matches!(parts.next(), Some(Component::Normal(_))) && parts.next().is_none();
@@ -188,6 +200,10 @@ mod tests {
             ("/missing.html", Target::NotFound),
             ("/etc/passwd", Target::NotFound),
             ("/C:/secret.txt", Target::NotFound),
+            ("/index.html/", Target::NotFound),
+            ("/van/prep-pack.html/", Target::NotFound),
+            ("/van%2fprep-pack.html", Target::NotFound),
+            ("/van%2Fprep-pack.html", Target::NotFound),
         ];
         for (raw, want) in cases {
             assert_eq!(resolve(&root, raw), want, "{raw}");

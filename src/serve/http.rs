@@ -144,6 +144,11 @@ fn events(state: &State) -> Response<Body> {
 
 fn file(state: &State, path: &str) -> Response<Body> {
     let problems = files::brief_of(path).and_then(|b| state.problems(&b));
+    let setup = state.setup_problems();
+    let broken = live::Broken {
+        brief: problems.as_deref(),
+        setup: &setup,
+    };
     let found = match files::resolve(&state.root, path) {
         Target::File(f) => std::fs::read(&f).ok().map(|bytes| (f, bytes)),
         Target::Redirect(to) => {
@@ -156,14 +161,14 @@ fn file(state: &State, path: &str) -> Response<Body> {
         Target::NotFound => None,
     };
     let Some((file, bytes)) = found else {
-        let page = live::not_found_page(problems.as_deref());
+        let page = live::not_found_page(&broken);
         let mut r = html_response(page);
         *r.status_mut() = StatusCode::NOT_FOUND;
         return r;
     };
     let ty = files::content_type(&file);
     if ty.starts_with("text/html") {
-        let page = live::inject(&String::from_utf8_lossy(&bytes), problems.as_deref());
+        let page = live::inject(&String::from_utf8_lossy(&bytes), &broken);
         html_response(page)
     } else {
         let mut r = with_type(Response::new(full(bytes)), ty);

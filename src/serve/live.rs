@@ -71,6 +71,14 @@ impl Hub {
         self.send(Bytes::from(format!("event: change\ndata: {data}\n\n")));
     }
 
+    /// Every page refreshes (the rules, templates or settings broke or were
+    /// fixed: that shows on every page).
+    pub fn changed_all(&self) {
+        self.send(Bytes::from_static(
+            b"event: change\ndata: {\"briefs\":[],\"all\":true}\n\n",
+        ));
+    }
+
     /// A comment line, every few seconds: keeps proxies from closing idle
     /// streams, and finds streams whose reader went away without a word.
     pub fn ping(&self) {
@@ -101,9 +109,18 @@ impl Body for EventStream {
     }
 }
 
-/// An HTML page as served: the banner (when the brief's last save is broken)
-/// right after `<body>`, the script tag before `</body>`.
-pub fn inject(page: &str, problems: Option<&[Problem]>) -> String {
+/// What is broken, for the banners of a page: its brief's last save, and the
+/// last save of the rules, templates or settings.
+#[derive(Default)]
+pub struct Broken<'a> {
+    pub brief: Option<&'a [Problem]>,
+    pub setup: &'a [Problem],
+}
+
+/// An HTML page as served: the banners (when the brief's last save is broken,
+/// or that of the rules, templates or settings) right after `<body>`, the
+/// script tag before `</body>`.
+pub fn inject(page: &str, broken: &Broken) -> String {
     let tag = format!("<script src=\"{SCRIPT_PATH}\"></script>\n");
     let mut out = String::with_capacity(page.len() + tag.len() + 512);
     let lower = page.to_ascii_lowercase();
@@ -113,9 +130,7 @@ pub fn inject(page: &str, problems: Option<&[Problem]>) -> String {
         .unwrap_or(0);
     let body_close = lower.rfind("</body").filter(|c| *c >= body_open);
     out.push_str(&page[..body_open]);
-    if let Some(p) = problems.filter(|p| !p.is_empty()) {
-        out.push_str(&banner(p, true));
-    }
+    out.push_str(&banners(broken, true));
     match body_close {
         Some(close) => {
             out.push_str(&page[body_open..close]);
@@ -130,22 +145,50 @@ pub fn inject(page: &str, problems: Option<&[Problem]>) -> String {
     out
 }
 
-/// The banner above the last good content of a brief whose last save is
-/// broken (`last_good`: there is such content below it).
-fn banner(problems: &[Problem], last_good: bool) -> String {
-    let below = if last_good {
-        "Below is the last good version; it updates when the brief is fixed."
-    } else {
-        "This page appears when the brief is fixed."
-    };
+/// The banners of a page: the setup's, then the brief's (`last_good`: the
+/// page below is the brief's last good content).
+fn banners(broken: &Broken, last_good: bool) -> String {
+    let mut s = String::new();
+    if !broken.setup.is_empty() {
+        s.push_str(&banner(
+            "walkaway-setup-broken",
+            "The last save of the rules, templates or settings is broken.",
+            "Every page keeps what the previous ones built; it updates when they are fixed.",
+            broken.setup,
+        ));
+    }
+    if let Some(p) = broken.brief.filter(|p| !p.is_empty()) {
+        let below = if last_good {
+            "Below is the last good version; it updates when the brief is fixed."
+        } else {
+            "This page appears when the brief is fixed."
+        };
+        s.push_str(&banner(
+            "walkaway-broken",
+            "The last save of this brief is broken.",
+            below,
+            p,
+        ));
+    }
+    s
+}
+
+/// One banner: what is broken, each problem where it is with its hint.
+fn banner(id: &str, what: &str, below: &str, problems: &[Problem]) -> String {
     let mut s = format!(
-        "<div id=\"walkaway-broken\" role=\"alert\" style=\"border:3px solid #c53030;background:#fff5f5;color:#1a202c;padding:.75rem 1rem;margin:1rem 0;border-radius:6px;font:16px/1.4 sans-serif\">\
-         <strong>The last save of this brief is broken.</strong> {below}\n",
+        "<div id=\"{id}\" role=\"alert\" style=\"border:3px solid #c53030;background:#fff5f5;color:#1a202c;padding:.75rem 1rem;margin:1rem 0;border-radius:6px;font:16px/1.4 sans-serif\">\
+         <strong>{what}</strong> {below}\n",
     );
     for p in problems {
+        let hint = p
+            .hint
+            .as_deref()
+            .map(|h| format!("\nhelp: {h}"))
+            .unwrap_or_default();
         s.push_str(&format!(
-            "<pre style=\"white-space:pre-wrap;margin:.5rem 0 0;font:14px/1.4 monospace\">{}</pre>\n",
-            html(&p.located())
+            "<pre style=\"white-space:pre-wrap;margin:.5rem 0 0;font:14px/1.4 monospace\">{}{}</pre>\n",
+            html(&p.located()),
+            html(&hint)
         ));
     }
     s.push_str("</div>\n");
@@ -155,23 +198,29 @@ fn banner(problems: &[Problem], last_good: bool) -> String {
 /// The page shown for a path that names nothing in OUT. It carries the banner
 /// when the path is a broken brief's (its page may never have been built) and
 /// the script, so that it turns into the page once the brief builds.
-pub fn not_found_page(problems: Option<&[Problem]>) -> String {
-    let banner = problems
-        .filter(|p| !p.is_empty())
-        .map(|p| banner(p, false))
-        .unwrap_or_default();
+pub fn not_found_page(broken: &Broken) -> String {
+    let banner = banners(broken, false);
     inject(
         &format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body>\n{banner}<h1>Not found</h1>\n<p>Nothing in the output folder has this name. <a href=\"/\">All briefs</a></p>\n</body></html>\n"
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Not found</title></head>\n<body>\n{banner}<h1>Not found</h1>\n<p>Nothing in the output folder has this name. <a href=\"/\">All briefs</a></p>\n</body></html>\n"
         ),
-        None,
+        &Broken::default(),
     )
 }
 
 /// The script every served HTML page loads. On an event about the page's
 /// brief (any event, on the index) it fetches the page again and swaps it in,
 /// keeping the scroll position; after a reconnect it refreshes once, since
-/// events may have been missed.
+/// events may have been missed. A "not found" page is swapped in too: it
+/// carries the banner of a brief that has never built.
+///
+/// The tabs of one server share one event stream: a browser opens at most six
+/// connections to a host over HTTP/1.1, and a stream holds one for as long as
+/// its page is open, so a seventh tab would never load. The tab holding a Web
+/// Lock listens and passes each event on over a BroadcastChannel; when it
+/// closes, the next tab waiting for the lock takes over. Where those are
+/// missing (a page reached by a LAN address over plain HTTP has no Web Locks),
+/// each tab listens for itself.
 pub const SCRIPT: &str = r#"// walkaway serve: live reload (added as the page is served; not in the files on disk).
 (function () {
   "use strict";
@@ -186,7 +235,10 @@ pub const SCRIPT: &str = r#"// walkaway serve: live reload (added as the page is
     if (busy) { again = true; return; }
     busy = true;
     fetch(location.href, { cache: "no-store" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        var html = (r.headers.get("content-type") || "").indexOf("text/html") === 0;
+        return (r.ok || (r.status === 404 && html)) ? r.text() : null;
+      })
       .then(function (text) {
         if (text === null) { return; }
         var doc = new DOMParser().parseFromString(text, "text/html");
@@ -200,15 +252,39 @@ pub const SCRIPT: &str = r#"// walkaway serve: live reload (added as the page is
         if (again) { again = false; refresh(); }
       });
   }
-  var events = new EventSource("/.walkaway/events");
-  events.addEventListener("hello", function () {
-    if (connected) { refresh(); }
-    connected = true;
-  });
-  events.addEventListener("change", function (e) {
-    var briefs = [];
-    try { briefs = JSON.parse(e.data).briefs || []; } catch (err) { briefs = []; }
-    if (isIndex || (brief !== null && briefs.indexOf(brief) >= 0)) { refresh(); }
+  function changed(briefs, all) {
+    if (all || isIndex || (brief !== null && briefs.indexOf(brief) >= 0)) { refresh(); }
+  }
+  function listen(relay) {
+    var events = new EventSource("/.walkaway/events");
+    events.addEventListener("hello", function () {
+      if (connected) { refresh(); }
+      connected = true;
+      if (relay) { relay.postMessage({ kind: "hello" }); }
+    });
+    events.addEventListener("change", function (e) {
+      var briefs = [], all = false;
+      try {
+        var d = JSON.parse(e.data);
+        briefs = d.briefs || [];
+        all = d.all === true;
+      } catch (err) { briefs = []; }
+      changed(briefs, all);
+      if (relay) { relay.postMessage({ kind: "change", briefs: briefs, all: all }); }
+    });
+  }
+  var shared = typeof BroadcastChannel === "function" && navigator.locks && navigator.locks.request;
+  if (!shared) { listen(null); return; }
+  var channel = new BroadcastChannel("walkaway-live");
+  channel.onmessage = function (m) {
+    var d = m.data || {};
+    // A (new) listening tab connected: events may have been missed meanwhile.
+    if (d.kind === "hello") { refresh(); }
+    if (d.kind === "change" && Array.isArray(d.briefs)) { changed(d.briefs, d.all === true); }
+  };
+  navigator.locks.request("walkaway-live", function () {
+    // Held until this tab closes or leaves the page.
+    return new Promise(function () { listen(channel); });
   });
 })();
 "#;
@@ -221,13 +297,21 @@ mod tests {
         Problem {
             location: "van.yaml:3:7".into(),
             message: message.into(),
+            hint: Some("did you mean `weight`?".into()),
         }
     }
 
     #[test]
     fn the_script_tag_goes_before_the_end_of_the_body_and_the_banner_after_its_start() {
         let page = "<!DOCTYPE html><html><head><title>t</title></head>\n<BODY class=\"x\">\n<p>last good</p>\n</BODY></html>";
-        let served = inject(page, Some(&[problem("expected a number")]));
+        let problems = [problem("expected a number")];
+        let served = inject(
+            page,
+            &Broken {
+                brief: Some(&problems),
+                setup: &[],
+            },
+        );
         let banner_at = served.find("walkaway-broken").expect("banner");
         let content_at = served.find("last good").expect("content");
         let script_at = served.find(SCRIPT_PATH).expect("script");
@@ -238,26 +322,36 @@ mod tests {
         );
         assert!(banner_at < content_at && content_at < script_at);
         assert!(served.ends_with("</BODY></html>"));
-        assert!(served.contains("van.yaml:3:7: expected a number"));
+        assert!(served.contains("van.yaml:3:7: expected a number\nhelp: did you mean `weight`?"));
+        assert!(!served.contains("walkaway-setup-broken"));
         assert_eq!(served.matches("<script").count(), 1);
     }
 
     #[test]
     fn a_page_without_body_tags_still_gets_the_script_and_no_banner_without_problems() {
-        let served = inject("<p>bare</p>", None);
+        let served = inject("<p>bare</p>", &Broken::default());
         assert_eq!(
             served,
             format!("<p>bare</p><script src=\"{SCRIPT_PATH}\"></script>\n")
         );
-        assert!(!inject("<body></body>", Some(&[])).contains("walkaway-broken"));
+        let none = Broken {
+            brief: Some(&[]),
+            setup: &[],
+        };
+        assert!(!inject("<body></body>", &none).contains("walkaway-broken"));
     }
 
     #[test]
     fn the_diagnostic_in_the_banner_is_text_never_markup() {
+        let problems = [problem("unknown key `</pre><script>alert(1)</script>`")];
         let served = inject(
             "<body></body>",
-            Some(&[problem("unknown key `</pre><script>alert(1)</script>`")]),
+            &Broken {
+                brief: None,
+                setup: &problems,
+            },
         );
+        assert!(served.contains("The last save of the rules, templates or settings is broken."));
         assert!(!served.contains("<script>alert"), "{served}");
         assert!(served.contains("&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     }

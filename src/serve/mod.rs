@@ -49,6 +49,9 @@ pub struct State {
     pub hub: live::Hub,
     /// The briefs whose last build failed, with why.
     broken: RwLock<BTreeMap<String, Vec<Problem>>>,
+    /// Why the last reload of the rules, templates or settings failed (empty
+    /// when it did not): every page is then built with the previous ones.
+    setup: RwLock<Vec<Problem>>,
 }
 
 impl State {
@@ -59,6 +62,18 @@ impl State {
             .unwrap_or_else(PoisonError::into_inner)
             .get(brief)
             .cloned()
+    }
+
+    /// Why the last reload failed; empty when it did not.
+    pub fn setup_problems(&self) -> Vec<Problem> {
+        self.setup
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn record_setup(&self, problems: Vec<Problem>) {
+        *self.setup.write().unwrap_or_else(PoisonError::into_inner) = problems;
     }
 
     fn record(&self, reports: &[BriefReport]) {
@@ -92,6 +107,7 @@ pub fn run<'a>(
         loopback: addr.ip().is_loopback(),
         hub: live::Hub::default(),
         broken: RwLock::default(),
+        setup: RwLock::default(),
     });
     http::spawn(listener, Arc::clone(&state))?;
     crate::terminal::note(&format!(
@@ -116,5 +132,18 @@ pub fn run<'a>(
             bind::open_browser(&url);
         }
     };
-    watch::run_observed(watch_opts, setup, sources, reload, &observer)
+    // A reload that fails shows on every page; one that succeeds clears it
+    // (and rebuilds every brief, which refreshes every page).
+    let reload_seen = || {
+        let result = reload();
+        let problems = result.as_ref().err().cloned().unwrap_or_default();
+        let was_broken = !state.setup_problems().is_empty();
+        let broken = !problems.is_empty();
+        state.record_setup(problems);
+        if broken || was_broken {
+            state.hub.changed_all();
+        }
+        result
+    };
+    watch::run_observed(watch_opts, setup, sources, &reload_seen, &observer)
 }

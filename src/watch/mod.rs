@@ -23,7 +23,7 @@
 mod filter;
 mod session;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,8 +70,9 @@ pub struct Sources {
 }
 
 /// Loads the setup again (after `walkaway.yaml`, the rules or a template
-/// changed). None when that failed; the loader has printed why.
-pub type Reload<'a> = dyn Fn() -> Option<(Setup, Sources)> + 'a;
+/// changed). When that failed, the loader has printed why, and the problems
+/// are returned for a page to show (`serve`).
+pub type Reload<'a> = dyn Fn() -> Result<(Setup, Sources), Vec<crate::index::Problem>> + 'a;
 
 /// Told after every build of the loop — the first one and each rebuild, even
 /// one that had nothing to build (a brief was deleted) — with the setup in use
@@ -153,6 +154,8 @@ pub fn run_observed<'a>(
         sources,
         known: BTreeMap::new(),
         missing: BTreeMap::new(),
+        clashed: BTreeSet::new(),
+        owners: BTreeMap::new(),
         reload,
         observer,
         retry_reload: None,
@@ -171,7 +174,7 @@ pub fn run_observed<'a>(
     }
     w.known = found;
     let all: Vec<PathBuf> = w.known.values().cloned().collect();
-    w.build(&all);
+    w.build_known(all);
 
     let mut batch = Batch::default();
     let mut quiet_at: Option<Instant> = None;

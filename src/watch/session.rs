@@ -11,6 +11,7 @@ use notify::{RecursiveMode, Watcher};
 
 use super::{Change, Observer, Options, Reload, Scope, Sources};
 use crate::build::{self, BriefReport, Setup};
+use crate::diag::Diagnostic;
 use crate::terminal;
 
 /// How long a brief that vanished is waited for before it counts as deleted:
@@ -64,6 +65,13 @@ pub(super) struct Session<'a> {
     pub(super) known: BTreeMap<PathBuf, PathBuf>,
     /// Briefs that vanished: canonical path → (shown path, when to give up on them).
     pub(super) missing: BTreeMap<PathBuf, (PathBuf, Instant)>,
+    /// Briefs (shown paths) with the same output name as another: when the
+    /// clash ends each that is left is built again (to clear the refusal, or
+    /// to build the one that was refused).
+    pub(super) clashed: BTreeSet<PathBuf>,
+    /// Which brief each output folder was last built from: in a clash, the
+    /// brief already there keeps its folder, and the newcomer is refused.
+    pub(super) owners: BTreeMap<String, PathBuf>,
     pub(super) reload: &'a Reload<'a>,
     pub(super) observer: &'a Observer<'a>,
     /// When to try a reload again (walkaway.yaml vanished mid-save).
@@ -258,12 +266,14 @@ impl Session<'_> {
 
     /// Build these briefs (in parallel), print one line for each, and tell the
     /// observer (also when there was nothing to build: a brief may have gone).
-    pub(super) fn build(&self, paths: &[PathBuf]) {
-        let reports = if paths.is_empty() {
+    pub(super) fn build(&self, paths: &[PathBuf], refusals: Vec<BriefReport>) {
+        let mut reports = if paths.is_empty() {
             Vec::new()
         } else {
             build::build_all(paths, &self.setup, &|_| {})
         };
+        // After the builds: a refusal outlasts the first brief's own success.
+        reports.extend(refusals);
         if crate::rules::budget::CANCEL.load(std::sync::atomic::Ordering::Relaxed) {
             return; // Ctrl-C: what was cut short is not news
         }
@@ -308,8 +318,62 @@ impl Session<'_> {
         if everything && !batch.reload && !paths.is_empty() {
             self.say("events were lost; building every brief again");
         }
-        self.build(&paths);
+        self.build_known(paths);
         Ok(())
+    }
+
+    /// Build these of the known briefs. As in `build`, of two briefs that
+    /// would write to the same output folder (`a/x.yaml`, `b/x.yaml`) the
+    /// first is built and the other refused; the refusal is reported against
+    /// the first one's name, so that its page and the index show it, and once
+    /// the clash ends the first is built again, which clears it.
+    pub(super) fn build_known(&mut self, mut paths: Vec<PathBuf>) {
+        let mut order: Vec<PathBuf> = self.known.values().cloned().collect();
+        order.sort_by_key(|p| self.owners.get(&build::output_name(p)) != Some(p));
+        let (_, clashes) = build::split_name_clashes(order);
+        let clashed: BTreeSet<PathBuf> = clashes
+            .iter()
+            .flat_map(|(kept, skip)| [kept.clone(), skip.clone()])
+            .collect();
+        for resolved in self.clashed.difference(&clashed) {
+            if self.known.values().any(|k| k == resolved) && !paths.contains(resolved) {
+                paths.push(resolved.clone());
+            }
+        }
+        let skipped: BTreeSet<&PathBuf> = clashes.iter().map(|(_, s)| s).collect();
+        let touched: Vec<&(PathBuf, PathBuf)> = clashes
+            .iter()
+            .filter(|(kept, skip)| paths.contains(kept) || paths.contains(skip))
+            .collect();
+        paths.retain(|p| !skipped.contains(p));
+        let refusals: Vec<BriefReport> = touched
+            .into_iter()
+            .map(|(kept, skip)| {
+                let name = build::output_name(kept);
+                BriefReport {
+                    path: kept.clone(),
+                    diagnostics: vec![Diagnostic::error(
+                        skip,
+                        None,
+                        format!(
+                            "this brief would write to {}, as {} does: rename one (this one is not built)",
+                            self.setup.out.join(&name).display(),
+                            kept.display()
+                        ),
+                    )],
+                    name,
+                    io_error: None,
+                    summary: None,
+                    written: Vec::new(),
+                    elapsed: std::time::Duration::ZERO,
+                }
+            })
+            .collect();
+        self.clashed = clashed;
+        for p in &paths {
+            self.owners.insert(build::output_name(p), p.clone());
+        }
+        self.build(&paths, refusals);
     }
 
     /// Reload walkaway.yaml, the rules and the templates; whether it worked
@@ -336,7 +400,7 @@ impl Session<'_> {
             _ => self.config_waited = false,
         }
         match (self.reload)() {
-            Some((setup, sources)) => {
+            Ok((setup, sources)) => {
                 self.setup = setup;
                 self.sources = sources;
                 self.apply_sources()?;
@@ -346,7 +410,7 @@ impl Session<'_> {
                 ));
                 Ok(true)
             }
-            None => {
+            Err(_) => {
                 self.say(&format!(
                     "{}: the previous rules, templates and settings are kept; fix and save to try again",
                     terminal::paint("not reloaded", "1;31", self.color)
@@ -374,7 +438,19 @@ impl Session<'_> {
             }
             let name = crate::build::output_name(&shown);
             let outputs = self.setup.out.join(&name);
-            if name.is_empty() || !outputs.is_dir() {
+            // Another brief writes there (it clashed with this one): its outputs.
+            let owner = self
+                .known
+                .values()
+                .find(|k| crate::build::output_name(k) == name);
+            if let Some(owner) = owner {
+                self.say(&format!(
+                    "{} was removed; {} belongs to {}",
+                    shown.display(),
+                    outputs.display(),
+                    owner.display()
+                ));
+            } else if name.is_empty() || !outputs.is_dir() {
                 self.say(&format!("{} was removed", shown.display()));
             } else if self.opts.prune {
                 match std::fs::remove_dir_all(&outputs) {
