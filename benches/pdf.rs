@@ -75,6 +75,7 @@ fn main() {
                 verdict_headline: "headline",
                 gauges: &gauges,
                 paper,
+                author: None,
             };
             let pack: Vec<Duration> = (0..RUNS)
                 .map(|_| {

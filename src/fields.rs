@@ -166,13 +166,32 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
+        if let Some(c) = text.chars().find(|&c| unshowable(c)) {
+            let (kind, hint) = if c.is_control() {
+                (
+                    "a control character",
+                    "remove it: no output can show it (it often comes with text copied from a terminal)",
+                )
+            } else {
+                (
+                    "an invisible direction override",
+                    "remove it: it makes the text read differently from what it is; right-to-left text needs no marks",
+                )
+            };
+            self.error(
+                node.pos,
+                format!("{what} holds {kind} (U+{:04X})", u32::from(c)),
+                Some(hint.into()),
+            );
+            return None;
+        }
         Some(text)
     }
 
     /// Text on one line (a greeting, a topic): a line break in it is an error.
     pub fn line(&mut self, node: &Node, what: &str) -> Option<String> {
         let s = self.text(node, what)?;
-        if s.contains(['\r', '\n']) {
+        if s.contains(['\r', '\n', '\u{2028}', '\u{2029}']) {
             self.error(node.pos, format!("{what} must be on one line"), None);
             return None;
         }
@@ -504,4 +523,13 @@ fn number_as_written(s: &str) -> Option<String> {
         n.push_str(f);
     }
     Some(n)
+}
+
+/// A character no output can show, or one that makes text read differently
+/// from what it is: control characters other than tab and line breaks, and
+/// the bidirectional embeddings, overrides and isolates ("Trojan Source").
+/// Letters of right-to-left scripts, and the plain direction marks, are kept.
+fn unshowable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -680,3 +680,52 @@ fn a_brief_with_too_many_values_is_told_so_not_about_aliases() {
     );
     assert!(!r.stderr.contains("aliases"), "{}", short(&r.stderr));
 }
+
+/// Text that no output can show, or that reads differently from what it is,
+/// is refused where it is written: control characters (an escape sequence
+/// that would drive a terminal), direction overrides (a spoofed name).
+#[test]
+fn control_characters_and_direction_overrides_are_refused_where_written() {
+    for (line, code, kind) in [
+        (
+            r#"topic: "the deal \e]0;pwned\a""#,
+            "U+001B",
+            "a control character",
+        ),
+        (r#"topic: "a \0 b""#, "U+0000", "a control character"),
+        (r#"topic: "one\u2028two""#, "", "must be on one line"),
+        (
+            r#"them: { name: "Lee \u202Ekraп", email: lee@example.com }"#,
+            "U+202E",
+            "an invisible direction override",
+        ),
+    ] {
+        let p = Project::temp();
+        let brief = if line.starts_with("them:") {
+            BRIEF.replace("them: { name: Lee Park, email: lee@example.com }", line)
+        } else {
+            BRIEF.replace("title: Van purchase", &format!("title: Van\n{line}"))
+        };
+        p.write("b.yaml", &brief);
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_eq!(r.code, 2, "{line}: {}", r.stderr);
+        assert!(r.stderr.contains(kind), "{line}: {}", r.stderr);
+        assert!(r.stderr.contains(code), "{line}: {}", r.stderr);
+        assert!(r.stderr.contains("--> b.yaml:"), "{line}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains('\u{1b}'),
+            "the escape reached the terminal"
+        );
+    }
+    // Right-to-left text itself, with its plain marks, is kept.
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &BRIEF.replace(
+            "them: { name: Lee Park,",
+            "them: { name: \"محمد عبد الله\u{200F}\",",
+        ),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

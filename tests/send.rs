@@ -139,6 +139,16 @@ fn yes_delivers_the_email_to_the_smtp_server() {
         msg.subject(),
         Some("Our decision on the 2027 carton supply")
     );
+    // Dated when it was sent, not at 09:00 on the letter's date.
+    let sent = msg.date().expect("a Date header").to_timestamp();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64;
+    assert!(
+        (now - sent).abs() < 600,
+        "Date {sent} is not the time of sending {now}"
+    );
     assert_eq!(
         msg.from().and_then(|a| a.first()).and_then(|a| a.address()),
         Some("priya.raman@larkfield.example")

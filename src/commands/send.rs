@@ -39,7 +39,7 @@ pub fn run(common: &Common, path: &Path, yes: bool, dry_run: bool) -> Result<(),
         return Err(Error::Input(vec![gap]));
     }
     let pack = compose::compose(&b, &a, &rules, opts)?;
-    let msg = letter::message(&pack.letter)
+    let msg = letter::message_sent_now(&pack.letter)
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
     if dry_run {
         return terminal::print_stdout(&String::from_utf8_lossy(&email::to_eml(&msg)));

@@ -71,7 +71,10 @@ pub fn greeting(b: &Brief) -> String {
             (_, Some(n)) => format!("Dear {n},"),
             _ => "Dear Sir or Madam,".to_string(),
         },
+        // A name in a script without capitals may put the family name first
+        // (李 小龍): it is greeted whole rather than guessed at.
         Tone::Warm => match person {
+            Some(n) if n.chars().next().is_some_and(caseless) => format!("Hi {n},"),
             Some(n) => format!("Hi {},", n.split_whitespace().next().unwrap_or(n)),
             None => "Hello,".to_string(),
         },
@@ -79,11 +82,21 @@ pub fn greeting(b: &Brief) -> String {
 }
 
 /// A person's name starts and ends with a capitalised word ("Lee Park",
-/// "Ludwig van Beethoven"); a role does not ("Counter clerk", "the landlord").
+/// "Ludwig van Beethoven"), or is written in a script without capitals
+/// (محمد عبد الله, 李 小龍); a role does not ("Counter clerk", "the landlord").
 fn is_personal_name(name: &str) -> bool {
     let words: Vec<&str> = name.split_whitespace().collect();
-    let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    let capital = |w: &&str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || caseless(c))
+    };
     words.first().is_some_and(capital) && words.last().is_some_and(capital)
+}
+
+/// A letter of a script that has no capitals (Arabic, Hebrew, Chinese…).
+fn caseless(c: char) -> bool {
+    c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
 }
 
 /// How sentences name the deal: the brief's `topic`, else "your proposal".
@@ -95,4 +108,27 @@ pub fn topic(b: &Brief) -> String {
         .filter(|t| !t.is_empty())
         .unwrap_or("your proposal")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn greet(name: &str, tone: &str) -> String {
+        let yaml = format!(
+            "title: T\nside: buyer\nthem: {{ name: \"{name}\" }}\nletter: {{ tone: {tone} }}\nterms:\n  - {{ id: price, walk: 10, offer: 9 }}\n"
+        );
+        let (b, _) = crate::brief::load_str(std::path::Path::new("t.yaml"), &yaml).expect("loads");
+        greeting(&b)
+    }
+
+    #[test]
+    fn names_in_scripts_without_capitals_are_greeted_by_name() {
+        assert_eq!(greet("Lee Park", "warm"), "Hi Lee,");
+        assert_eq!(greet("Counter clerk", "warm"), "Hello,");
+        assert_eq!(greet("Counter clerk", "formal"), "Dear Sir or Madam,");
+        assert_eq!(greet("محمد عبد الله", "formal"), "Dear محمد عبد الله,");
+        assert_eq!(greet("李 小龍", "warm"), "Hi 李 小龍,");
+        assert_eq!(greet("Γιώργος Παπαδόπουλος", "warm"), "Hi Γιώργος,");
+    }
 }

@@ -12,8 +12,20 @@ use crate::compose::Letter;
 
 /// Build the message from the composed letter: greeting and body, then the
 /// sign-off and our name; `text/plain` and `text/html` with the same words.
+/// Dated 09:00 UTC on the letter's date, so that a build is reproducible.
 /// Fails (bad input) when the brief has no addresses to write from and to.
 pub fn message(letter: &Letter) -> Result<lettre::Message, String> {
+    message_dated(letter, system_time(letter.date))
+}
+
+/// The message as it leaves with `send`: dated when it is sent, as mail is
+/// (a date in the future puts it out of order in the inbox, and spam filters
+/// mark it down).
+pub fn message_sent_now(letter: &Letter) -> Result<lettre::Message, String> {
+    message_dated(letter, SystemTime::now())
+}
+
+fn message_dated(letter: &Letter, date: SystemTime) -> Result<lettre::Message, String> {
     let (from, to) = letter.mailboxes.clone()?;
     let closing = format!(
         "{},  \n{}",
@@ -35,7 +47,7 @@ pub fn message(letter: &Letter) -> Result<lettre::Message, String> {
         subject: &letter.subject,
         text: &text,
         html: &html,
-        date: system_time(letter.date),
+        date,
     };
     email::build_message(&parts)
 }

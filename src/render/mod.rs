@@ -111,6 +111,7 @@ pub fn render(
                     verdict_headline: &pack.headline,
                     gauges: &pack.gauges,
                     paper: pack.paper,
+                    author: pack.source.us.name.as_deref(),
                 };
                 let out = pdf::render_prep_pack(&doc).map_err(|e| err(e.to_string()))?;
                 pdf_warnings(pack, &out.warnings, &mut warnings);

@@ -198,6 +198,8 @@ impl Fonts {
 #[derive(Default)]
 pub struct Cleaner {
     reported: BTreeSet<char>,
+    /// Right-to-left text was met (said once).
+    rtl: bool,
     pub warnings: Vec<String>,
 }
 
@@ -208,6 +210,15 @@ impl Cleaner {
     pub fn pieces(&mut self, fonts: &Fonts, face: Face, text: &str) -> Vec<(Face, String)> {
         let mut out: Vec<(Face, String)> = Vec::new();
         for c in text.chars() {
+            // The layout has no bidirectional reordering or Arabic shaping:
+            // the letters come out in the order typed, left to right. Said,
+            // since the font has the glyphs and nothing else would show it.
+            if !self.rtl && right_to_left(c) {
+                self.rtl = true;
+                self.warnings.push(
+                    "right-to-left text (Hebrew, Arabic) is printed left to right in the PDF, its letters unjoined; the HTML, Markdown and e-mail show it correctly".to_string(),
+                );
+            }
             let (f, c) = match c {
                 // Layout-only characters: invisible by design, not missing.
                 '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => continue,
@@ -252,9 +263,29 @@ impl Cleaner {
     }
 }
 
+/// A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko
+/// and their presentation forms).
+fn right_to_left(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+        && c.is_alphabetic()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn right_to_left_text_is_told_once() {
+        let fonts = Fonts::load().expect("fonts");
+        let mut clean = Cleaner::default();
+        let _ = clean.pieces(&fonts, Face::Regular, "Lee Park, עסקת הספקים");
+        let _ = clean.pieces(&fonts, Face::Regular, "محمد عبد الله");
+        assert_eq!(clean.warnings.len(), 1, "{:?}", clean.warnings);
+        assert!(clean.warnings[0].contains("right-to-left"));
+        let mut latin = Cleaner::default();
+        let _ = latin.pieces(&fonts, Face::Regular, "Zoë Łukasiewicz, Γιώργος");
+        assert!(latin.warnings.is_empty());
+    }
 
     fn fonts() -> Fonts {
         Fonts::load().expect("bundled fonts parse")

@@ -83,5 +83,6 @@ pub fn render_letter(doc: &LetterPdf) -> Result<PdfOutput, PdfError> {
         );
     }
     page::furniture(&mut cv, &mut clean, None, None, false);
-    finish(doc.subject, cv, clean.warnings)
+    let author = Some(doc.signature).filter(|s| !s.trim().is_empty());
+    finish(doc.subject, author, cv, clean.warnings)
 }

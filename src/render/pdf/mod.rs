@@ -48,6 +48,8 @@ pub struct PrepPackPdf<'a> {
     pub verdict_headline: &'a str,
     pub gauges: &'a [Gauge],
     pub paper: Paper,
+    /// Who prepared it (the document's Author), when the brief says.
+    pub author: Option<&'a str>,
 }
 
 pub struct LetterPdf<'a> {
@@ -98,13 +100,19 @@ pub fn render_prep_pack(doc: &PrepPackPdf) -> Result<PdfOutput, PdfError> {
         Some(doc.verdict),
         true,
     );
-    finish(doc.title, cv, clean.warnings)
+    finish(doc.title, doc.author, cv, clean.warnings)
 }
 
 /// Writes the canvas's pages into a file (fonts subset).
-fn finish(title: &str, cv: Canvas, warnings: Vec<String>) -> Result<PdfOutput, PdfError> {
+fn finish(
+    title: &str,
+    author: Option<&str>,
+    cv: Canvas,
+    warnings: Vec<String>,
+) -> Result<PdfOutput, PdfError> {
     let bytes = writer::write(
         title,
+        author,
         (cv.geo.width, cv.geo.height),
         &cv.pages,
         &cv.glyphs,

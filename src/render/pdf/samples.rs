@@ -225,6 +225,7 @@ pub fn sample_pack<'a>(md: &'a str, gauges: &'a [Gauge], paper: Paper) -> PrepPa
         verdict_headline: "Walk away: an offer is past our walk-away point (unit price 10.45 > 10.20 EUR)",
         gauges,
         paper,
+        author: Some("Dana Ruiz"),
     }
 }
 

@@ -292,6 +292,7 @@ fn text_string(s: &str) -> String {
 /// `size` (width, height in points), with the faces `glyphs` says were used.
 pub fn write(
     title: &str,
+    author: Option<&str>,
     size: (f32, f32),
     pages: &[Vec<u8>],
     glyphs: &[Glyphs; 5],
@@ -340,7 +341,7 @@ pub fn write(
     f.object(
         catalog,
         format!(
-            "<</Type /Catalog /Pages {tree} 0 R /ViewerPreferences <</DisplayDocTitle true>>>>"
+            "<</Type /Catalog /Pages {tree} 0 R /Lang (en) /ViewerPreferences <</DisplayDocTitle true>>>>"
         )
         .as_bytes(),
     );
@@ -348,8 +349,11 @@ pub fn write(
     f.object(
         info,
         format!(
-            "<</Title {} /Creator (walkaway) /Producer ({producer})>>",
-            text_string(title)
+            "<</Title {}{} /Creator (walkaway) /Producer ({producer})>>",
+            text_string(title),
+            author
+                .map(|a| format!(" /Author {}", text_string(a)))
+                .unwrap_or_default()
         )
         .as_bytes(),
     );
@@ -537,6 +541,7 @@ mod tests {
             content.extend_from_slice(b"> Tj ET");
             write(
                 "Zoë's lease",
+                Some("Dana Ruiz"),
                 (595.276, 841.89),
                 &[content],
                 &glyphs,
@@ -550,9 +555,12 @@ mod tests {
         assert!(s.starts_with("%PDF-1.7\n"));
         assert!(s.contains("+DejaVuSans-Bold /Encoding /Identity-H"), "{s}");
         assert!(
-            s.contains("/Title <FEFF005A006F00EB002700730020006C0065006100730065>"),
+            s.contains(
+                "/Title <FEFF005A006F00EB002700730020006C0065006100730065> /Author (Dana Ruiz)"
+            ),
             "{s}"
         );
+        assert!(s.contains("/Lang (en)"), "{s}");
         // Every offset in the cross-reference table points at its object.
         let xref = s.rfind("xref\n").expect("xref");
         for (i, line) in s[xref..]
