@@ -548,19 +548,57 @@ fn packages_never_hand_back_what_their_offer_already_gives() {
     assert!(md.contains("their limit is about 97,600 zł"), "{md}");
     assert!(!md.contains("97,609"), "{md}");
 
-    // The supplier: packages to table, and a value worse than their offer is
-    // marked as such.
+    // The supplier: packages to table, none asking for less than they
+    // already offer (lead time 7 days: no package asks for 9).
     let supplier = read(&manifest_dir().join("examples/supplier-renewal.yaml"));
     let (_dir, out) = render("supplier", &supplier, "md");
     let md = read(&out.join("prep-pack.md"));
     assert!(
-        md.contains("| Lead time | 6 days | 7 days | 9 days † |"),
+        md.contains("| Lead time | 6 days | 7 days | 7 days |"),
         "{md}"
     );
+    assert!(!md.contains('†'), "{md}");
+}
+
+/// Packages stay where the table is: never below their offer, never past
+/// their limit, never below the alternative where that is the floor.
+#[test]
+fn packages_stay_between_their_offer_and_their_limit() {
+    let (_d, out) = render(
+        "lease",
+        "
+        title: Flat renewal
+        side: buyer
+        terms:
+          - { id: rent, label: Monthly rent, unit: GBP, wish: 1400, want: 1450, walk: 1550, offer: 1475, their_walk: 1425, weight: 5 }
+          - { id: deposit, label: Deposit, unit: weeks, wish: 4, want: 5, walk: 6, offer: 5 }
+          - { id: months, label: Fixed term, unit: months, better: higher, wish: 24, want: 18, walk: 12, offer: 12, weight: 2 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    let packages = md
+        .split("### Packages of equal value")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no packages in\n{md}"));
+    let row = |label: &str| -> Vec<f64> {
+        let line = packages
+            .lines()
+            .find(|l| l.starts_with(&format!("| {label} |")))
+            .unwrap_or_else(|| panic!("no {label} row in\n{md}"));
+        line.split('|')
+            .skip(2)
+            .filter_map(|c| c.trim().split(' ').next()?.replace(',', "").parse().ok())
+            .collect()
+    };
+    let rent = row("Monthly rent");
+    assert_eq!(rent.len(), 3, "{md}");
     assert!(
-        md.contains("A value marked † is less than they already offer on that term: ask for their offer there instead."),
-        "{md}"
+        rent.iter().all(|r| (1425.0..=1475.0).contains(r)),
+        "{rent:?}\n{md}"
     );
+    assert!(row("Deposit").iter().all(|d| *d <= 5.0), "{md}");
+    assert!(!md.contains('†'), "{md}");
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
     let alternatives = alternative_scores(b);
     let batna = batna(&alternatives);
     let our_last = history::our_last(b);
-    let terms = b
+    let terms: Vec<TermFacts> = b
         .terms
         .iter()
         .enumerate()
@@ -46,6 +46,7 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
             }
         })
         .collect();
+    let packages = packages::packages(b, &terms);
     Facts {
         terms,
         score: weighted_score(&b.terms, |i| b.terms[i].offer),
@@ -57,7 +58,7 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
         stakeholders_aligned: b.stakeholders.iter().all(|s| s.signed_off),
         days_to_deadline: days_to_deadline(b, today),
         retractions: history::retractions(b),
-        packages: packages::packages(b),
+        packages,
     }
 }
 

@@ -8,7 +8,15 @@
 //! writes them and nudged back to the target. A package that cannot be brought
 //! within 2.5 points, or that differs from another on fewer than two terms, is
 //! left out.
+//!
+//! The room on each term is first what the table allows: never less than their
+//! current offer (a package that asks for less gives back what they already
+//! gave), never past the alternative's value where that is the floor that
+//! matters, and never more than their limit where it is known (asked for, it
+//! would be refused). Only when no set of packages fits in that room are they
+//! built between walk and wish alone.
 
+use super::TermFacts;
 use super::scale::{granularity, has_scale, score, tidy, want_ref, wish_ref};
 use crate::brief::{Brief, Term, TermKind, TermValue};
 
@@ -24,7 +32,7 @@ pub struct Package {
 }
 
 /// The packages of a brief (empty when fewer than two terms are negotiable).
-pub fn packages(b: &Brief) -> Vec<Package> {
+pub fn packages(b: &Brief, facts: &[TermFacts]) -> Vec<Package> {
     let terms = &b.terms;
     let negotiable: Vec<usize> = (0..terms.len()).filter(|&i| has_scale(&terms[i])).collect();
     if negotiable.len() < 2 {
@@ -54,10 +62,17 @@ pub fn packages(b: &Brief) -> Vec<Package> {
         }
         values
     };
-    let candidates = pivots
+    let table = Room::of_table(terms, facts);
+    let open = Room::open(terms);
+    let order: Vec<usize> = pivots.iter().chain(&rest).copied().collect();
+    let candidates = order
         .iter()
-        .chain(&rest)
-        .map(|&pivot| build(terms, &negotiable, &base, pivot, target))
+        .map(|&pivot| build(terms, &negotiable, &base, pivot, target, &table))
+        .chain(
+            order
+                .iter()
+                .map(|&pivot| build(terms, &negotiable, &base, pivot, target, &open)),
+        )
         .chain(std::iter::once_with(|| Some(at_want())));
 
     let mut found: Vec<Package> = Vec::new();
@@ -128,52 +143,134 @@ pub fn deal_score(terms: &[Term], values: &[TermValue]) -> f64 {
     }
 }
 
-/// One package around `pivot`, or None when it cannot reach the target.
+/// How far a package may go on each term, in score (0 at walk, 100 at wish),
+/// with the values at the two ends.
+struct Room {
+    lo: Vec<(f64, Option<TermValue>)>,
+    hi: Vec<(f64, Option<TermValue>)>,
+}
+
+impl Room {
+    /// Anywhere between walk and wish.
+    fn open(terms: &[Term]) -> Room {
+        Room {
+            lo: vec![(0.0, None); terms.len()],
+            hi: vec![(100.0, None); terms.len()],
+        }
+    }
+
+    /// What the table allows: from their offer (or the alternative's value,
+    /// where that is the floor) up to their limit, within walk and wish.
+    fn of_table(terms: &[Term], facts: &[TermFacts]) -> Room {
+        let mut room = Room::open(terms);
+        for (i, (t, e)) in terms.iter().zip(facts).enumerate() {
+            if !has_scale(t) {
+                continue;
+            }
+            let at = |v: TermValue| (score(t, v).clamp(0.0, 100.0), Some(v));
+            for floor in [t.offer, e.batna_floor(t)].into_iter().flatten() {
+                let f = at(floor);
+                if f.0 > room.lo[i].0 {
+                    room.lo[i] = f;
+                }
+            }
+            if let Some(theirs) = e.their_walk {
+                room.hi[i] = at(theirs);
+            }
+            // Their limit short of our floor: no room at all; hold the floor.
+            if room.hi[i].0 < room.lo[i].0 {
+                room.hi[i] = room.lo[i];
+            }
+        }
+        room
+    }
+
+    /// `t`'s value at score `s`, rounded as the brief writes it, and never
+    /// past either end of the room (rounding may not cross one).
+    fn value(&self, t: &Term, i: usize, s: f64) -> TermValue {
+        let (lo, hi) = (self.lo[i], self.hi[i]);
+        let v = value_at(t, s.clamp(lo.0, hi.0));
+        let sv = score(t, v);
+        match (lo.1, hi.1) {
+            (Some(l), _) if sv < lo.0 - 1e-9 => l,
+            (_, Some(h)) if sv > hi.0 + 1e-9 => h,
+            _ => v,
+        }
+    }
+}
+
+/// One package around `pivot`, within `room`, or None when it cannot reach
+/// the target there.
 fn build(
     terms: &[Term],
     negotiable: &[usize],
     base: &[TermValue],
     pivot: usize,
     target: f64,
+    room: &Room,
 ) -> Option<Vec<TermValue>> {
     let want_score = |i: usize| score(&terms[i], want_ref(&terms[i])).clamp(0.0, 100.0);
+    let (lo, hi) = (|i: usize| room.lo[i].0, |i: usize| room.hi[i].0);
     let others: Vec<usize> = negotiable.iter().copied().filter(|&i| i != pivot).collect();
     let weight = |i: usize| terms[i].weight;
-    // Give ground on the pivot (down from want) and ask more elsewhere, or, when
-    // the pivot has no ground to give (want = walk), the other way round.
-    let down_room = want_score(pivot);
-    let up_capacity: f64 = others
-        .iter()
-        .map(|&i| weight(i) * (100.0 - want_score(i)))
-        .sum();
-    let up_room = 100.0 - want_score(pivot);
-    let down_capacity: f64 = others.iter().map(|&i| weight(i) * want_score(i)).sum();
-    let down = down_room.min(up_capacity / weight(pivot));
-    let up = up_room.min(down_capacity / weight(pivot));
-    // Conceding on the pivot is the point of its package; only a pivot with no
-    // ground to give (want at walk) asks for more on itself instead.
-    let (shift, capacity, room): (f64, f64, Box<dyn Fn(usize) -> f64>) = if down > 1.0 || down >= up
-    {
-        (
-            -0.6 * down,
-            up_capacity,
-            Box::new(move |i| 100.0 - want_score(i)),
-        )
-    } else {
-        (0.6 * up, down_capacity, Box::new(move |i| -want_score(i)))
-    };
-    if shift.abs() < 1e-9 || capacity <= 0.0 {
+    let total: f64 = terms.iter().map(|t| t.weight).sum();
+    if total <= 0.0 || weight(pivot) <= 0.0 {
         return None;
     }
-    let mut scores: Vec<f64> = (0..terms.len()).map(want_score).collect();
-    scores[pivot] += shift;
-    let moved = -shift * weight(pivot);
-    for &i in &others {
-        scores[i] += room(i) * moved.abs() / capacity;
+    let mut scores: Vec<f64> = (0..terms.len())
+        .map(|i| score(&terms[i], base[i]))
+        .collect();
+    for &i in negotiable {
+        scores[i] = want_score(i).clamp(lo(i), hi(i));
+    }
+    // Conceding on the pivot is the point of its package: most of the ground
+    // it has above its floor. The others then ask for more, each in
+    // proportion to its room, so that the whole is worth the target.
+    let down = 0.6 * (scores[pivot] - lo(pivot));
+    let up_room = hi(pivot) - scores[pivot];
+    let weighted = |s: &[f64]| terms.iter().zip(s).map(|(t, x)| t.weight * x).sum::<f64>();
+    if down > 1.0 || up_room <= 1.0 {
+        scores[pivot] -= down;
+    } else {
+        // A pivot with no ground to give (at its floor) asks for more on
+        // itself instead, and the others give ground.
+        scores[pivot] += 0.6 * up_room;
+    }
+    let need = target * total - weighted(&scores);
+    if need > 0.0 {
+        let capacity: f64 = others
+            .iter()
+            .map(|&i| weight(i) * (hi(i) - scores[i]))
+            .sum();
+        let f = if capacity > 0.0 {
+            (need / capacity).min(1.0)
+        } else {
+            0.0
+        };
+        for &i in &others {
+            scores[i] += f * (hi(i) - scores[i]);
+        }
+        let short = need - capacity.min(need);
+        scores[pivot] = (scores[pivot] + short / weight(pivot)).min(hi(pivot));
+    } else if need < 0.0 {
+        let capacity: f64 = others
+            .iter()
+            .map(|&i| weight(i) * (scores[i] - lo(i)))
+            .sum();
+        let f = if capacity > 0.0 {
+            (-need / capacity).min(1.0)
+        } else {
+            0.0
+        };
+        for &i in &others {
+            scores[i] -= f * (scores[i] - lo(i));
+        }
+        let over = -need - capacity.min(-need);
+        scores[pivot] = (scores[pivot] - over / weight(pivot)).max(lo(pivot));
     }
     let mut values = base.to_vec();
     for &i in negotiable {
-        values[i] = value_at(&terms[i], scores[i]);
+        values[i] = room.value(&terms[i], i, scores[i]);
     }
     // Rounding moved the score: bring it back, on the term whose correction
     // lands closest (the pivot last, so that it keeps its concession).
@@ -182,7 +279,6 @@ fn build(
         if err.abs() <= TOLERANCE / 5.0 {
             break;
         }
-        let total: f64 = terms.iter().map(|t| t.weight).sum();
         let best = others
             .iter()
             .chain(std::iter::once(&pivot))
@@ -190,7 +286,7 @@ fn build(
                 let t = &terms[i];
                 let wanted = score(t, values[i]) - err * total / t.weight;
                 let mut trial = values.clone();
-                trial[i] = value_at(t, wanted);
+                trial[i] = room.value(t, i, wanted);
                 ((deal_score(terms, &trial) - target).abs(), i, trial)
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));
