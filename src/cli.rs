@@ -212,9 +212,22 @@ pub struct ServeArgs {
     pub open: bool,
 }
 
+/// A day, written YYYY-MM-DD and nothing more: jiff would also read a date
+/// with a time and drop the time, which a brief's dates refuse too.
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse()
-        .map_err(|_| format!("`{s}` is not a date written YYYY-MM-DD"))
+    let t = s.trim();
+    let plain = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !plain {
+        return Err(format!(
+            "`{s}` is not a date written YYYY-MM-DD (a day, without a time)"
+        ));
+    }
+    t.parse()
+        .map_err(|_| format!("`{s}` is not a day of the calendar"))
 }
 
 /// The command line offers the words of these vocabularies (and their other

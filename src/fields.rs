@@ -496,10 +496,25 @@ fn number_as_written(s: &str) -> Option<String> {
         .trim_start_matches(|c: char| is_unit(c) && c != '.')
         .trim_end_matches(is_unit)
         .trim();
-    // Text with nothing around the number and no grouping is not this case.
-    if core.is_empty() || (core == t && !core.contains([',', ' ', '\u{a0}'])) {
+    // Text with nothing around the number, no grouping and a plain minus is
+    // not this case.
+    if core.is_empty() || (core == t && !core.contains([',', ' ', '\u{a0}', '−'])) {
         return None;
     }
+    // "12k", "€1.5 million": the number is that many thousands or millions.
+    // A bare "m" may as well be metres or months: no guess then.
+    let after = t[t.find(core).map_or(t.len(), |i| i + core.len())..].trim();
+    let word = after
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let times = match word {
+        "k" | "K" | "thousand" => Some(1e3),
+        "M" | "mn" | "million" | "millions" => Some(1e6),
+        "bn" | "billion" | "billions" => Some(1e9),
+        "m" => return None,
+        _ => None,
+    };
     let (sign, digits) = match core.strip_prefix(['-', '−']) {
         Some(rest) => ("-", rest),
         None => ("", core),
@@ -522,7 +537,14 @@ fn number_as_written(s: &str) -> Option<String> {
         n.push('.');
         n.push_str(f);
     }
-    Some(n)
+    match times {
+        Some(k) => {
+            let x = n.parse::<f64>().ok()? * k;
+            // Whole after multiplying ("1.5k" is 1500), else left alone.
+            (x.fract() == 0.0 && x.abs() < 1e15).then(|| format!("{x:.0}"))
+        }
+        None => Some(n),
+    }
 }
 
 /// A character no output can show, or one that makes text read differently

@@ -1442,3 +1442,26 @@ fn brief_text_reaches_html_and_email_as_written() {
     );
     assert!(eml.contains("<title>"), "{eml}");
 }
+
+/// `--today` is a day: a date with a time is refused, as in a brief, rather
+/// than taken with its time dropped; a day the calendar lacks is named so.
+#[test]
+fn today_is_a_day_without_a_time() {
+    let brief = manifest_dir().join("examples/job-offer.yaml");
+    let brief = brief.to_str().expect("utf-8 path");
+    for (today, says) in [
+        (
+            "2026-11-23T10:00",
+            "is not a date written YYYY-MM-DD (a day, without a time)",
+        ),
+        (
+            "2026-11-23 10:00",
+            "is not a date written YYYY-MM-DD (a day, without a time)",
+        ),
+        ("2026-02-30", "is not a day of the calendar"),
+    ] {
+        let r = run(&["check", brief, "--today", today]);
+        assert_eq!(r.code, 2, "{today}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{today}: {}", r.stderr);
+    }
+}

@@ -808,3 +808,70 @@ fn a_walk_letter_gives_only_the_terms_past_the_limit_as_reasons() {
         "a line for the room starts with a space:\n{md}"
     );
 }
+
+/// An alternative that fails a must-have is no floor: the pack says it lacks
+/// it, and asks to find out before tightening anything to it.
+#[test]
+fn an_alternative_without_a_must_have_sets_no_floor() {
+    let (_d, out) = render(
+        "flat",
+        "
+        title: Flat renewal
+        side: buyer
+        terms:
+          - { id: rent, label: Monthly rent, unit: GBP, wish: 1400, want: 1450, walk: 1550, offer: 1475 }
+          - { id: pets, label: Cat allowed, walk: true, offer: true }
+        alternatives:
+          - { name: Harcourt Road, terms: { rent: 1520, pets: false } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("But it lacks Cat allowed, which we must have: it is not a real alternative until that is solved."),
+        "{md}"
+    );
+    assert!(
+        !md.contains("treat that, not 1,550 GBP, as your floor"),
+        "{md}"
+    );
+    assert!(
+        md.contains("but it lacks something you must have: it is no floor"),
+        "{md}"
+    );
+    assert!(!md.contains("tighten walk-away there"), "{md}");
+}
+
+/// A concession they took back is asked for again: first in the plan, and
+/// for the record in the warning letter, in words addressed to them.
+#[test]
+fn a_concession_taken_back_is_asked_for_again() {
+    let (_d, out) = render(
+        "warn",
+        "
+        title: App build
+        side: seller
+        us: { name: Noah Kim, email: noah@kim.example }
+        them: { name: Jessica Alvarez, email: jess@brightfern.example }
+        terms:
+          - { id: fee, label: Fixed fee, unit: EUR, wish: 48000, want: 42000, walk: 36000, offer: 41000 }
+          - { id: upfront, label: Paid up front, unit: \"%\", wish: 40, want: 30, walk: 10, offer: 20 }
+        offers:
+          - { date: 2026-11-06, from: them, terms: { fee: 41000, upfront: 30 } }
+          - { date: 2026-11-16, from: them, terms: { fee: 41000, upfront: 20 } }
+        observed: [sarcasm, guilt_trip]
+        letter: { tone: warm }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("They offered 30% on 6 November 2026 and took it back: ask for it again before anything else."),
+        "{md}"
+    );
+    let letter = read(&out.join("letter.md"));
+    assert!(
+        letter.contains("For the record, I understood this to be on the table, and would ask you to confirm where it stands:\n\n- Paid up front: 30%, as offered on 6 November 2026"),
+        "{letter}"
+    );
+}

@@ -605,6 +605,10 @@ fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
         ("€9,000", "9000"),
         ("0.90 EUR", "0.90"),
         ("45 days", "45"),
+        ("12k", "12000"),
+        ("€1.5k", "1500"),
+        ("2 million", "2000000"),
+        ("\"−5\"", "-5"),
     ] {
         let p = Project::temp();
         p.write(
@@ -614,7 +618,8 @@ fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
         let r = p.run(&["check", "b.yaml", "--today", TODAY]);
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
-            r.stderr.contains(&format!("found text `{written}`")),
+            r.stderr
+                .contains(&format!("found text `{}`", written.trim_matches('"'))),
             "{}",
             r.stderr
         );
@@ -625,12 +630,18 @@ fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
             r.stderr
         );
     }
-    // Text that is no number gets no such hint.
-    let p = Project::temp();
-    p.write("b.yaml", &BRIEF.replace("walk: 9000", "walk: ten"));
-    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(!r.stderr.contains("write the number alone"), "{}", r.stderr);
+    // Text that is no number, or a number whose meaning is a guess (2m:
+    // millions, metres or months?), gets no such hint.
+    for written in ["ten", "2m"] {
+        let p = Project::temp();
+        p.write(
+            "b.yaml",
+            &BRIEF.replace("walk: 9000", &format!("walk: {written}")),
+        );
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(!r.stderr.contains("write the number alone"), "{}", r.stderr);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -727,5 +738,41 @@ fn control_characters_and_direction_overrides_are_refused_where_written() {
         ),
     );
     let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// A name a rule text is not given is an error when the rules load, located
+/// at the name, with a suggestion — also for a rule that never fires — and
+/// the built-in rules, loaded as a user's file, have none.
+#[test]
+fn a_name_a_rule_text_is_not_given_is_an_error_when_the_rules_load() {
+    let p = Project::temp();
+    p.write("b.yaml", BRIEF);
+    p.write(
+        "r.yaml",
+        "version: 1\nred_flags:\n  - id: never\n    severity: low\n    title: Never\n    when: \"false\"\n    advice: \"On {{ term.price.label }}: {{ scor }}\"\n",
+    );
+    let r = p.run(&["check", "b.yaml", "--rules", "r.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error: red flag `never` advice: `scor` is not a name rule texts are given\n  --> r.yaml:7:44"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `score`?"), "{}", r.stderr);
+
+    let default = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/default.yaml"),
+    )
+    .expect("read");
+    p.write("default.yaml", &default);
+    let r = p.run(&[
+        "check",
+        "b.yaml",
+        "--rules",
+        "default.yaml",
+        "--today",
+        TODAY,
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }

@@ -13,6 +13,12 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
     let alternatives = alternative_scores(b);
     let batna = batna(&alternatives);
     let our_last = history::our_last(b);
+    // An alternative that fails a must-have is no floor for any term.
+    let batna_lacks_must_have = batna.is_some_and(|x| {
+        b.alternatives[x.index].terms.iter().any(|(j, v)| {
+            b.terms[*j].deal_breaker && b.terms[*j].advantage(*v, b.terms[*j].walk) < 0.0
+        })
+    });
     let terms: Vec<TermFacts> = b
         .terms
         .iter()
@@ -38,6 +44,7 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
                 our_last: our_last[i],
                 batna_value,
                 walk_below_batna: batna_value.is_some_and(|v| t.advantage(v, t.walk) > 0.0),
+                batna_lacks_must_have,
                 their_walk: their.map(|x| x.0),
                 their_walk_source: their.map(|x| x.1),
                 zopa,

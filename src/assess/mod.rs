@@ -50,6 +50,9 @@ pub struct TermFacts {
     pub batna_value: Option<TermValue>,
     /// The BATNA already gives us better than our walk: tighten walk.
     pub walk_below_batna: bool,
+    /// The BATNA fails one of our must-haves (a deal-breaker term it names is
+    /// past walk): it is not a real alternative yet, and sets no floor.
+    pub batna_lacks_must_have: bool,
     pub their_walk: Option<TermValue>,
     pub their_walk_source: Option<WalkSource>,
     pub zopa: Option<Zopa>,
@@ -74,7 +77,10 @@ impl TermFacts {
     /// term by term: it is weighed whole.)
     pub fn batna_floor(&self, t: &crate::brief::Term) -> Option<TermValue> {
         let v = self.batna_value?;
-        (self.walk_below_batna && t.advantage(scale::want_ref(t), v) >= 0.0).then_some(v)
+        (self.walk_below_batna
+            && !self.batna_lacks_must_have
+            && t.advantage(scale::want_ref(t), v) >= 0.0)
+            .then_some(v)
     }
 }
 
@@ -150,8 +156,7 @@ pub struct Assessment {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The id the built-in "score below `caution_below`" check is reported under.
-pub const SCORE_RULE: &str = "caution_below";
+pub use crate::rules::SCORE_RULE;
 
 /// Evaluate a brief. An error is a rule whose condition is wrong in itself (a
 /// type mismatch, a division by zero, its work budget spent), located at the

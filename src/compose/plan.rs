@@ -34,8 +34,10 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
     b.terms
         .iter()
         .zip(&a.facts.terms)
-        .map(|(t, e)| {
+        .enumerate()
+        .map(|(i, (t, e))| {
             let p = &e.concessions;
+            let taken = a.facts.retractions.iter().find(|r| r.term == i);
             let steps: Vec<String> = p.steps.iter().map(|v| value_text(t, Some(*v))).collect();
             Concession {
                 label: &t.label,
@@ -47,7 +49,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
                 hold: p.hold,
                 tradeable: p.tradeable,
                 yes_no: matches!(t.kind, TermKind::YesNo),
-                text: words(t, p, e, &steps, all_met),
+                text: words(t, p, e, &steps, all_met, taken),
                 steps,
             }
         })
@@ -55,7 +57,14 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
 }
 
 /// The plan of a term in words.
-fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> String {
+fn words(
+    t: &Term,
+    p: &Plan,
+    e: &TermFacts,
+    steps: &[String],
+    all_met: bool,
+    taken: Option<&crate::assess::history::Retraction>,
+) -> String {
     let opened = e.our_last.is_some();
     let floor = value_text(t, Some(p.floor));
     let want = value_text(t, Some(crate::assess::scale::want_ref(t)));
@@ -124,13 +133,31 @@ fn words(t: &Term, p: &Plan, e: &TermFacts, steps: &[String], all_met: bool) -> 
             " Your alternative already gives {}: treat that, not {floor}, as your floor.",
             value_text(t, Some(v))
         ),
+        (None, Some(v)) if e.walk_below_batna && e.batna_lacks_must_have => format!(
+            " Your alternative gives {} here, but it lacks something you must have: it is no floor until that is solved.",
+            value_text(t, Some(v))
+        ),
         (None, Some(v)) if e.walk_below_batna => format!(
             " Your alternative gives {} here, better than your target: weigh it against this deal as a whole, not term by term.",
             value_text(t, Some(v))
         ),
         _ => String::new(),
     };
-    let trade = format!("{batna}{short}{tradeable}");
+    // A concession they took back is the first thing to ask for again: they
+    // have shown they can give it.
+    let back = taken
+        .map(|r| {
+            let when = r
+                .before_date
+                .map(|d| format!(" on {}", super::numbers::long_date(d)))
+                .unwrap_or_default();
+            format!(
+                " They offered {}{when} and took it back: ask for it again before anything else.",
+                value_text(t, Some(r.before))
+            )
+        })
+        .unwrap_or_default();
+    let trade = format!("{back}{batna}{short}{tradeable}");
     let start = if opened {
         "stay at your last offer,"
     } else {

@@ -318,7 +318,7 @@ pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
         .terms
         .iter()
         .zip(&a.facts.terms)
-        .filter(|(_, e)| e.walk_below_batna)
+        .filter(|(_, e)| e.walk_below_batna && !e.batna_lacks_must_have)
         .map(|(t, _)| t.label.as_str())
         .collect();
     if !loose.is_empty() {

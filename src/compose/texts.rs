@@ -64,6 +64,16 @@ pub struct WalkGap {
     pub beyond: &'static str,
 }
 
+/// A concession they took back, as a letter names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakenBack {
+    pub label: String,
+    /// What they had offered ("30%").
+    pub offered: String,
+    /// When ("6 November 2026"), or "" when the history has no date.
+    pub date: String,
+}
+
 /// What rule texts see: the context and the brief, and what letters need.
 #[derive(Debug, Clone, Serialize)]
 pub struct TextViews<'a> {
@@ -82,6 +92,9 @@ pub struct TextViews<'a> {
     pub voice: Voice,
     /// Each concession they took back, in a sentence.
     pub retractions: Vec<String>,
+    /// Each concession they took back, for a letter to them: the term, what
+    /// they had offered and when.
+    pub taken_back: Vec<TakenBack>,
     /// The terms past walk, by label, joined with "and".
     pub past_walk: String,
     /// The deal-breaker terms past walk, one by one: what they offer against
@@ -121,6 +134,22 @@ impl<'a> TextViews<'a> {
                 .retractions
                 .iter()
                 .map(|r| retraction_text(b, r))
+                .collect(),
+            taken_back: a
+                .facts
+                .retractions
+                .iter()
+                .map(|r| {
+                    let t = &b.terms[r.term];
+                    TakenBack {
+                        label: t.label.clone(),
+                        offered: super::numbers::value_text(t, Some(r.before)),
+                        date: r
+                            .before_date
+                            .map(super::numbers::long_date)
+                            .unwrap_or_default(),
+                    }
+                })
                 .collect(),
             past_walk: and_list(&past),
             walk_gaps: b
@@ -314,4 +343,39 @@ fn ladder(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::rules::cond::{CONTEXT_NAMES, EXIT_NAMES};
+    use crate::rules::text::TEXT_NAMES;
+
+    /// The names the rules checker lets a text read are exactly the names the
+    /// views give it: a name added to one and not the other fails here.
+    #[test]
+    fn the_checker_knows_exactly_the_names_of_the_text_views() {
+        let brief = "title: T\nside: buyer\nterms:\n  - { id: price, walk: 10, offer: 9 }\n";
+        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), brief).expect("loads");
+        let rules = crate::rules::load_default().expect("rules");
+        let a =
+            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let views = serde_json::to_value(super::TextViews::new(&b, &a)).expect("serialises");
+        let mut given: Vec<&str> = views
+            .as_object()
+            .expect("a map")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        given.sort_unstable();
+        let mut known: Vec<&str> = CONTEXT_NAMES
+            .iter()
+            .chain(EXIT_NAMES)
+            .chain(TEXT_NAMES)
+            .copied()
+            .collect();
+        known.sort_unstable();
+        assert_eq!(given, known);
+    }
 }

@@ -87,6 +87,77 @@ pub fn edits(src: &str) -> Vec<(usize, String)> {
     edits
 }
 
+/// Words of Tera's expressions that are not names of the context.
+const KEYWORDS: &[&str] = &[
+    "in", "for", "and", "or", "not", "is", "if", "else", "true", "false", "True", "False", "none",
+    "None", "loop", "as", "with",
+];
+
+/// The names a text reads from its context, each with its byte offset: every
+/// identifier that starts a value — not one after a `.`, not a filter, a test
+/// (`is defined`), a function, a keyword argument or a tag's own word — less
+/// the names the text binds itself (`for x in`, `for k, v in`, `set x =`, a
+/// list comprehension's variable, a macro's arguments).
+pub fn context_names(src: &str) -> Vec<(usize, &str)> {
+    let b = src.as_bytes();
+    let mut bound: Vec<&str> = Vec::new();
+    let mut used: Vec<(usize, &str)> = Vec::new();
+    let mut i = 0;
+    while let Some(open) = find_open(b, i) {
+        match &b[open..open + 2] {
+            b"{#" => {
+                i = find(b, open + 2, b"#}").map_or(b.len(), |e| e + 2);
+                continue;
+            }
+            b"{%" if is_word_tag(b, open, b"raw") => {
+                i = skip_raw(b, open);
+                continue;
+            }
+            _ => {}
+        }
+        let tag = &b[open..open + 2] == b"{%";
+        let mut start = open + 2;
+        if b.get(start) == Some(&b'-') {
+            start += 1;
+        }
+        let Some(block) = lex_block(src, start, tag) else {
+            break;
+        };
+        let t = &block.tokens;
+        let word = |k: usize| match t.get(k).map(|x| x.tok) {
+            Some(Tok::Ident(w)) => Some(w),
+            _ => None,
+        };
+        let first = if tag { word(0) } else { None };
+        for (k, tok) in t.iter().enumerate() {
+            let Tok::Ident(name) = tok.tok else { continue };
+            let prev = k.checked_sub(1).map(|j| t[j].tok);
+            let next = t.get(k + 1).map(|x| x.tok);
+            let binds = prev == Some(Tok::Ident("for"))
+                || (prev == Some(Tok::Punct(",")) && k >= 3 && word(k - 3) == Some("for"))
+                || (k == 1 && matches!(first, Some("set" | "set_global")))
+                || first == Some("macro");
+            if binds {
+                bound.push(name);
+                continue;
+            }
+            let not_a_value = (tag && k == 0)
+                || matches!(prev, Some(Tok::Punct("." | "|")))
+                || prev == Some(Tok::Ident("is"))
+                || (prev == Some(Tok::Ident("not")) && k >= 2 && word(k - 2) == Some("is"))
+                || (k == 1 && matches!(first, Some("filter" | "block" | "import")))
+                || matches!(next, Some(Tok::Open(b'(')) | Some(Tok::Punct("=" | ":")))
+                || KEYWORDS.contains(&name);
+            if !not_a_value {
+                used.push((tok.start, name));
+            }
+        }
+        i = block.end;
+    }
+    used.retain(|(_, n)| !bound.contains(n));
+    used
+}
+
 fn count_text(bodies: &mut [Body], n: usize) {
     for body in bodies.iter_mut() {
         body.bytes += n;

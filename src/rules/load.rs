@@ -121,7 +121,21 @@ fn unique_id(
     what: &str,
     ids: &mut HashMap<String, Pos>,
 ) -> Option<String> {
-    c.unique_id(node?, &format!("the {what} `id`"), "rule", ids)
+    let node = node?;
+    // The score line is reported (in `check --explain`, fixtures, the pack)
+    // under this id; a rule of the same id could not be told from it.
+    if node.as_str() == Some(super::SCORE_RULE) {
+        c.error(
+            node.pos,
+            format!(
+                "the {what} `id` `{}` is taken by the score line (the score below `caution_below`)",
+                super::SCORE_RULE
+            ),
+            Some("choose another id".into()),
+        );
+        return None;
+    }
+    c.unique_id(node, &format!("the {what} `id`"), "rule", ids)
 }
 
 fn read_rule(
@@ -155,7 +169,14 @@ fn read_rule(
     let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
     let when = f.get("when").and_then(|n| condition(c, n, false, &label));
     let text = match f.get(text_key) {
-        Some(n) => tera_text(c, n, &format!("{label} {text_key}"), Escape::None, eager),
+        Some(n) => tera_text(
+            c,
+            n,
+            &format!("{label} {text_key}"),
+            Escape::None,
+            eager,
+            false,
+        ),
         None => Text::compile(String::new(), Escape::None).ok(),
     };
     Some(Rule {
@@ -221,6 +242,7 @@ fn read_exit(
                 &format!("a `say` line of {label}"),
                 Escape::None,
                 eager,
+                true,
             ) {
                 say.push(s);
             }
@@ -240,6 +262,7 @@ fn read_exit(
                 &format!("{label} letter subject"),
                 Escape::None,
                 eager,
+                true,
             )
         });
         let body = lf.get("body").and_then(|b| {
@@ -249,6 +272,7 @@ fn read_exit(
                 &format!("{label} letter body"),
                 Escape::Markdown,
                 eager,
+                true,
             )
         });
         Some(LetterText {
@@ -342,10 +366,26 @@ fn tera_text(
     what: &str,
     escape: Escape,
     eager: bool,
+    exit: bool,
 ) -> Option<Text> {
     let text = c.text(node, what)?;
     if !eager {
         return Some(Text::deferred(text, escape));
+    }
+    // A name the text is not given is an error here, located, before any
+    // brief renders it (DESIGN §4).
+    let unknown = super::text::unknown_names(&text, exit);
+    for (at, name, hint) in &unknown {
+        let offset = text[..*at].chars().count();
+        let pos = pos_in_value(c.source, node.pos, offset, &text);
+        c.error(
+            pos,
+            format!("{what}: `{name}` is not a name rule texts are given"),
+            hint.clone(),
+        );
+    }
+    if !unknown.is_empty() {
+        return None;
     }
     match Text::compile(text, escape) {
         Ok(t) => Some(t),

@@ -23,6 +23,10 @@ pub use load::{load_default, load_file, load_str};
 pub use shape::MAX_CHARS as MAX_CONDITION_CHARS;
 
 /// The keys a rules file may use, per mapping: the loader and the JSON Schema share them.
+/// The id the built-in "score below `caution_below`" check is reported
+/// under; no rule may take it.
+pub const SCORE_RULE: &str = "caution_below";
+
 pub mod keys {
     pub use super::load::{DEAL_BREAKER, EXIT, LETTER, RED_FLAG, TOP};
 }

@@ -12,6 +12,58 @@ use tera::{ErrorKind, Tera};
 
 use super::guard;
 
+/// What rule texts see besides the names conditions see (`cond::CONTEXT_NAMES`
+/// and `cond::EXIT_NAMES`): the compose stage's `TextViews`, whose test keeps
+/// this list in step.
+pub const TEXT_NAMES: &[&str] = &[
+    "brief",
+    "met",
+    "unmet",
+    "batna",
+    "tone",
+    "sign_off",
+    "greeting",
+    "topic",
+    "voice",
+    "retractions",
+    "taken_back",
+    "past_walk",
+    "walk_gaps",
+    "score_text",
+];
+
+/// What an exit script's lines and letter see besides: what fired, with its
+/// rendered text (rendered after the deal breakers' and red flags' texts).
+pub const EXIT_TEXT_NAMES: &[&str] = &["fired"];
+
+/// The names a text reads that it is not given, each with its byte offset and
+/// a suggestion; `exit`: the text is an exit script's.
+pub fn unknown_names(source: &str, exit: bool) -> Vec<(usize, String, Option<String>)> {
+    use super::cond::{CONTEXT_NAMES, EXIT_NAMES};
+    let known = || {
+        CONTEXT_NAMES
+            .iter()
+            .chain(EXIT_NAMES)
+            .chain(TEXT_NAMES)
+            .chain(if exit { EXIT_TEXT_NAMES } else { &[] })
+            .copied()
+    };
+    super::guard_scan::context_names(source)
+        .into_iter()
+        .filter(|(_, n)| !known().any(|k| k == *n))
+        .map(|(at, n)| {
+            let hint = if !exit && EXIT_TEXT_NAMES.contains(&n) {
+                Some(format!(
+                    "`{n}` is only known to exit scripts' lines and letters"
+                ))
+            } else {
+                crate::diag::did_you_mean(n, known())
+            };
+            (at, n.to_string(), hint)
+        })
+        .collect()
+}
+
 /// The name of the one template in a text's Tera instance.
 const NAME: &str = "rule text";
 
@@ -48,7 +100,7 @@ fn new_tera() -> Tera {
 
 impl Text {
     /// Compile a text. A syntax error is reported against the text as written
-    /// (its line and column within the text); names are checked when it renders.
+    /// (its line and column within the text); the names it reads are checked by the loader (`unknown_names`).
     pub fn compile(source: String, escape: Escape) -> Result<Text, String> {
         let tera = build(&source, escape)?;
         Ok(Text {
@@ -130,6 +182,32 @@ fn syntax_message(e: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unknown(src: &str, exit: bool) -> Vec<String> {
+        unknown_names(src, exit)
+            .into_iter()
+            .map(|(at, n, _)| format!("{at}:{n}"))
+            .collect()
+    }
+
+    #[test]
+    fn only_names_the_text_is_not_given_are_unknown() {
+        // Fields, filters, tests, functions, keyword arguments, loop and set
+        // variables, comprehensions, comments and raw blocks are not names.
+        let fine = "{{ score | round(precision=1) }} {% for t in terms %}{{ t.label | lower }}{{ loop.index }}{% endfor %}\
+            {% set n = [t.label for t in terms if t.weight > 1] | length %}{{ n }}\
+            {% for k, v in term %}{{ k }}{{ v.offer }}{% endfor %}{% if batna is not none and brief.title is defined %}x{% endif %}\
+            {# {{ nosuch }} #}{% raw %}{{ nosuch }}{% endraw %}{{ \"{{ nosuch }}\" }}{{ range(end=3) | join(sep=\",\") }}";
+        assert_eq!(unknown(fine, false), Vec::<String>::new());
+        assert_eq!(
+            unknown("{{ scor }} and {{ term.x.lable }}", false),
+            ["3:scor"]
+        );
+        assert_eq!(unknown("{{ fired.red_flags }}", false), ["3:fired"]);
+        assert_eq!(unknown("{{ fired.red_flags }}", true), Vec::<String>::new());
+        let (_, _, hint) = unknown_names("{{ scor }}", false).remove(0);
+        assert_eq!(hint.as_deref(), Some("did you mean `score`?"));
+    }
 
     fn ctx() -> tera::Context {
         let mut ctx = tera::Context::new();
