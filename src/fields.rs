@@ -78,6 +78,7 @@ impl<'a> Checker<'a> {
             return None;
         };
         let mut map = HashMap::new();
+        let mut key_at: HashMap<&str, Pos> = HashMap::new();
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
                 self.error(
@@ -89,6 +90,7 @@ impl<'a> Checker<'a> {
             };
             if known.contains(&key) {
                 map.insert(key, v);
+                key_at.insert(key, k.pos);
             } else {
                 let hint = did_you_mean(key, known.iter().copied())
                     .or_else(|| Some(format!("the keys allowed here are: {}", known.join(", "))));
@@ -96,6 +98,19 @@ impl<'a> Checker<'a> {
             }
         }
         for req in required {
+            if let (Some(n), Some(at)) = (map.get(req), key_at.get(req))
+                && n.is_null()
+            {
+                // Written, but with nothing after it (`terms:` and no list).
+                self.error(
+                    *at,
+                    format!("`{req}` in {what} has no value"),
+                    Some(format!(
+                        "write its value after `{req}:`, or on the lines below it, indented"
+                    )),
+                );
+                continue;
+            }
             if map.get(req).is_none_or(|n| n.is_null()) {
                 // No snippet: the mapping's first line would point at an unrelated key.
                 let d = Diagnostic::error(

@@ -277,9 +277,171 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             .with_hint("write the values out; a brief needs no anchors (&) or aliases (*) that repeat whole lists")
             .with_source(text);
         }
-        Diagnostic::error(path, pos, format!("this is not valid YAML: {}", plain(&message)))
-            .with_source(text)
+        let help = pos.and_then(|at| syntax_help(&message, text, at));
+        match help {
+            Some(h) => Diagnostic::error(path, Some(h.at), h.message)
+                .with_hint(h.hint)
+                .with_source(text),
+            None => {
+                Diagnostic::error(path, pos, format!("this is not valid YAML: {}", plain(&message)))
+                    .with_source(text)
+            }
+        }
     })
+}
+
+/// A YAML syntax error said in a brief writer's words: where the mistake is
+/// (which may be before where the parser noticed it) and how to fix it.
+struct SyntaxHelp {
+    at: Pos,
+    message: String,
+    hint: String,
+}
+
+/// The commonest slips, recognised from the parser's message and the lines
+/// around it: a `: ` inside a value, a key without its colon, a line indented
+/// deeper or shallower than its neighbours, a tab, a bracket never closed.
+fn syntax_help(message: &str, text: &str, at: Pos) -> Option<SyntaxHelp> {
+    let lines: Vec<&str> = text.lines().collect();
+    let line = *lines.get(at.line.checked_sub(1)?)?;
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    // The nearest line above with content (not blank, not a comment).
+    let above = lines[..at.line - 1]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .copied();
+    let spaces = |n: usize| format!("{n} space{}", if n == 1 { "" } else { "s" });
+
+    // A tab anywhere in the indentation: YAML indents with spaces only. The
+    // parser notices it late (often on the line before), so find it.
+    if message.contains("tab") {
+        let (n, l) = lines
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))?;
+        let col = l.chars().take_while(|c| *c == ' ').count() + 1;
+        return Some(SyntaxHelp {
+            at: Pos { line: n + 1, col },
+            message: "this line is indented with a tab; YAML indents with spaces only".into(),
+            hint: "replace the tab with spaces, as many as the lines around it use".into(),
+        });
+    }
+    if message.starts_with("mapping values are not allowed") {
+        let (key, value) = line.trim_start().split_once(": ")?;
+        // `title: Colon test: part 2`: the value holds `: `.
+        if value.contains(": ") && !value.trim_start().starts_with(['"', '\'', '[', '{']) {
+            let key = key.trim_start_matches("- ");
+            return Some(SyntaxHelp {
+                at: Pos {
+                    line: at.line,
+                    col: indent(line) + 1,
+                },
+                message: "a `: ` inside a value would start another key".into(),
+                hint: format!(
+                    "put the value in quotes: `{key}: \"{}\"`",
+                    value.trim().replace('"', "\\\"")
+                ),
+            });
+        }
+        // A key indented deeper than the key above it, which has a value.
+        if let Some(prev) = above
+            && indent(line) > indent(prev)
+        {
+            return Some(SyntaxHelp {
+                at: Pos {
+                    line: at.line,
+                    col: indent(line) + 1,
+                },
+                message: "this line is indented deeper than the line above it".into(),
+                hint: format!("indent it like the line above ({})", spaces(indent(prev))),
+            });
+        }
+        return None;
+    }
+    if message.contains("did not find expected '-' indicator")
+        || message.contains("did not find expected key")
+    {
+        let prev = above?;
+        let item = |l: &str| l.trim_start().starts_with("- ");
+        let want = if item(line) {
+            // A list item lines up with the items above it.
+            lines[..at.line - 1]
+                .iter()
+                .rev()
+                .find(|l| item(l))
+                .map_or(indent(prev), |l| indent(l))
+        } else if item(prev) {
+            indent(prev) + 2
+        } else {
+            indent(prev)
+        };
+        if indent(line) == want {
+            return None;
+        }
+        let how = if indent(line) < want { "less" } else { "more" };
+        return Some(SyntaxHelp {
+            at: Pos {
+                line: at.line,
+                col: indent(line) + 1,
+            },
+            message: format!("this line is indented {how} than the lines above it"),
+            hint: format!("indent it like the lines above ({})", spaces(want)),
+        });
+    }
+    if message.starts_with("simple key expected ':'")
+        || message.contains("could not find expected ':'")
+    {
+        let t = line.trim_start();
+        let (key, rest) = t.split_once(' ')?;
+        return Some(SyntaxHelp {
+            at: Pos {
+                line: at.line,
+                col: indent(line) + 1,
+            },
+            message: "a key needs a `: ` after it".into(),
+            hint: format!("write `{key}: {}`", rest.trim()),
+        });
+    }
+    if message.contains("illegal placement of ':'") || message.contains("flow") {
+        // A `[` or `{` opened above and never closed on its line.
+        for n in (0..at.line.saturating_sub(1)).rev() {
+            let l = lines[n];
+            let (mut depth, mut opened, mut quote) = (0i32, None, None);
+            for (i, c) in l.char_indices() {
+                match (quote, c) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, '"' | '\'') => quote = Some(c),
+                    (None, '#') if i > 0 && l[..i].ends_with(' ') => break,
+                    (None, '[' | '{') => {
+                        if depth == 0 {
+                            opened = Some((i, c));
+                        }
+                        depth += 1;
+                    }
+                    (None, ']' | '}') => depth -= 1,
+                    _ => {}
+                }
+            }
+            if depth > 0
+                && let Some((i, c)) = opened
+            {
+                let close = if c == '[' { ']' } else { '}' };
+                return Some(SyntaxHelp {
+                    at: Pos {
+                        line: n + 1,
+                        col: l[..i].chars().count() + 1,
+                    },
+                    message: format!("this `{c}` is never closed"),
+                    hint: format!(
+                        "close it with `{close}` on the same line, or put the value in quotes if the `{c}` is part of the text"
+                    ),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// serde-saphyr's messages without the advice meant for programmers (the

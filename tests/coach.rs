@@ -105,15 +105,19 @@ fn verdict_and_why_gives_every_reason() {
         side: buyer
         terms:
           - { id: rent, wish: 900, want: 1000, walk: 1100, offer: 1090 }
-        observed: [hidden_fees]
+        observed: [hidden_fees, intimidation, bullying, extreme_concessions]
         stakeholders:
           - { name: Partner, signed_off: false }
         ",
     );
+    // Every reason a sentence, a behaviour said as what they did.
     assert_eq!(
         a.reasons,
         [
-            "Costs that were not in the offer.",
+            "They have added costs that were not in the offer.",
+            "They are demanding concessions far beyond what the deal can bear.",
+            "They have tried to intimidate us.",
+            "They have bullied rather than negotiated.",
             "Our own side has not signed off: waiting for Partner.",
             "The deal scores 5.0, below the caution line of 40.0."
         ]
@@ -800,7 +804,7 @@ fn a_walk_letter_gives_only_the_terms_past_the_limit_as_reasons() {
     assert!(!letter.contains("- Contract length"), "{letter}");
     let md = read(&out.join("prep-pack.md"));
     assert!(
-        md.contains("The sticking points are Annual fee and Payment terms: "),
+        md.contains("The sticking points are Annual fee (you offer 182,500 USD) and Payment terms (you offer 75 days): both are further than I can go."),
         "{md}"
     );
     assert!(

@@ -776,3 +776,78 @@ fn a_name_a_rule_text_is_not_given_is_an_error_when_the_rules_load() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// The commonest YAML slips are said in a brief writer's words, where the
+/// mistake is, with the fix: a `: ` inside a value, a key without its colon,
+/// a line indented too deep or too shallow, a tab, a bracket never closed,
+/// and a required key written with nothing after it.
+#[test]
+fn common_yaml_slips_are_named_where_they_are_with_the_fix() {
+    let head = "title: T\nside: buyer\nterms:\n";
+    for (yaml, at, says, hint) in [
+        (
+            "title: Colon test: part 2\nside: buyer\nterms:\n  - { id: p, walk: 10, offer: 9 }\n"
+                .to_string(),
+            "b.yaml:1:1",
+            "a `: ` inside a value would start another key",
+            "put the value in quotes: `title: \"Colon test: part 2\"`",
+        ),
+        (
+            "title: T\nside buyer\nterms:\n  - { id: p, walk: 10, offer: 9 }\n".to_string(),
+            "b.yaml:2:1",
+            "a key needs a `: ` after it",
+            "write `side: buyer`",
+        ),
+        (
+            format!("{head}  - id: p\n    walk: 10\n      offer: 9\n"),
+            "b.yaml:6:7",
+            "this line is indented deeper than the line above it",
+            "indent it like the line above (4 spaces)",
+        ),
+        (
+            format!("{head}  - id: p\n    walk: 10\n   offer: 9\n"),
+            "b.yaml:6:4",
+            "this line is indented less than the lines above it",
+            "indent it like the lines above (4 spaces)",
+        ),
+        (
+            format!("{head}  - id: p\n    walk: 10\n- id: q\n  walk: 5\n"),
+            "b.yaml:6:1",
+            "this line is indented less than the lines above it",
+            "indent it like the lines above (2 spaces)",
+        ),
+        (
+            format!("{head}  - id: p\n\tlabel: x\n    walk: 10\n"),
+            "b.yaml:5:1",
+            "this line is indented with a tab; YAML indents with spaces only",
+            "replace the tab with spaces",
+        ),
+        (
+            format!("{head}  - id: p\n    walk: 10\n    offer: [oops\n    weight: 2\n"),
+            "b.yaml:6:12",
+            "this `[` is never closed",
+            "close it with `]` on the same line",
+        ),
+        (
+            head.to_string(),
+            "b.yaml:3:1",
+            "`terms` in the brief has no value",
+            "write its value after `terms:`",
+        ),
+    ] {
+        let p = Project::temp();
+        p.write("b.yaml", &yaml);
+        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        assert_eq!(r.code, 2, "{yaml}\n{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("error: {says}\n  --> {at}")),
+            "{yaml}\n{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!("help: {hint}")),
+            "{yaml}\n{}",
+            r.stderr
+        );
+    }
+}

@@ -229,15 +229,18 @@ impl Brief {
                 ),
             ),
         };
-        Some(
-            crate::diag::Diagnostic::warning(
-                &self.path,
-                pos.or(Some(Pos { line: 1, col: 1 })),
-                message,
-            )
-            .with_hint(hint)
-            .with_source(&self.source),
+        let d = crate::diag::Diagnostic::warning(
+            &self.path,
+            pos.or(Some(Pos { line: 1, col: 1 })),
+            message,
         )
+        .with_hint(hint);
+        // Without the block there is no line to show: underlining the first
+        // key would point at something unrelated.
+        Some(match pos {
+            Some(_) => d.with_source(&self.source),
+            None => d,
+        })
     }
 }
 

@@ -293,7 +293,7 @@ pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
             detail: match (b.alternatives.len(), a.facts.batna) {
                 (0, _) => "no alternative listed: what will you do if this fails?".to_string(),
                 (n, Some(bt)) => format!(
-                    "{n} listed, {priced} priced; best: {} (scores {})",
+                    "{n} listed, {priced} priced; the best, {}, scores {}",
                     b.alternatives[bt.index].name,
                     format_score(bt.score)
                 ),

@@ -120,6 +120,13 @@ fn red_flag(b: &Brief, a: &Assessment, f: &Fired) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
+        // The built-in behaviour flags, said as what they did.
+        "hidden_fees" => "They have added costs that were not in the offer.".to_string(),
+        "extreme_concessions" => {
+            "They are demanding concessions far beyond what the deal can bear.".to_string()
+        }
+        "intimidation" => "They have tried to intimidate us.".to_string(),
+        "bullying" => "They have bullied rather than negotiated.".to_string(),
         "stakeholders_not_aligned" => {
             let waiting: Vec<&str> = b
                 .stakeholders
