@@ -134,7 +134,7 @@ pub enum Command {
     /// Run the rule fixtures (*.test.yaml) under DIR: each brief's verdict,
     /// fired rules and exit stage against what the fixture expects
     Test {
-        /// Folder holding the fixtures, or one fixture (default: the current folder)
+        /// Folder holding the fixtures, or one fixture (default: the project: the folder of the walkaway.yaml found from here up, else the current folder)
         dir: Option<PathBuf>,
     },
     /// Send the follow-up e-mail of a brief over SMTP (asks first)

@@ -90,7 +90,12 @@ impl Settings {
 
     /// Find and read `walkaway.yaml` from the current folder up, then resolve.
     pub fn load(common: &Common, out: &OutArgs) -> Result<Settings, Error> {
-        let config = config::load(Path::new("."))?;
+        Settings::load_from(common, out, Path::new("."))
+    }
+
+    /// Find and read `walkaway.yaml` from `start` up, then resolve.
+    pub fn load_from(common: &Common, out: &OutArgs, start: &Path) -> Result<Settings, Error> {
+        let config = config::load(start)?;
         Ok(Settings::resolve(common, out, config, |k| {
             std::env::var(k).ok()
         }))

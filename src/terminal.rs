@@ -150,9 +150,10 @@ pub fn check_summary(
         ),
         head
     );
-    match a.facts.score {
-        Some(x) => s.push_str(&format!(" (score {})\n", format_score(x))),
-        None => s.push('\n'),
+    // The score, unless the head line has just said it.
+    match a.facts.score.map(format_score) {
+        Some(x) if !head.contains(&format!("scores {x}")) => s.push_str(&format!(" (score {x})\n")),
+        _ => s.push('\n'),
     }
     for r in reasons(b, a, caution_below).iter().filter(|r| **r != head) {
         s.push_str(&format!("  reason        {r}\n"));

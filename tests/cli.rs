@@ -48,11 +48,11 @@ fn check_prints_each_verdict_and_why() {
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stderr, "");
-    let chairs = "good/chairs.yaml: PROCEED — The deal scores 88.0 and no deal breaker or serious red flag fired. (score 88.0)\n  \
+    let chairs = "good/chairs.yaml: PROCEED — The deal scores 88.0 and no deal breaker or serious red flag fired.\n  \
                   red flag      walk_below_batna (medium): A walk-away point is looser than our alternative\n  \
                   exit script   none\n";
     // One behaviour flag is a signal, not a warning (DESIGN §4, 0.2).
-    let job = "good/job.yaml: CAUTION — The deal scores 26.2, below the caution line of 40.0. (score 26.2)\n  \
+    let job = "good/job.yaml: CAUTION — The deal scores 26.2, below the caution line of 40.0.\n  \
                red flag      false_urgency (medium): Pressure from an unexplained deadline\n  \
                red flag      limited_authority (medium): The other side cannot sign off\n  \
                red flag      walk_below_batna (medium): A walk-away point is looser than our alternative\n  \
@@ -1464,4 +1464,42 @@ fn today_is_a_day_without_a_time() {
         assert_eq!(r.code, 2, "{today}: {}", r.stderr);
         assert!(r.stderr.contains(says), "{today}: {}", r.stderr);
     }
+}
+
+/// A file where a folder is wanted is a usage mistake (exit 2), said plainly;
+/// a rule fixture caught by `check briefs/*.yaml` is passed over, and alone
+/// it is named for what it is.
+#[test]
+fn a_file_for_a_folder_and_a_fixture_for_a_brief_are_told_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = run_in(dir.path(), &["init", "proj"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let brief = "proj/briefs/car-purchase.yaml";
+    let r = run_in(dir.path(), &["build", brief, "-o", "x"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("is not a folder"), "{r:?}");
+    assert!(
+        r.stderr.contains(&format!("walkaway render {brief}")),
+        "{r:?}"
+    );
+    let r = run_in(dir.path(), &["init", "proj/README.md"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("proj/README.md is a file"), "{r:?}");
+
+    let fixture = "proj/tests/car-purchase.test.yaml";
+    let r = run_in(dir.path(), &["check", brief, fixture, "--today", TODAY]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains(&format!("passed over {fixture}: rule fixtures")),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("PROCEED"), "{r:?}");
+    let r = run_in(dir.path(), &["check", fixture]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("is a rule fixture, not a brief: run `walkaway test` on it"),
+        "{r:?}"
+    );
 }

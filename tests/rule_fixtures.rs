@@ -381,3 +381,20 @@ fn init_scaffolds_a_fixture_that_passes_and_that_build_does_not_take_for_a_brief
         .collect();
     assert_eq!(built, ["car-purchase"]);
 }
+
+/// `test` without DIR runs the project's fixtures from anywhere inside it,
+/// and `test DIR` runs against DIR's own walkaway.yaml (its rules), not the
+/// current folder's (DESIGN §6: "default: the project").
+#[test]
+fn test_finds_the_project_and_its_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = common::run_in(dir.path(), &["init", "proj"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let proj = dir.path().join("proj");
+    let inside = common::run_in(&proj.join("briefs"), &["test"]);
+    assert_eq!(inside.code, 0, "{inside:?}");
+    assert!(inside.stdout.contains("1 passed, 0 failed"), "{inside:?}");
+    let outside = common::run_in(dir.path(), &["test", "proj"]);
+    assert_eq!(outside.code, 0, "{outside:?}");
+    assert!(outside.stdout.contains("1 passed, 0 failed"), "{outside:?}");
+}

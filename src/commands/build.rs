@@ -18,7 +18,7 @@ pub fn render(common: &Common, out: &OutArgs, briefs: &[PathBuf]) -> Result<(), 
 
 pub fn build(common: &Common, out: &OutArgs, dir: Option<&Path>) -> Result<(), Error> {
     let dir = dir.unwrap_or(Path::new("."));
-    super::existing(dir)?;
+    super::folder(dir)?;
     let settings = Settings::load(common, out)?;
     let setup = settings.setup()?;
     let mut exclude: Vec<PathBuf> = setup.rules.files.clone();

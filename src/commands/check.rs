@@ -41,6 +41,29 @@ pub fn run(
     fail_on: Option<FailOn>,
 ) -> Result<(), Error> {
     let json = output.json;
+    // A rule fixture next to the briefs (as the README suggests) is caught by
+    // `check briefs/*.yaml`: it is not a brief, and is passed over, said once.
+    let (fixtures, briefs): (Vec<&PathBuf>, Vec<&PathBuf>) = briefs.iter().partition(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::build::is_fixture_name)
+    });
+    if !fixtures.is_empty() {
+        let names: Vec<String> = fixtures.iter().map(|p| p.display().to_string()).collect();
+        if briefs.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} {} a rule fixture, not a brief: run `walkaway test` on it",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are each" }
+            )));
+        }
+        terminal::note(&format!(
+            "passed over {}: rule fixtures, not briefs (`walkaway test` runs them)",
+            names.join(", ")
+        ));
+    }
+    let briefs: Vec<PathBuf> = briefs.into_iter().cloned().collect();
+    let briefs = briefs.as_slice();
     let settings = Settings::load(common, &OutArgs::default())?;
     let rules = settings.load_rules()?;
     let color = terminal::stdout_color();

@@ -107,6 +107,12 @@ fn starter_brief() -> String {
 
 pub fn run(dir: Option<&Path>) -> Result<(), Error> {
     let dir = dir.unwrap_or(Path::new("."));
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a file: name a new or existing folder to create the project in",
+            dir.display()
+        )));
+    }
     let brief = starter_brief();
     let mut files: Vec<(String, String)> = vec![
         ("walkaway.yaml".into(), CONFIG.into()),

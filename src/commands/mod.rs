@@ -78,3 +78,17 @@ pub(crate) fn existing(dir: &std::path::Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// The folder of briefs that `build`, `watch` and `serve` take: one that is
+/// not there, or a file, is a usage mistake (exit 2).
+pub(crate) fn folder(dir: &std::path::Path) -> Result<(), Error> {
+    existing(dir)?;
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is not a folder: give the folder that holds the briefs (`walkaway render {}` writes the outputs of one brief)",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}

@@ -17,7 +17,7 @@ pub fn run(
     watch: &WatchArgs,
 ) -> Result<(), Error> {
     if let Some(dir) = &dir {
-        super::existing(dir)?;
+        super::folder(dir)?;
     }
     let settings = Settings::load(common, out)?;
     let setup = settings.setup()?;

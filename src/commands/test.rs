@@ -14,9 +14,19 @@ use crate::settings::Settings;
 use crate::terminal;
 
 pub fn run(common: &Common, dir: Option<&Path>) -> Result<(), Error> {
-    let settings = Settings::load(common, &OutArgs::default())?;
-    let dir = dir.unwrap_or(Path::new("."));
-    super::existing(dir)?;
+    // The project DIR lies in (its walkaway.yaml names the rules the
+    // fixtures run against); without DIR, the project of the current
+    // folder, from its root (DESIGN §6).
+    let start = dir.unwrap_or(Path::new("."));
+    super::existing(start)?;
+    let settings = Settings::load_from(common, &OutArgs::default(), start)?;
+    let root = settings.config.root(Path::new("."));
+    let here = std::path::absolute(".").ok();
+    let dir: &Path = match dir {
+        Some(d) => d,
+        None if here.as_deref() == Some(root.as_path()) => Path::new("."),
+        None => &root,
+    };
     let paths = fixture::discover(dir, &settings.out)
         .map_err(|e| Error::Failure(format!("cannot read {}: {e}", dir.display())))?;
     if paths.is_empty() {
