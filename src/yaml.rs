@@ -119,9 +119,18 @@ pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
     match crate::input::read_limited(path, MAX_FILE_BYTES) {
         Ok(bytes) => decode(path, bytes),
         Err(ReadError::NotAFile(what)) => {
+            // A folder given where briefs are read one by one (`check DIR`).
+            let hint = if path.is_dir() {
+                format!(
+                    "to check every brief in it: `walkaway check {0}/*.yaml`; to build them: `walkaway build {0}`",
+                    path.display()
+                )
+            } else {
+                "briefs, rules and walkaway.yaml are read from regular files".to_string()
+            };
             Err(
                 Diagnostic::error(path, None, format!("this is {what}, not a YAML file"))
-                    .with_hint("briefs, rules and walkaway.yaml are read from regular files"),
+                    .with_hint(hint),
             )
         }
         Err(ReadError::TooLarge { len, head }) => Err(too_large(path, len as usize, &head)),

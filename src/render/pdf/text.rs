@@ -77,12 +77,30 @@ fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>,
             *word = pieces.len();
         }
     };
+    // The last piece ended in a digit: a unit after it stays on its line.
+    let mut after_number = false;
     for span in spans {
         let fs = face_size(span.face, size);
-        for (i, part) in span.text.split(' ').enumerate() {
+        let text = span.text.as_str();
+        let mut at = 0;
+        for (i, part) in text.split(' ').enumerate() {
+            let start = at;
+            at += part.len() + 1;
             if i > 0 {
-                end_word(&pieces, &mut out, &mut word);
-                out.push(Token::Space(span));
+                if after_number && is_unit(part) {
+                    // "99,000 zł", "0.86 EUR", "45 days": the space is part
+                    // of the word, drawn as an ordinary space (a search for
+                    // the amount still finds it) but never broken.
+                    let space = &text[start - 1..start];
+                    pieces.push(Piece {
+                        span,
+                        text: space,
+                        width: fonts.width(span.face, fs, space),
+                    });
+                } else {
+                    end_word(&pieces, &mut out, &mut word);
+                    out.push(Token::Space(span));
+                }
             }
             if !part.is_empty() {
                 let width = fonts.width(span.face, fs, part);
@@ -91,15 +109,29 @@ fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>,
                     text: part,
                     width,
                 });
+                after_number = part.ends_with(|c: char| c.is_ascii_digit());
+            } else if i > 0 {
+                after_number = false;
             }
         }
         if span.hard_break {
             end_word(&pieces, &mut out, &mut word);
             out.push(Token::Break);
+            after_number = false;
         }
     }
     end_word(&pieces, &mut out, &mut word);
     (pieces, out)
+}
+
+/// A unit after a number: a short word of letters (EUR, zł, days, tonnes)
+/// or a sign (%, €).
+fn is_unit(word: &str) -> bool {
+    let n = word.chars().count();
+    (1..=6).contains(&n)
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '%' | '€' | '$' | '£' | '¥' | '‰'))
 }
 
 struct Builder<'f> {
@@ -291,6 +323,25 @@ mod tests {
         let lines = wrap(&f, 10.0, 50.0, &long);
         assert!(lines.len() > 3);
         assert!(lines.iter().all(|l| l.width <= 50.01));
+    }
+
+    #[test]
+    fn a_number_keeps_its_unit_on_its_line() {
+        let f = fonts();
+        let s = [Span::plain(
+            Face::Regular,
+            "they offer 99,000 zł and 45 days",
+        )];
+        // Room for "they offer 99,000" but not for its unit.
+        let w = f.width(Face::Regular, 10.0, "they offer 99,000 z");
+        let lines = wrap(&f, 10.0, w, &s);
+        assert_eq!(texts(&lines), ["they offer", "99,000 zł and", "45 days"]);
+        // The space stays an ordinary one: a search finds "99,000 zł".
+        assert!(texts(&lines).join(" ").contains("99,000 zł"));
+        // A word that is no unit still breaks after a number.
+        let s = [Span::plain(Face::Regular, "in 2027 everything changes")];
+        let w = f.width(Face::Regular, 10.0, "in 2027 every");
+        assert_eq!(texts(&wrap(&f, 10.0, w, &s))[0], "in 2027");
     }
 
     #[test]
