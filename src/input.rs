@@ -44,7 +44,10 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     let file = open_nonblocking(path).map_err(ReadError::Io)?;
     // What was opened may not be what was looked at a moment ago.
     regular(&file.metadata().map_err(ReadError::Io)?)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length up front: `take` hides the size from
+    // `read_to_end`, which would otherwise grow the buffer step by step.
+    let expected = usize::try_from(meta.len()).unwrap_or(limit).min(limit) + 1;
+    let mut bytes = Vec::with_capacity(expected);
     file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;

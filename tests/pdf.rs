@@ -379,3 +379,44 @@ fn walk_pdfs(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+/// A step of the withdrawal ladder ("5. Exit, door closed: …") never ends a
+/// page without the first of its lines below it.
+#[test]
+fn a_ladder_step_is_never_stranded_at_a_page_foot() {
+    if !have_poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in [
+        "freelance-project.yaml",
+        "supplier-renewal.yaml",
+        "job-offer.yaml",
+        "car-purchase.yaml",
+        "lease-renewal.yaml",
+        "software-licences.yaml",
+    ] {
+        render(&example(name), dir.path(), &[]);
+        let stem = name.trim_end_matches(".yaml");
+        let pdf = dir.path().join(stem).join("prep-pack.pdf");
+        // Pages are separated by form feeds; each ends with its footer line.
+        let text = pdftotext(&pdf, &["-layout"]);
+        for (n, page) in text.split('\u{c}').enumerate() {
+            let body: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("Verdict:"))
+                .collect();
+            if let Some(last) = body.last() {
+                let step = last.split_once(". ").is_some_and(|(k, rest)| {
+                    k.chars().all(|c| c.is_ascii_digit()) && rest.contains(": ")
+                });
+                assert!(
+                    !step,
+                    "{name}, page {}: ends with a ladder step: {last}",
+                    n + 1
+                );
+            }
+        }
+    }
+}

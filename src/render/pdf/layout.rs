@@ -153,6 +153,19 @@ impl<'a, 'f> Flow<'a, 'f> {
                     self.heading(*level, spans, x, width, blocks.get(i + 1));
                 }
                 Block::Para(spans) => {
+                    // A list item's lead paragraph ("5. Exit, door closed: …")
+                    // keeps the first lines of what it introduces with it,
+                    // as a heading does.
+                    if in_list
+                        && matches!(
+                            blocks.get(i + 1),
+                            Some(Block::List { .. } | Block::Quote(_))
+                        )
+                    {
+                        let cleaned = self.clean_spans(spans);
+                        let lines = wrap(self.cv.fonts, BODY, width, &cleaned).len().max(1);
+                        self.ensure(lines as f32 * LEAD + after + 2.0 * LEAD + 1.0);
+                    }
                     self.text_block(spans, x, width, BODY, LEAD);
                     self.cv.y += after;
                 }
