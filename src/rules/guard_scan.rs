@@ -44,18 +44,25 @@ struct Body {
     end_word: &'static str,
 }
 
-/// The insertions for `src`: (offset, text), by offset.
-pub fn edits(src: &str) -> Vec<(usize, String)> {
+/// What a scan of a text meets, in order.
+enum Item<'a> {
+    /// This many bytes of plain text (outside any block).
+    Text(usize),
+    /// A `{{ }}` or `{% %}` block (comments and raw blocks are passed over).
+    Block(Block<'a>),
+}
+
+/// Walk `src`, telling `visit` about its plain text and its blocks, up to
+/// the end or to a block that is never closed (Tera reports that one).
+fn scan<'a>(src: &'a str, mut visit: impl FnMut(Item<'a>)) {
     let b = src.as_bytes();
-    let mut edits: Vec<(usize, String)> = Vec::new();
-    let mut bodies: Vec<Body> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         let Some(open) = find_open(b, i) else {
-            count_text(&mut bodies, b.len() - i);
+            visit(Item::Text(b.len() - i));
             break;
         };
-        count_text(&mut bodies, open - i);
+        visit(Item::Text(open - i));
         match &b[open..open + 2] {
             b"{#" => {
                 i = find(b, open + 2, b"#}").map_or(b.len(), |e| e + 2);
@@ -73,11 +80,21 @@ pub fn edits(src: &str) -> Vec<(usize, String)> {
             start += 1;
         }
         let Some(block) = lex_block(src, start, tag) else {
-            break; // unterminated: Tera reports it
+            break;
         };
-        handle(src, &block, &mut edits, &mut bodies);
         i = block.end;
+        visit(Item::Block(block));
     }
+}
+
+/// The insertions for `src`: (offset, text), by offset.
+pub fn edits(src: &str) -> Vec<(usize, String)> {
+    let mut edits: Vec<(usize, String)> = Vec::new();
+    let mut bodies: Vec<Body> = Vec::new();
+    scan(src, |item| match item {
+        Item::Text(n) => count_text(&mut bodies, n),
+        Item::Block(block) => handle(src, &block, &mut edits, &mut bodies),
+    });
     // Each body's step call was completed when it closed (see `handle`); a
     // body left open (invalid text, which Tera refuses anyway) counts nothing.
     for body in bodies {
@@ -99,30 +116,11 @@ const KEYWORDS: &[&str] = &[
 /// the names the text binds itself (`for x in`, `for k, v in`, `set x =`, a
 /// list comprehension's variable, a macro's arguments).
 pub fn context_names(src: &str) -> Vec<(usize, &str)> {
-    let b = src.as_bytes();
     let mut bound: Vec<&str> = Vec::new();
     let mut used: Vec<(usize, &str)> = Vec::new();
-    let mut i = 0;
-    while let Some(open) = find_open(b, i) {
-        match &b[open..open + 2] {
-            b"{#" => {
-                i = find(b, open + 2, b"#}").map_or(b.len(), |e| e + 2);
-                continue;
-            }
-            b"{%" if is_word_tag(b, open, b"raw") => {
-                i = skip_raw(b, open);
-                continue;
-            }
-            _ => {}
-        }
-        let tag = &b[open..open + 2] == b"{%";
-        let mut start = open + 2;
-        if b.get(start) == Some(&b'-') {
-            start += 1;
-        }
-        let Some(block) = lex_block(src, start, tag) else {
-            break;
-        };
+    scan(src, |item| {
+        let Item::Block(block) = item else { return };
+        let tag = block.tag;
         let t = &block.tokens;
         let word = |k: usize| match t.get(k).map(|x| x.tok) {
             Some(Tok::Ident(w)) => Some(w),
@@ -152,8 +150,7 @@ pub fn context_names(src: &str) -> Vec<(usize, &str)> {
                 used.push((tok.start, name));
             }
         }
-        i = block.end;
-    }
+    });
     used.retain(|(_, n)| !bound.contains(n));
     used
 }
