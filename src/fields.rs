@@ -534,6 +534,20 @@ fn number_as_written(s: &str) -> Option<String> {
         Some(rest) => ("-", rest),
         None => ("", core),
     };
+    // A decimal comma ("48500,50", "1.000,50"): one or two digits after the
+    // last comma, and no point after it. (Three digits is a thousands group.)
+    let european;
+    let digits = match digits.rsplit_once(',') {
+        Some((whole, cents))
+            if (1..=2).contains(&cents.len())
+                && cents.bytes().all(|b| b.is_ascii_digit())
+                && !cents.contains('.') =>
+        {
+            european = format!("{}.{cents}", whole.replace(['.', ' ', '\u{a0}'], ""));
+            european.as_str()
+        }
+        _ => digits,
+    };
     let (int, frac) = match digits.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (digits, None),

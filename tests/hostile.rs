@@ -609,6 +609,8 @@ fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
         ("€1.5k", "1500"),
         ("2 million", "2000000"),
         ("\"−5\"", "-5"),
+        ("48500,50", "48500.50"),
+        ("€1.000,50", "1000.50"),
     ] {
         let p = Project::temp();
         p.write(
@@ -850,4 +852,29 @@ fn common_yaml_slips_are_named_where_they_are_with_the_fix() {
             r.stderr
         );
     }
+}
+
+/// The mistakes of one brief are reported in the order of the file, as a
+/// reader goes through it.
+#[test]
+fn a_briefs_mistakes_come_in_the_order_of_the_file() {
+    let p = Project::temp();
+    p.write(
+        "b.yaml",
+        &BRIEF
+            .replace(
+                "title: Van purchase\nside: buyer",
+                "title: Van\ndate: 2026-13-01\nside: buyr",
+            )
+            .replace("    wish: 7500", "    wish: lots"),
+    );
+    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let at = |s: &str| {
+        r.stderr
+            .find(s)
+            .unwrap_or_else(|| panic!("no {s} in\n{}", r.stderr))
+    };
+    assert!(at("b.yaml:2:") < at("b.yaml:3:"), "{}", r.stderr);
+    assert!(at("b.yaml:3:") < at("b.yaml:9:"), "{}", r.stderr);
 }

@@ -29,6 +29,10 @@ fn from_node(
 ) -> Result<(Brief, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut c = Checker::new(path, text);
     let brief = read_brief(&mut c, path, root);
+    // In the order of the file, as a reader goes through it (the checks run
+    // field by field); what has no place first. The sort is stable.
+    c.diags
+        .sort_by_key(|d| d.pos.map_or((0, 0), |p| (p.line, p.col)));
     match brief {
         Some(b) if !c.has_errors() => Ok((b, c.diags)),
         _ => Err(c.diags),
