@@ -762,6 +762,21 @@ fn a_name_a_rule_text_is_not_given_is_an_error_when_the_rules_load() {
         r.stderr
     );
     assert!(r.stderr.contains("did you mean `score`?"), "{}", r.stderr);
+    // A field no value has, after a term id.
+    p.write(
+        "r.yaml",
+        "version: 1\nred_flags:\n  - id: never\n    severity: low\n    title: Never\n    when: \"false\"\n    advice: \"On {{ term.price.lable }}\"\n",
+    );
+    let r = p.run(&["check", "b.yaml", "--rules", "r.yaml", "--today", TODAY]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "advice: `lable` is not a field of any value rule texts are given\n  --> r.yaml:7:31"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `label`?"), "{}", r.stderr);
 
     let default = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/default.yaml"),

@@ -378,4 +378,70 @@ mod tests {
         known.sort_unstable();
         assert_eq!(given, known);
     }
+
+    /// A brief with something in every part, so that every view has its
+    /// fields (a value that is none has no fields to show).
+    const RICH: &str = "title: Rich
+topic: the rich deal
+date: 2026-12-01
+deadline: 2026-12-20
+side: buyer
+us: { name: Dana Ruiz, organisation: Northwind, email: dana@example.com }
+them: { name: Lee Park, organisation: Acme, email: lee@example.com, salutation: Mr Park, authority: limited }
+relationship: ongoing
+investment: high
+terms:
+  - { id: price, label: Price, unit: EUR, wish: 80, want: 90, walk: 100, offer: 110, their_walk: 95, weight: 3 }
+  - { id: days, unit: days, better: higher, wish: 60, want: 45, walk: 30, offer: 40 }
+  - { id: colour, options: [red, blue, green], wish: red, want: blue, walk: green, offer: blue }
+  - { id: support, walk: true, offer: false }
+  - { id: extra, walk: true, offer: true, deal_breaker: false }
+alternatives:
+  - { name: Other, summary: the other one, terms: { price: 96, support: true } }
+offers:
+  - { date: 2026-11-01, from: them, terms: { price: 100, days: 45 } }
+  - { date: 2026-11-05, from: us, terms: { price: 85 } }
+  - { date: 2026-11-10, from: them, terms: { price: 110, days: 40 } }
+stakeholders:
+  - { name: CFO, signed_off: false }
+observed: [sarcasm, rude, hidden_fees]
+letter: { tone: formal, sign_off: Regards }
+notes: Some notes.
+";
+
+    /// The fields the rules checker lets a text read after a `.` are exactly
+    /// the fields of the values a text is given (less the keys that are term
+    /// ids): a field added to a view and not to the list fails here.
+    #[test]
+    fn the_checker_knows_exactly_the_fields_of_the_text_views() {
+        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), RICH).expect("loads");
+        let rules = crate::rules::load_default().expect("rules");
+        let a =
+            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let t = super::render(&b, &a, &rules).expect("renders");
+        let mut v = serde_json::to_value(&t.views).expect("serialises");
+        v["fired"] = serde_json::to_value(&t.fired).expect("serialises");
+        let ids: Vec<&str> = b.terms.iter().map(|t| t.id.as_str()).collect();
+        let mut keys = std::collections::BTreeSet::new();
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, x) in m {
+                        if !ids.contains(&k.as_str()) {
+                            keys.insert(k);
+                        }
+                        stack.push(x);
+                    }
+                }
+                serde_json::Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        let listed: std::collections::BTreeSet<String> = crate::rules::text::TEXT_FIELDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(keys, listed);
+    }
 }

@@ -155,6 +155,29 @@ pub fn context_names(src: &str) -> Vec<(usize, &str)> {
     used
 }
 
+/// The fields a text reads (each identifier right after a `.`), with its
+/// byte offset and the identifier before the dot, when there is one
+/// (`term` in `term.price`, `price` in `term.price.label`).
+pub fn field_names(src: &str) -> Vec<(usize, &str, Option<&str>)> {
+    let mut out = Vec::new();
+    scan(src, |item| {
+        let Item::Block(block) = item else { return };
+        let t = &block.tokens;
+        for (k, tok) in t.iter().enumerate() {
+            let Tok::Ident(name) = tok.tok else { continue };
+            if k == 0 || t[k - 1].tok != Tok::Punct(".") {
+                continue;
+            }
+            let owner = match k.checked_sub(2).map(|j| t[j].tok) {
+                Some(Tok::Ident(o)) => Some(o),
+                _ => None,
+            };
+            out.push((tok.start, name, owner));
+        }
+    });
+    out
+}
+
 fn count_text(bodies: &mut [Body], n: usize) {
     for body in bodies.iter_mut() {
         body.bytes += n;

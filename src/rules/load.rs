@@ -374,15 +374,21 @@ fn tera_text(
     }
     // A name the text is not given is an error here, located, before any
     // brief renders it (DESIGN §4).
-    let unknown = super::text::unknown_names(&text, exit);
-    for (at, name, hint) in &unknown {
+    let names = super::text::unknown_names(&text, exit);
+    let fields = super::text::unknown_fields(&text);
+    let unknown: Vec<(usize, String, Option<String>, &str)> = names
+        .into_iter()
+        .map(|(a, n, h)| (a, n, h, "a name rule texts are given"))
+        .chain(
+            fields
+                .into_iter()
+                .map(|(a, n, h)| (a, n, h, "a field of any value rule texts are given")),
+        )
+        .collect();
+    for (at, name, hint, kind) in &unknown {
         let offset = text[..*at].chars().count();
         let pos = pos_in_value(c.source, node.pos, offset, &text);
-        c.error(
-            pos,
-            format!("{what}: `{name}` is not a name rule texts are given"),
-            hint.clone(),
-        );
+        c.error(pos, format!("{what}: `{name}` is not {kind}"), hint.clone());
     }
     if !unknown.is_empty() {
         return None;

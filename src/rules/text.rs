@@ -36,6 +36,135 @@ pub const TEXT_NAMES: &[&str] = &[
 /// rendered text (rendered after the deal breakers' and red flags' texts).
 pub const EXIT_TEXT_NAMES: &[&str] = &["fired"];
 
+/// The fields of the values rule texts see, as read after a `.` (`t.label`,
+/// `brief.us.name`, `voice.We`), besides the keys that are a brief's term ids
+/// (`term.price`, an offer's `terms.price`). The compose stage's test keeps
+/// the list in step with the views.
+pub const TEXT_FIELDS: &[&str] = &[
+    "Our",
+    "We",
+    "We_re",
+    "advice",
+    "alternatives",
+    "authority",
+    "batna",
+    "batna_score",
+    "batna_text",
+    "batna_value",
+    "better",
+    "beyond",
+    "beyond_walk",
+    "brief",
+    "date",
+    "days_to_deadline",
+    "deadline",
+    "deal_breaker",
+    "deal_breakers",
+    "email",
+    "fired",
+    "from",
+    "gap_text",
+    "gap_to_walk",
+    "greeting",
+    "has_offer",
+    "has_terms",
+    "high",
+    "id",
+    "investment",
+    "kind",
+    "label",
+    "letter",
+    "leverage",
+    "low",
+    "met",
+    "name",
+    "near_walk",
+    "no_zopa",
+    "notes",
+    "observed",
+    "offer",
+    "offer_text",
+    "offered",
+    "offers",
+    "options",
+    "organisation",
+    "our",
+    "our_last",
+    "our_last_text",
+    "past_walk",
+    "plural",
+    "position",
+    "red_flags",
+    "relationship",
+    "retracted",
+    "retractions",
+    "role",
+    "rounds_without_movement",
+    "salutation",
+    "score",
+    "score_text",
+    "severity",
+    "side",
+    "sign_off",
+    "signed_off",
+    "stakeholders",
+    "stakeholders_aligned",
+    "summary",
+    "taken_back",
+    "term",
+    "terms",
+    "text",
+    "their_walk",
+    "their_walk_source",
+    "their_walk_text",
+    "them",
+    "title",
+    "tone",
+    "topic",
+    "unit",
+    "unmet",
+    "us",
+    "verdict",
+    "voice",
+    "walk",
+    "walk_below_batna",
+    "walk_gaps",
+    "walk_text",
+    "want",
+    "want_text",
+    "we",
+    "we_re",
+    "weight",
+    "why",
+    "wish",
+    "wish_text",
+    "yes_no",
+    "zopa",
+];
+
+/// The fields of Tera's `loop`.
+const LOOP_FIELDS: &[&str] = &["index", "index0", "first", "last", "length"];
+
+/// The fields a text reads that no value it is given has, each with its byte
+/// offset and a suggestion. What follows `term.` or `terms.` is a term id
+/// (the brief's own word), and is not checked.
+pub fn unknown_fields(source: &str) -> Vec<(usize, String, Option<String>)> {
+    super::guard_scan::field_names(source)
+        .into_iter()
+        .filter_map(|(at, name, owner)| {
+            let known: &[&str] = match owner {
+                Some("term" | "terms") => return None,
+                Some("loop") => LOOP_FIELDS,
+                _ => TEXT_FIELDS,
+            };
+            (!known.contains(&name)).then(|| {
+                let hint = crate::diag::did_you_mean(name, known.iter().copied());
+                (at, name.to_string(), hint)
+            })
+        })
+        .collect()
+}
+
 /// The names a text reads that it is not given, each with its byte offset and
 /// a suggestion; `exit`: the text is an exit script's.
 pub fn unknown_names(source: &str, exit: bool) -> Vec<(usize, String, Option<String>)> {
@@ -207,6 +336,24 @@ mod tests {
         assert_eq!(unknown("{{ fired.red_flags }}", true), Vec::<String>::new());
         let (_, _, hint) = unknown_names("{{ scor }}", false).remove(0);
         assert_eq!(hint.as_deref(), Some("did you mean `score`?"));
+    }
+
+    #[test]
+    fn only_fields_no_value_has_are_unknown() {
+        let fields = |src: &str| -> Vec<String> {
+            unknown_fields(src)
+                .into_iter()
+                .map(|(at, n, _)| format!("{at}:{n}"))
+                .collect()
+        };
+        // A term id after `term.` or `terms.` is the brief's own word.
+        let fine = "{{ term.price.label }}{% for t in terms %}{{ t.offer_text }}{{ loop.index }}{% endfor %}\
+            {{ brief.offers.0.terms.price }}{{ voice.We }}{{ batna.name }}";
+        assert_eq!(fields(fine), Vec::<String>::new());
+        assert_eq!(fields("{{ term.price.lable }}"), ["14:lable"]);
+        assert_eq!(fields("{{ loop.idx }}"), ["8:idx"]);
+        let (_, _, hint) = unknown_fields("{{ t.lable }}").remove(0);
+        assert_eq!(hint.as_deref(), Some("did you mean `label`?"));
     }
 
     fn ctx() -> tera::Context {
