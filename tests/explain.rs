@@ -249,3 +249,21 @@ fn example_explanations() {
         insta::assert_snapshot!(format!("explain_{stem}"), without_default_lines(&r.stdout));
     }
 }
+
+/// A value a rule cannot read is said in the brief's terms, not CEL's.
+#[test]
+fn a_value_that_cannot_be_read_is_said_in_the_briefs_terms() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("rules/house.yaml"),
+        "version: 1\nextends: default\nred_flags:\n  - id: typo\n    severity: low\n    title: Typo\n    when: \"term.prcie.offer > 1.0\"\n    advice: x\n",
+    )
+    .expect("rules");
+    let r = check(dir.path(), &["--explain"]);
+    let typo = line(&r.stdout, "typo");
+    assert!(
+        typo.contains("term.prcie.offer = (cannot be read: the brief has no `prcie`)"),
+        "{typo}"
+    );
+    assert!(!r.stdout.contains("No such key"), "{}", r.stdout);
+}

@@ -57,7 +57,7 @@ fn each(b: &Brief, ctx: &Context, e: &Each, out: &mut Vec<Reading>) {
     let range = match Value::resolve(e.range.expr, ctx) {
         Ok(v) => v,
         Err(err) => {
-            let value = Val::Error(err.to_string());
+            let value = Val::Error(unreadable(&err));
             let name = e.range.name();
             return push(out, Reading::plain(name, value));
         }
@@ -262,7 +262,22 @@ fn push(out: &mut Vec<Reading>, r: Reading) {
 fn resolve(p: &Path, ctx: &Context) -> Val {
     match Value::resolve(p.expr, ctx) {
         Ok(v) => val(&v, field_of(p)),
-        Err(e) => Val::Error(e.to_string()),
+        Err(e) => Val::Error(unreadable(&e)),
+    }
+}
+
+/// Why a value could not be read, in the brief's terms rather than CEL's
+/// (as "not evaluable" says it for a whole condition).
+fn unreadable(e: &cel::ExecutionError) -> String {
+    match e {
+        cel::ExecutionError::NoSuchKey(key) => format!("the brief has no `{key}`"),
+        cel::ExecutionError::IndexOutOfBounds(_) => {
+            "the brief has fewer items than this reads".to_string()
+        }
+        e if format!("{e:?}").contains("null_type") || format!("{e:?}").contains("Null") => {
+            "a value it needs is missing (null)".to_string()
+        }
+        e => e.to_string(),
     }
 }
 
