@@ -53,6 +53,13 @@ impl Project {
     }
 }
 
+/// `walkaway check` of one brief, written as `b.yaml` in a new project.
+fn check_brief(text: &str) -> Run {
+    let p = Project::temp();
+    p.write("b.yaml", text);
+    p.run(&["check", "b.yaml", "--today", TODAY])
+}
+
 /// A rules file that extends the defaults with one red flag.
 fn rules_with(when: &str, advice: &str) -> String {
     format!(
@@ -412,12 +419,7 @@ fn runaway_templates_fail_their_brief_located_in_the_template() {
 #[test]
 fn ten_thousand_unknown_observed_ids_print_a_bounded_report() {
     let ids: Vec<String> = (0..10_000).map(|i| format!("unknown_{i:05}")).collect();
-    let p = Project::temp();
-    p.write(
-        "b.yaml",
-        &format!("{BRIEF}observed: [{}]\n", ids.join(", ")),
-    );
-    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    let r = check_brief(&format!("{BRIEF}observed: [{}]\n", ids.join(", ")));
     assert_eq!(r.code, 0, "{}", short(&r.stderr));
     // Each warning shows its own part of the line, not the whole 150 KB line.
     assert!(
@@ -543,15 +545,10 @@ fn text_is_kept_exactly_as_written() {
 
 #[test]
 fn empty_text_and_dates_with_a_time_are_errors() {
-    let p = Project::temp();
-    p.write(
-        "b.yaml",
-        &BRIEF.replace(
-            "title: Van purchase",
-            "title: ''\ndate: 2026-12-03T10:00:00",
-        ),
-    );
-    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    let r = check_brief(&BRIEF.replace(
+        "title: Van purchase",
+        "title: ''\ndate: 2026-12-03T10:00:00",
+    ));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
@@ -576,12 +573,9 @@ fn a_day_the_calendar_lacks_is_called_that() {
         ("2026-11-31", "November 2026 has 30 days"),
         ("2026-13-01", "months run from 01 to 12"),
     ] {
-        let p = Project::temp();
-        p.write(
-            "b.yaml",
+        let r = check_brief(
             &BRIEF.replace("title: Van purchase", &format!("title: Van\ndate: {date}")),
         );
-        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
@@ -612,12 +606,7 @@ fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
         ("48500,50", "48500.50"),
         ("€1.000,50", "1000.50"),
     ] {
-        let p = Project::temp();
-        p.write(
-            "b.yaml",
-            &BRIEF.replace("walk: 9000", &format!("walk: {written}")),
-        );
-        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        let r = check_brief(&BRIEF.replace("walk: 9000", &format!("walk: {written}")));
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
             r.stderr
@@ -635,12 +624,7 @@ fn a_number_written_with_grouping_or_a_unit_gets_the_plain_number_as_a_hint() {
     // Text that is no number, or a number whose meaning is a guess (2m:
     // millions, metres or months?), gets no such hint.
     for written in ["ten", "2m"] {
-        let p = Project::temp();
-        p.write(
-            "b.yaml",
-            &BRIEF.replace("walk: 9000", &format!("walk: {written}")),
-        );
-        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        let r = check_brief(&BRIEF.replace("walk: 9000", &format!("walk: {written}")));
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(!r.stderr.contains("write the number alone"), "{}", r.stderr);
     }
@@ -668,9 +652,7 @@ fn yaml_problems_are_named_in_plain_words() {
             "the key `side` is given twice in this mapping",
         ),
     ] {
-        let p = Project::temp();
-        p.write("b.yaml", &text);
-        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        let r = check_brief(&text);
         assert_located_error(&r, at, words);
         assert!(!r.stderr.contains("Options"), "{}", r.stderr);
         assert!(!r.stderr.contains("aliases"), "{}", r.stderr);
@@ -680,12 +662,7 @@ fn yaml_problems_are_named_in_plain_words() {
 #[test]
 fn a_brief_with_too_many_values_is_told_so_not_about_aliases() {
     let ids: Vec<String> = (0..110_000).map(|i| format!("i{i}")).collect();
-    let p = Project::temp();
-    p.write(
-        "b.yaml",
-        &format!("{BRIEF}observed: [{}]\n", ids.join(", ")),
-    );
-    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    let r = check_brief(&format!("{BRIEF}observed: [{}]\n", ids.join(", ")));
     assert_located_error(
         &r,
         "b.yaml:12:",
@@ -731,15 +708,10 @@ fn control_characters_and_direction_overrides_are_refused_where_written() {
         );
     }
     // Right-to-left text itself, with its plain marks, is kept.
-    let p = Project::temp();
-    p.write(
-        "b.yaml",
-        &BRIEF.replace(
-            "them: { name: Lee Park,",
-            "them: { name: \"محمد عبد الله\u{200F}\",",
-        ),
-    );
-    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+    let r = check_brief(&BRIEF.replace(
+        "them: { name: Lee Park,",
+        "them: { name: \"محمد عبد الله\u{200F}\",",
+    ));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -852,9 +824,7 @@ fn common_yaml_slips_are_named_where_they_are_with_the_fix() {
             "write its value after `terms:`",
         ),
     ] {
-        let p = Project::temp();
-        p.write("b.yaml", &yaml);
-        let r = p.run(&["check", "b.yaml", "--today", TODAY]);
+        let r = check_brief(&yaml);
         assert_eq!(r.code, 2, "{yaml}\n{}", r.stderr);
         assert!(
             r.stderr.contains(&format!("error: {says}\n  --> {at}")),
@@ -873,9 +843,7 @@ fn common_yaml_slips_are_named_where_they_are_with_the_fix() {
 /// reader goes through it.
 #[test]
 fn a_briefs_mistakes_come_in_the_order_of_the_file() {
-    let p = Project::temp();
-    p.write(
-        "b.yaml",
+    let r = check_brief(
         &BRIEF
             .replace(
                 "title: Van purchase\nside: buyer",
@@ -883,7 +851,6 @@ fn a_briefs_mistakes_come_in_the_order_of_the_file() {
             )
             .replace("    wish: 7500", "    wish: lots"),
     );
-    let r = p.run(&["check", "b.yaml", "--today", TODAY]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let at = |s: &str| {
         r.stderr

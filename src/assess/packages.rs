@@ -13,8 +13,8 @@
 //! current offer (a package that asks for less gives back what they already
 //! gave), never past the alternative's value where that is the floor that
 //! matters, and never more than their limit where it is known (asked for, it
-//! would be refused). Only when no set of packages fits in that room are they
-//! built between walk and wish alone.
+//! would be refused). A package that cannot be built in that room is built
+//! between walk and wish alone, as before.
 
 use super::TermFacts;
 use super::scale::{granularity, has_scale, score, tidy, want_ref, wish_ref};
@@ -51,10 +51,11 @@ pub fn packages(b: &Brief, facts: &[TermFacts]) -> Vec<Package> {
     pivots.sort_unstable();
     let wanted = 3.min(negotiable.len());
 
-    // Candidates in order: one around each of those pivots; then, while the
+    // Candidates in order: one around each of those pivots, then, while the
     // set is short (a pivot with no ground to give, or two packages alike),
-    // around the other terms; then the deal with every term at want, which
-    // scores the target exactly.
+    // around the other terms, all within the table's room; then the same
+    // between walk and wish; then the deal with every term at want, which
+    // scores the target exactly. Built lazily: most briefs stop early.
     let at_want = || {
         let mut values = base.clone();
         for &i in &negotiable {

@@ -67,7 +67,8 @@ fn words(
 ) -> String {
     let opened = e.our_last.is_some();
     let floor = value_text(t, Some(p.floor));
-    let want = value_text(t, Some(crate::assess::scale::want_ref(t)));
+    let want_v = crate::assess::scale::want_ref(t);
+    let want = value_text(t, Some(want_v));
     if matches!(t.kind, TermKind::YesNo) {
         return if p.hold {
             "must have: not for trading. Without it there is no deal.".to_string()
@@ -107,7 +108,6 @@ fn words(
     } else {
         ""
     };
-    let want_v = crate::assess::scale::want_ref(t);
     // What the alternative gives, where it is the floor that matters (the
     // red flag says to tighten walk to it).
     let alt_floor = e.batna_floor(t);

@@ -139,27 +139,21 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
                 String::new()
             };
             // Where the alternative already beats walk on this term, the part
-            // of the zone worse than the alternative is worth nothing to us.
-            let alt = e.batna_floor(t).filter(|_| e.zopa.is_some());
-            if let Some(f) = alt {
-                let gives = value_text(t, Some(f));
-                if t.advantage(f, theirs) > 0.0 {
-                    return Some(format!(
+            // of the zone worse than the alternative is worth nothing to us:
+            // the zone runs from the alternative's value to their limit.
+            let alt = match (e.batna_floor(t), e.zopa) {
+                (Some(TermValue::Number(f)), Some(_)) => Some(f),
+                _ => None,
+            };
+            if let (Some(f), TermValue::Number(th)) = (alt, theirs) {
+                let gives = value_text(t, Some(TermValue::Number(f)));
+                let line = if t.advantage(TermValue::Number(f), theirs) > 0.0 {
+                    format!(
                         "{}: their limit is about {limit} ({how}), short of the {gives} our alternative already gives: \
                          no deal on this term beats the alternative. Win it back on other terms, or prepare to leave.",
                         t.label
-                    ));
-                }
-                // The two bounds in the order of their numbers, as the
-                // zone's own bounds are given.
-                let theirs_shown = limit.clone();
-                let (lo, hi) = match (f, theirs) {
-                    (TermValue::Number(a), TermValue::Number(b)) if a > b => {
-                        (theirs_shown, gives.clone())
-                    }
-                    _ => (gives.clone(), theirs_shown),
-                };
-                return Some(if f == theirs {
+                    )
+                } else if f == th {
                     format!(
                         "{}: their limit is about {limit} ({how}), exactly what our alternative already gives: \
                          no deal on this term is better than the alternative.",
@@ -168,11 +162,14 @@ pub fn zones(b: &Brief, a: &Assessment) -> Vec<String> {
                 } else {
                     format!(
                         "{}: their limit is about {limit} ({how}); our alternative already gives {gives}, \
-                         so a deal worth having lies between {lo} and {hi}. \
+                         so a deal worth having lies between {} and {}. \
                          Aim for the end that is better for us, and do not reveal our walk-away.{beyond_them}",
-                        t.label
+                        t.label,
+                        bound(f.min(th)),
+                        bound(f.max(th))
                     )
-                });
+                };
+                return Some(line);
             }
             let line = match e.zopa {
                 Some(z) if z.low == z.high => format!(

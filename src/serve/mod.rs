@@ -72,8 +72,13 @@ impl State {
             .clone()
     }
 
-    fn record_setup(&self, problems: Vec<Problem>) {
-        *self.setup.write().unwrap_or_else(PoisonError::into_inner) = problems;
+    /// Record why the last reload failed (empty: it did not); whether a
+    /// page's banner changes (it was broken, or is now).
+    fn record_setup(&self, problems: Vec<Problem>) -> bool {
+        let mut setup = self.setup.write().unwrap_or_else(PoisonError::into_inner);
+        let changed = !setup.is_empty() || !problems.is_empty();
+        *setup = problems;
+        changed
     }
 
     fn record(&self, reports: &[BriefReport]) {
@@ -137,10 +142,7 @@ pub fn run<'a>(
     let reload_seen = || {
         let result = reload();
         let problems = result.as_ref().err().cloned().unwrap_or_default();
-        let was_broken = !state.setup_problems().is_empty();
-        let broken = !problems.is_empty();
-        state.record_setup(problems);
-        if broken || was_broken {
+        if state.record_setup(problems) {
             state.hub.changed_all();
         }
         result

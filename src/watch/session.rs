@@ -328,8 +328,10 @@ impl Session<'_> {
     /// the first one's name, so that its page and the index show it, and once
     /// the clash ends the first is built again, which clears it.
     pub(super) fn build_known(&mut self, mut paths: Vec<PathBuf>) {
+        // Each brief already built first, so that it keeps its folder (a
+        // stable sort: the rest stay in path order, as `build` takes them).
         let mut order: Vec<PathBuf> = self.known.values().cloned().collect();
-        order.sort_by_key(|p| self.owners.get(&build::output_name(p)) != Some(p));
+        order.sort_by_cached_key(|p| self.owners.get(&build::output_name(p)) != Some(p));
         let (_, clashes) = build::split_name_clashes(order);
         let clashed: BTreeSet<PathBuf> = clashes
             .iter()
