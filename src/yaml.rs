@@ -4,7 +4,12 @@
 //! would stop at the first one).
 //!
 //! Parsing goes through `serde-saphyr`, which brings budgets that refuse alias bombs
-//! and deep nesting, and located syntax errors.
+//! and deep nesting, and located syntax errors. A document that uses only what
+//! briefs use (no anchors, aliases, tags, directives or repeated keys) is first
+//! read straight from the events of the parser serde-saphyr is built on,
+//! `granit-parser`, into the same tree: serde's protocol for a located value
+//! cost about 60% of reading a brief. Anything else, and every error, goes
+//! through serde-saphyr, so its rules and messages stay the only ones.
 
 use std::fmt;
 use std::path::Path;
@@ -202,6 +207,21 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// The reader's budgets. Tight: a brief has at most a few thousand nodes. These
+/// refuse a "billion laughs" alias bomb in well under a second, in bounded
+/// memory.
+fn budget_defaults() -> Budget {
+    let mut budget = Budget::default();
+    budget.max_events = 200_000;
+    budget.max_aliases = 2_000;
+    budget.max_anchors = 2_000;
+    budget.max_nodes = 100_000;
+    budget.max_depth = 32;
+    budget.max_total_scalar_bytes = 4 * MAX_FILE_BYTES;
+    budget.max_documents = 1;
+    budget
+}
+
 /// Parse YAML text (one document) into a located tree.
 pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
     if text.trim().is_empty() {
@@ -211,18 +231,16 @@ pub fn parse_str(path: &Path, text: &str) -> Result<Node, Diagnostic> {
             "the file is empty",
         ));
     }
-    // Tight budgets: a brief has at most a few thousand nodes. These refuse a
-    // "billion laughs" alias bomb in well under a second, in bounded memory.
-    let mut budget = Budget::default();
-    budget.max_events = 200_000;
-    budget.max_aliases = 2_000;
-    budget.max_anchors = 2_000;
-    budget.max_nodes = 100_000;
-    budget.max_depth = 32;
-    budget.max_total_scalar_bytes = 4 * MAX_FILE_BYTES;
-    budget.max_documents = 1;
+    if let Some(node) = quick::read(text, &budget_defaults()) {
+        return Ok(node);
+    }
+    parse_full(path, text)
+}
+
+/// serde-saphyr's reading, with its budgets, rules and messages.
+fn parse_full(path: &Path, text: &str) -> Result<Node, Diagnostic> {
     let mut options = Options::default();
-    options.budget = Some(budget);
+    options.budget = Some(budget_defaults());
     options.with_snippet = false;
     // `!!binary` on a text value keeps the text as written (decoding it would
     // put other text in its place, unseen).
@@ -482,6 +500,194 @@ fn first_line(s: &str) -> String {
     line.split(" at line ").next().unwrap_or(line).to_string()
 }
 
+mod quick {
+    //! The quick reading of a plain document: granit-parser's events straight
+    //! into a [`Node`] tree, with the positions, raw ranges and scalar types
+    //! serde-saphyr gives under `parse_str`'s options. It gives up (`None`) at
+    //! the first thing it does not decide exactly as serde-saphyr would: an
+    //! anchor, alias, tag or directive, a second document, a key that is not
+    //! text, a key given twice, a merge key, a plain scalar that might be a
+    //! number in a form other than `12`, `-5` or `48500.50`, an error, or a
+    //! document near a budget. serde-saphyr then reads the document from the
+    //! start. `tests::the_quick_reading_agrees_with_serde_saphyr` holds the two
+    //! to the same trees.
+
+    use std::borrow::Cow;
+
+    use granit_parser::{Event, Parser, ScalarStyle, Span};
+    use serde_saphyr::Budget;
+
+    use super::{Node, Value};
+    use crate::diag::Pos;
+
+    /// A collection being read, with where it starts.
+    enum Open {
+        Seq(Vec<Node>),
+        /// The entries so far, and a key waiting for its value.
+        Map(Vec<(Node, Node)>, Option<Node>),
+    }
+
+    /// Maps longer than this are compared key by key no further (the repeated-
+    /// key check is quadratic): serde-saphyr reads them.
+    const MAX_QUICK_MAP: usize = 64;
+
+    pub(super) fn read(text: &str, budget: &Budget) -> Option<Node> {
+        let mut options = granit_parser::Options::default();
+        options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+        options.flow_nesting_limit = budget.flow_nesting_limit;
+        options.set_emit_comments(false);
+        let mut parser = Parser::new_from_str_with_options(text, options);
+        let mut stack: Vec<(Pos, Open)> = Vec::new();
+        let mut root = None;
+        let (mut documents, mut nodes, mut events) = (0usize, 0usize, 0usize);
+        while let Some(item) = parser.next_event() {
+            let (event, span) = item.ok()?;
+            events += 1;
+            if events >= budget.max_events / 2 {
+                return None;
+            }
+            let pos = Pos {
+                line: span.start.line(),
+                col: span.start.col() + 1,
+            };
+            let node = match event {
+                Event::StreamStart | Event::DocumentEnd => continue,
+                Event::StreamEnd => break,
+                Event::DocumentStart(_, version) => {
+                    documents += 1;
+                    if documents > 1 || version.is_some() {
+                        return None;
+                    }
+                    continue;
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    let (value, raw) = scalar(value, style, &span)?;
+                    Node { value, pos, raw }
+                }
+                Event::SequenceStart(_, anchor, ref tag)
+                | Event::MappingStart(_, anchor, ref tag) => {
+                    // Well inside the depth budget (serde-saphyr counts its own way).
+                    if anchor != 0 || tag.is_some() || stack.len() + 2 >= budget.max_depth {
+                        return None;
+                    }
+                    let open = if matches!(event, Event::SequenceStart(..)) {
+                        Open::Seq(Vec::new())
+                    } else {
+                        Open::Map(Vec::new(), None)
+                    };
+                    stack.push((pos, open));
+                    continue;
+                }
+                Event::SequenceEnd | Event::MappingEnd => match stack.pop()? {
+                    (pos, Open::Seq(items)) => Node {
+                        value: Value::Seq(items),
+                        pos,
+                        raw: None,
+                    },
+                    (pos, Open::Map(entries, None)) => Node {
+                        value: Value::Map(entries),
+                        pos,
+                        raw: None,
+                    },
+                    (_, Open::Map(_, Some(_))) => return None,
+                },
+                _ => return None,
+            };
+            nodes += 1;
+            if nodes >= budget.max_nodes / 2 {
+                return None;
+            }
+            match stack.last_mut() {
+                None if root.is_none() => root = Some(node),
+                None => return None,
+                Some((_, Open::Seq(items))) => items.push(node),
+                Some((_, Open::Map(entries, waiting))) => match waiting.take() {
+                    Some(key) => entries.push((key, node)),
+                    None => {
+                        let name = node.as_str()?;
+                        if name == "<<"
+                            || entries.len() >= MAX_QUICK_MAP
+                            || entries.iter().any(|(k, _)| k.as_str() == Some(name))
+                        {
+                            return None;
+                        }
+                        *waiting = Some(node);
+                    }
+                },
+            }
+        }
+        if documents != 1 || !stack.is_empty() {
+            return None;
+        }
+        root
+    }
+
+    /// A scalar's value as serde-saphyr's untyped reading gives it (YAML 1.2's
+    /// core schema, `strict_booleans`, `underscored_numbers_as_strings`), with
+    /// the raw range of a typed one; `None` where that is not certain.
+    fn scalar(
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        span: &Span,
+    ) -> Option<(Value, Option<std::ops::Range<usize>>)> {
+        if style != ScalarStyle::Plain {
+            return Some((Value::Str(text.into_owned()), None));
+        }
+        let typed = match &*text {
+            "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+            "true" | "True" | "TRUE" => Value::Bool(true),
+            "false" | "False" | "FALSE" => Value::Bool(false),
+            t if is_text(t) => return Some((Value::Str(text.into_owned()), None)),
+            t => match decimal(t)? {
+                false => Value::Int(t.parse().ok()?),
+                true => Value::Float(t.parse().ok().filter(|x: &f64| x.is_finite())?),
+            },
+        };
+        let raw = span.start.byte_offset()?..span.end.byte_offset()?;
+        Some((typed, Some(raw)))
+    }
+
+    /// Whether a plain scalar (not null or a yes/no) is certainly text: no
+    /// integer form (any radix) or float form (YAML's `.inf`, Rust's `1e-5`)
+    /// can read it.
+    fn is_text(t: &str) -> bool {
+        let b = t.as_bytes();
+        let numeric_start = |c: u8| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.');
+        if !numeric_start(b[0]) || t.contains('_') {
+            return true;
+        }
+        // A character no number is written with ("3 years", "09:00"), or a
+        // minus sign neither leading nor after an exponent ("2026-11-20").
+        b.iter().enumerate().any(|(i, &c)| {
+            !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+                || (c == b'-' && i > 0 && !matches!(b[i - 1], b'e' | b'E'))
+        })
+    }
+
+    /// `Some(false)` for an integer written `-?(0|[1-9][0-9]*)`, `Some(true)`
+    /// for a decimal written with digits on both sides of the point; `None`
+    /// for any other form.
+    fn decimal(t: &str) -> Option<bool> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+        let unsigned = t.strip_prefix('-').unwrap_or(t);
+        let (whole, fraction) = match unsigned.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (unsigned, None),
+        };
+        if !digits(whole) || (whole.len() > 1 && whole.starts_with('0')) {
+            return None;
+        }
+        match fraction {
+            Some(f) if digits(f) => Some(true),
+            Some(_) => None,
+            None => Some(false),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<RawValue>::deserialize(d)?;
@@ -614,6 +820,258 @@ mod tests {
         assert!(e.message.contains("not UTF-8"));
         let e = decode(Path::new("x"), vec![b' '; MAX_FILE_BYTES + 1]).expect_err("big");
         assert!(e.message.contains("at most"));
+    }
+
+    /// Where two trees differ, if they do: values (floats by their bits),
+    /// positions and raw ranges, node by node.
+    fn difference(a: &Node, b: &Node) -> Option<String> {
+        let mut pairs = vec![(a, b)];
+        while let Some((a, b)) = pairs.pop() {
+            let same = a.pos == b.pos
+                && a.raw == b.raw
+                && match (&a.value, &b.value) {
+                    (Value::Null, Value::Null) => true,
+                    (Value::Bool(x), Value::Bool(y)) => x == y,
+                    (Value::Int(x), Value::Int(y)) => x == y,
+                    (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+                    (Value::Str(x), Value::Str(y)) => x == y,
+                    (Value::Seq(x), Value::Seq(y)) if x.len() == y.len() => {
+                        pairs.extend(x.iter().zip(y));
+                        true
+                    }
+                    (Value::Map(x), Value::Map(y)) if x.len() == y.len() => {
+                        for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
+                            pairs.push((k1, k2));
+                            pairs.push((v1, v2));
+                        }
+                        true
+                    }
+                    _ => false,
+                };
+            if !same {
+                return Some(format!("{a:?}\n  against serde-saphyr's\n{b:?}"));
+            }
+        }
+        None
+    }
+
+    /// The quick reading, where it reads a document at all, gives the tree
+    /// serde-saphyr gives.
+    fn agree(text: &str) -> Result<bool, String> {
+        let Some(quick) = quick::read(text, &budget_defaults()) else {
+            return Ok(false);
+        };
+        let full = parse_full(Path::new("t.yaml"), text)
+            .map_err(|e| format!("only the quick reading reads {text:?}: {}", e.message))?;
+        match difference(&quick, &full) {
+            Some(d) => Err(format!("{text:?}: {d}")),
+            None => Ok(true),
+        }
+    }
+
+    /// Every YAML file of the project's own: briefs, rules, fixtures, configs.
+    fn project_yaml() -> Vec<(std::path::PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut folders = vec![
+            root.join("examples"),
+            root.join("rules"),
+            root.join("tests"),
+        ];
+        let mut files = Vec::new();
+        while let Some(dir) = folders.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a project folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    files.push((path, text));
+                }
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn the_quick_reading_agrees_with_serde_saphyr() {
+        let files = project_yaml();
+        assert!(files.len() > 20, "{} files", files.len());
+        for (path, text) in &files {
+            let quick = agree(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // The bundled briefs and rules are what users write: read quickly.
+            let ours = path.components().any(|c| c.as_os_str() == "examples")
+                || path.ends_with("rules/default.yaml");
+            assert!(quick || !ours, "{} is not read quickly", path.display());
+        }
+        // Scalars of every kind, as values, list items and keys.
+        let scalars = [
+            "12",
+            "-5",
+            "0",
+            "-0",
+            "007",
+            "1.50",
+            "-0.25",
+            "0.0",
+            "1.",
+            ".5",
+            "1e3",
+            "1E-3",
+            "+12",
+            "0x1F",
+            "0o17",
+            "0b11",
+            "1_000",
+            "12k",
+            "2 million",
+            "2026-11-20",
+            "2026-11-20T10:00:00Z",
+            "09:00",
+            "1:30:00",
+            "3 years",
+            "10%",
+            "$45",
+            "1,000",
+            "48500,50",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "1e400",
+            "123456789012345678901234567890.5",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "inf",
+            "nan",
+            "Infinity",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nul",
+            "",
+            "'12'",
+            "\"true\"",
+            "'~'",
+            "\"\"",
+            "a: b",
+            "-",
+            "--",
+            "-a",
+            "+",
+            ".",
+            "..",
+            "1.2.3",
+            "1-2",
+            "1e-5",
+            "1e+5",
+            "1+2",
+            "e5",
+            "x12",
+            "\u{2212}5",
+            "١٢",
+            "12\u{a0}",
+            "é",
+            "\"a\\nb\"",
+        ];
+        for v in scalars {
+            for doc in [
+                format!("k: {v}\n"),
+                format!("- {v}\n- x\n"),
+                format!("{v}: x\n"),
+                format!("a:\n  k: {v}\n  m: [{v}, 1]\n"),
+                format!("k: |\n  {v}\n"),
+            ] {
+                agree(&doc).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        // Documents at the edges: the quick reading gives up or agrees.
+        for doc in [
+            "a: 1\na: 2\n",
+            "a: 1\n'a': 2\n",
+            "<<: {a: 1}\nb: 2\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 12\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: 1\n---\nb: 2\n",
+            "---\na: 1\n...\n",
+            "# only a comment\n",
+            "? [a, b]\n: c\n",
+            "[1, 2]\n",
+            "just text\n",
+            "a:\n",
+            "a:\n-\n",
+            "a: [\n",
+            "a: 'x\n",
+            "a:\tb\n",
+            "\ta: 1\n",
+            "a: b: c\n",
+            "a:\n  - x\n   - y\n",
+            "a: 1\r\nb: 2\r\n",
+            "{a: 1, b: [x, {c: d}]}\n",
+            "a: >-\n  folded\n  text\n",
+        ] {
+            agree(doc).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// A brief with slips typed into it: where the quick reading reads
+        /// it, serde-saphyr reads the same tree.
+        #[test]
+        fn the_quick_reading_agrees_on_edited_briefs(
+            which in 0usize..6,
+            edits in proptest::collection::vec(
+                (0usize..4000, 0usize..3, proptest::sample::select(vec![
+                    ":", ": ", "-", "- ", " ", "  ", "\t", "\n", "#", "'", "\"", "[", "]", "{",
+                    "}", ",", "&a", "*a", "!", "|", ">", "?", "0", "1.5", "_", "e", ".", "%",
+                ])),
+                1..4,
+            ),
+        ) {
+            let examples = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+                .expect("examples")
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .collect::<Vec<_>>();
+            let mut text = std::fs::read_to_string(&examples[which % examples.len()]).expect("example");
+            for (at, how, piece) in edits {
+                let mut at = at % text.len();
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match how {
+                    0 => text.insert_str(at, piece),
+                    1 => {
+                        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                        text.replace_range(at..end, "");
+                    }
+                    _ => {
+                        let end = (at + piece.len()).min(text.len());
+                        if text.is_char_boundary(end) {
+                            text.replace_range(at..end, piece);
+                        }
+                    }
+                }
+            }
+            if let Err(e) = agree(&text) {
+                panic!("{e}");
+            }
+        }
     }
 
     #[test]
