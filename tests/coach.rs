@@ -169,7 +169,7 @@ fn the_walk_away_lines_name_the_better_alternative() {
         "{say}"
     );
     assert!(
-        say.contains("and match what the other option gives us?"),
+        say.contains("Can you improve the offer enough to match what the other option gives us?"),
         "{say}"
     );
     assert!(!say.contains("too wide"), "{say}");
@@ -832,7 +832,7 @@ fn an_alternative_without_a_must_have_sets_no_floor() {
     );
     let md = read(&out.join("prep-pack.md"));
     assert!(
-        md.contains("But it lacks Cat allowed, which we must have: it is not a real alternative until that is solved."),
+        md.contains("But it falls short of our limit on Cat allowed (not included): it is not a real alternative until that is solved."),
         "{md}"
     );
     assert!(
@@ -840,7 +840,9 @@ fn an_alternative_without_a_must_have_sets_no_floor() {
         "{md}"
     );
     assert!(
-        md.contains("but it lacks something you must have: it is no floor"),
+        md.contains(
+            "but it falls short of your limit on Cat allowed (not included): it is no floor"
+        ),
         "{md}"
     );
     assert!(!md.contains("tighten walk-away there"), "{md}");
@@ -878,4 +880,265 @@ fn a_concession_taken_back_is_asked_for_again() {
         letter.contains("For the record, I understood this to be on the table, and would ask you to confirm where it stands:\n\n- Paid up front: 30%, as offered on 6 November 2026"),
         "{letter}"
     );
+}
+
+/// An alternative that falls short of a limit on a numeric term, not only a
+/// yes/no one, is named for what it lacks: the plan and the red flag give the
+/// same reason, and neither tells the user to tighten to it.
+#[test]
+fn an_alternative_short_of_a_numeric_limit_is_named_for_it() {
+    let (_dir, out) = render(
+        "rate",
+        "
+        title: Day rate
+        side: seller
+        terms:
+          - { id: day_rate, label: Day rate, unit: EUR, wish: 750, want: 700, walk: 620, offer: 560, weight: 5 }
+          - { id: days, label: Days booked, unit: days, better: higher, wish: 20, want: 15, walk: 10, offer: 12, weight: 2 }
+        alternatives:
+          - { name: Kestrel Studio, terms: { day_rate: 680, days: 8 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(!md.contains("lacks something you must have"), "{md}");
+    assert!(
+        md.contains("Your alternative gives 680 EUR here, but it falls short of your limit on Days booked (8 days; your limit is 10 days): it is no floor until that is solved."),
+        "{md}"
+    );
+    assert!(
+        md.contains("But it falls short of our limit on Days booked (8 days; our limit is 10 days): it is not a real alternative until that is solved."),
+        "{md}"
+    );
+    assert!(!md.contains("Tighten the walk-away point"), "{md}");
+}
+
+/// An alternative that lacks a must-have still scores (DESIGN §3), but the
+/// pack says what it lacks where it counts, and the lines for the room do not
+/// claim an option the user could not take.
+#[test]
+fn an_alternative_lacking_a_must_have_is_no_bluff_in_the_room() {
+    let a = assess(
+        "
+        title: Offer
+        side: seller
+        us: { name: Tomás Reyes }
+        terms:
+          - { id: salary, label: Salary, unit: USD, wish: 145000, want: 135000, walk: 125000, offer: 128000, weight: 5 }
+          - { id: remote, label: Fully remote, walk: true, offer: true }
+          - { id: pto, label: Paid leave, unit: days, better: higher, wish: 30, want: 25, walk: 20, offer: 20, weight: 2 }
+        alternatives:
+          - { name: Northgate Bank, terms: { salary: 142000, remote: false, pto: 25 } }
+        ",
+    );
+    let why = &a
+        .deal_breakers
+        .iter()
+        .find(|d| d.id == "worse_than_batna")
+        .expect("worse_than_batna fires, as DESIGN §4 defines it")
+        .why;
+    assert!(
+        why.contains("But Northgate Bank falls short of our limit on Fully remote (not included)"),
+        "{why}"
+    );
+    let exit = a.exit_words.expect("walk away");
+    let say = exit.say.join("\n");
+    assert!(!say.contains("another option"), "{say}");
+    assert!(!say.contains("match what the other option"), "{say}");
+    let letter = exit.letter.expect("a letter").1;
+    assert!(!letter.contains("another option open to"), "{letter}");
+}
+
+/// A letter names a missing yes/no term as missing, not as "outside" a limit.
+#[test]
+fn a_letter_names_a_missing_must_have_as_not_included() {
+    let a = assess(
+        "
+        title: Renewal
+        side: buyer
+        us: { name: Dana }
+        terms:
+          - { id: seat_price, label: Price per seat, unit: EUR, wish: 38, want: 41.5, walk: 44, offer: 43 }
+          - { id: sla, label: 99.9% uptime SLA, walk: true, offer: false }
+        ",
+    );
+    let letter = a.exit_words.expect("walk away").letter.expect("a letter").1;
+    assert!(
+        letter.contains("- 99.9% uptime SLA: not included, and I need it"),
+        "{letter}"
+    );
+    assert!(!letter.contains("outside what we can accept"), "{letter}");
+}
+
+/// Packages: a term outside them that the score counts as included is shown
+/// as included; and one package alone is no choice, so none is offered.
+#[test]
+fn packages_show_what_their_score_counts_and_come_at_least_two() {
+    let (_dir, out) = render(
+        "tenant",
+        "
+        title: Lease
+        side: buyer
+        terms:
+          - { id: rent, label: Rent, unit: GBP, wish: 1500, want: 1560, walk: 1620, offer: 1680, weight: 5 }
+          - { id: notice, label: Notice, unit: days, better: higher, wish: 90, want: 75, walk: 60, offer: 60 }
+          - { id: boiler, label: Boiler replaced, walk: true, offer: false, deal_breaker: false }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("| Boiler replaced | included | included |"),
+        "{md}"
+    );
+
+    let (_dir, out) = render(
+        "flour",
+        "
+        title: Flour
+        side: buyer
+        terms:
+          - { id: price, label: Price, unit: EUR, wish: 380, want: 400, walk: 430 }
+          - { id: delivery, label: Delivery, options: [weekly, fortnightly, monthly], want: weekly, walk: fortnightly }
+        ",
+        "md,json",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(!md.contains("Put these 1"), "{md}");
+    assert!(!md.contains("Package A"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out.join("assessment.json"))).expect("json");
+    assert_eq!(json["packages"], json!([]), "{json}");
+}
+
+/// An estimate of their limit on a term written with decimals is shown with
+/// them, as `assessment.json` gives it, not rounded to a whole number that the
+/// decimals then print as exact.
+#[test]
+fn an_estimated_limit_keeps_the_terms_decimals() {
+    let (_dir, out) = render(
+        "seats",
+        "
+        title: Seats
+        side: buyer
+        terms:
+          - { id: seat_price, label: Seat price, unit: EUR, wish: 80.00, want: 90.00, walk: 100.00, offer: 100.00 }
+        offers:
+          - { date: 2026-10-15, from: them, terms: { seat_price: 104.50 } }
+          - { date: 2026-11-01, from: them, terms: { seat_price: 101.50 } }
+          - { date: 2026-11-15, from: them, terms: { seat_price: 100.00 } }
+        ",
+        "md,json",
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out.join("assessment.json"))).expect("json");
+    assert_eq!(json["terms"][0]["their_walk"], json!(98.5), "{json}");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(md.contains("≈ 98.50 EUR"), "{md}");
+    assert!(!md.contains("99.00 EUR"), "{md}");
+}
+
+/// DESIGN §4: the ladder shows, for each stage, the lines of the stage's
+/// highest-priority script in the rules, whether or not it fired; the stage
+/// that applies now is marked.
+#[test]
+fn the_ladder_shows_each_stages_highest_priority_script() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("house.yaml"),
+        dedent(
+            "
+            version: 1
+            extends: default
+            exit_scripts:
+              - id: warn_high
+                stage: warn
+                priority: 90
+                when: 'false'
+                say: [\"HIGH WARN LINE\"]
+              - id: warn_low
+                stage: warn
+                priority: 80
+                when: \"'sarcasm' in observed && 'rude' in observed\"
+                say: [\"LOW WARN LINE\"]
+            ",
+        ),
+    )
+    .expect("write rules");
+    std::fs::write(
+        dir.path().join("deal.yaml"),
+        dedent(
+            "
+            title: Deal
+            side: buyer
+            terms:
+              - { id: price, wish: 80, want: 90, walk: 100, offer: 95 }
+            observed: [sarcasm, rude]
+            ",
+        ),
+    )
+    .expect("write brief");
+    let r = run_in(
+        dir.path(),
+        &[
+            "render",
+            "deal.yaml",
+            "--rules",
+            "house.yaml",
+            "-o",
+            "out",
+            "--format",
+            "md",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let md = read(&dir.path().join("out/deal/prep-pack.md"));
+    let ladder = &md[md.find("## Withdrawal ladder").expect("a ladder")..];
+    assert!(ladder.contains("HIGH WARN LINE"), "{ladder}");
+    assert!(!ladder.contains("LOW WARN LINE"), "{ladder}");
+    assert!(ladder.contains("(now)"), "{ladder}");
+}
+
+/// A proceed pack says what a proceed means: with a term still without an
+/// offer, that it needs one; with every term at target, to confirm and
+/// reopen nothing (not to "work toward your targets").
+#[test]
+fn a_proceed_pack_says_what_is_missing_or_that_the_targets_are_met() {
+    let (_dir, out) = render(
+        "partial",
+        "
+        title: Partial
+        side: buyer
+        terms:
+          - { id: p, label: Price, wish: 80, want: 90, walk: 100, offer: 82 }
+          - { id: q, label: Quantity, wish: 1, want: 2, walk: 3 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(!md.contains("The offer is inside your limits"), "{md}");
+    assert!(
+        md.contains("What they have offered so far is inside your limits, but Quantity has no offer yet: get one before you agree to anything."),
+        "{md}"
+    );
+
+    let (_dir, out) = render(
+        "met",
+        "
+        title: Met
+        side: buyer
+        terms:
+          - { id: fee, label: Fee, unit: GBP, wish: 1800, want: 1950, walk: 2100, offer: 1900 }
+          - { id: days, label: Notice, unit: days, better: higher, wish: 90, want: 60, walk: 30, offer: 60 }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("Every term meets or beats your target: confirm the deal as it stands, get it in writing, and reopen nothing."),
+        "{md}"
+    );
+    assert!(!md.contains("Work toward your targets"), "{md}");
 }

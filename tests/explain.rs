@@ -67,7 +67,7 @@ fn line<'a>(stdout: &'a str, id: &str) -> &'a str {
 }
 
 #[test]
-fn house_rules_are_explained_with_values_in_the_briefs_units_and_their_file_and_line() {
+fn house_rules_are_explained_with_values_as_design_writes_them_and_their_file_and_line() {
     let dir = project();
     let r = check(dir.path(), &["--explain"]);
     assert!(r.stdout.contains("\n  rule by rule:\n"), "{}", r.stdout);
@@ -76,7 +76,7 @@ fn house_rules_are_explained_with_values_in_the_briefs_units_and_their_file_and_
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" "),
-        "red flag over_walk fired term.price.offer = 10.45 EUR, term.price.walk = 10.20 EUR at rules/house.yaml:12"
+        "red flag over_walk fired term.price.offer = 10.45, term.price.walk = 10.20 at rules/house.yaml:12"
     );
     assert_eq!(
         line(&r.stdout, "pays_late")
@@ -90,8 +90,8 @@ fn house_rules_are_explained_with_values_in_the_briefs_units_and_their_file_and_
     let beyond = line(&r.stdout, "beyond_walk");
     assert!(
         beyond.contains(
-            " fired      terms[price].beyond_walk = true (term.price.offer = 10.45 EUR, \
-             term.price.walk = 10.20 EUR), terms[price].deal_breaker = true  at rules/default.yaml:"
+            " fired      terms[price].beyond_walk = true (term.price.offer = 10.45, \
+             term.price.walk = 10.20), terms[price].deal_breaker = true  at rules/default.yaml:"
         ),
         "{beyond}"
     );
@@ -100,11 +100,11 @@ fn house_rules_are_explained_with_values_in_the_briefs_units_and_their_file_and_
         beyond.starts_with("    deal breaker  beyond_walk "),
         "{beyond}"
     );
-    // Days are counted: 30 days; the want of a term is shown for near_walk.
+    // Values as a condition reads them; the want of a term is shown for near_walk.
     assert!(
         line(&r.stdout, "near_walk").contains(
-            "terms[payment_days].near_walk = true (term.payment_days.offer = 30 days, \
-             term.payment_days.want = 45 days, term.payment_days.walk = 30 days)"
+            "terms[payment_days].near_walk = true (term.payment_days.offer = 30, \
+             term.payment_days.want = 45, term.payment_days.walk = 30)"
         ),
         "{}",
         r.stdout

@@ -112,6 +112,11 @@ pub fn packages(b: &Brief, facts: &[TermFacts]) -> Vec<Package> {
             score: deal_score(terms, &values),
         });
     }
+    // One package alone is no choice to put on the table (DESIGN §3 asks for
+    // two or three): where no second one of equal value fits, there are none.
+    if found.len() < 2 {
+        found.clear();
+    }
     found
 }
 

@@ -19,8 +19,7 @@ use crate::error::Error;
 use crate::schema::Kind;
 use crate::terminal;
 
-/// The starter brief: the car purchase example, without the example's modeline
-/// (the globs of `.vscode/settings.json` apply the schema at any depth).
+/// The starter brief is the car purchase example.
 const EXAMPLE: &str = include_str!("../../examples/car-purchase.yaml");
 
 /// Where a project keeps the schemas, relative to its root.
@@ -93,15 +92,22 @@ After updating walkaway, refresh them with `walkaway schema brief > schemas/brie
 (and `rules`, `config`, `fixture`).
 ";
 
-/// The example brief without its first line when that is a modeline.
+/// The starter brief: the example's modeline first (DESIGN §6: `init` writes
+/// the `$schema` line into new briefs; it is right for `briefs/`), then a word
+/// on where it comes from, then the example.
 fn starter_brief() -> String {
-    let body = match EXAMPLE.split_once('\n') {
-        Some((first, rest)) if first.starts_with("# yaml-language-server:") => rest,
-        _ => EXAMPLE,
+    let (modeline, body) = match EXAMPLE.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# yaml-language-server:") => (first, rest),
+        _ => (
+            "# yaml-language-server: $schema=../schemas/brief.schema.json",
+            EXAMPLE,
+        ),
     };
     format!(
-        "# A starter brief: copy it for each negotiation, here or in a subfolder.\n\
-         # Your editor checks it against schemas/brief.schema.json (see .vscode/settings.json).\n{body}"
+        "{modeline}\n\
+         # A starter brief: copy it for each negotiation, here or in a subfolder.\n\
+         # The line above points your editor at schemas/brief.schema.json from this folder;\n\
+         # in a subfolder, delete it: .vscode/settings.json checks briefs at any depth.\n{body}"
     )
 }
 

@@ -66,12 +66,18 @@ pub fn describe(v: TermValue, t: &Term) -> String {
 /// Their walk as the pack shows it, None when unknown: an estimate from their
 /// concessions is rounded to the step the term's values are written in
 /// ("about 97,600 zł", not 97,609: the estimate is not that precise); a value
-/// from the brief is shown as written.
+/// from the brief is shown as written. A term written with decimals keeps
+/// them: its estimate is rounded to the last one ("98.50 EUR", as in
+/// `assessment.json`), never to a coarser step that the decimals would
+/// print as exact ("99.00 EUR").
 pub fn their_walk_shown(t: &Term, e: &TermFacts) -> Option<TermValue> {
     let estimated = e.their_walk_source == Some(WalkSource::Offers);
     e.their_walk.map(|v| match v {
         TermValue::Number(x) if estimated => {
-            let g = crate::assess::scale::granularity(t);
+            let g = match t.decimals {
+                0 => crate::assess::scale::granularity(t),
+                d => 10f64.powi(-(d as i32)),
+            };
             TermValue::Number(crate::assess::scale::tidy((x / g).round() * g))
         }
         other => other,
@@ -166,7 +172,8 @@ pub fn counted(unit: &str, n: f64) -> String {
     for (one, many) in COUNTED {
         for form in [one, many] {
             let rest = match lower.strip_prefix(form) {
-                Some(rest) if rest.is_empty() || rest.starts_with(' ') => rest,
+                // "days a week", "days/year".
+                Some(rest) if rest.is_empty() || rest.starts_with([' ', '/']) => rest,
                 _ => continue,
             };
             let word = if singular { one } else { many };
@@ -176,6 +183,17 @@ pub fn counted(unit: &str, n: f64) -> String {
                 &unit[unit.len() - rest.len()..]
             );
         }
+    }
+    // A counted noun after its adjective: "calendar months", "working day"
+    // (two words: in "calls a month" the month is not what is counted).
+    if let Some((head, last)) = unit.split_once(' ')
+        && !last.contains(' ')
+        && let Some((one, many)) = COUNTED
+            .iter()
+            .find(|(one, many)| last.eq_ignore_ascii_case(one) || last.eq_ignore_ascii_case(many))
+    {
+        let word = if singular { one } else { many };
+        return format!("{head} {}", match_case(last, word));
     }
     if singular && let Some(one) = singular_of(unit) {
         return one;
@@ -300,6 +318,16 @@ mod tests {
             "3 days a week"
         );
         assert_eq!(with_unit("6", Some("%"), Some(6.0)), "6%");
+        // After an adjective, and before a slash.
+        assert_eq!(
+            with_unit("1", Some("calendar months"), Some(1.0)),
+            "1 calendar month"
+        );
+        assert_eq!(
+            with_unit("2", Some("calendar month"), Some(2.0)),
+            "2 calendar months"
+        );
+        assert_eq!(with_unit("1", Some("days/year"), Some(1.0)), "1 day/year");
         assert_eq!(with_unit("1", Some("daysx"), Some(1.0)), "1 daysx");
         // Counted nouns not on the list agree too, by the usual English ending.
         assert_eq!(with_unit("1", Some("rounds"), Some(1.0)), "1 round");

@@ -31,6 +31,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
             .terms
             .iter()
             .all(|e| e.concessions.accept || e.concessions.hold);
+    let short = super::view::shortfalls(b, a);
     b.terms
         .iter()
         .zip(&a.facts.terms)
@@ -49,7 +50,7 @@ pub fn concessions<'a>(b: &'a Brief, a: &Assessment) -> Vec<Concession<'a>> {
                 hold: p.hold,
                 tradeable: p.tradeable,
                 yes_no: matches!(t.kind, TermKind::YesNo),
-                text: words(t, p, e, &steps, all_met, taken),
+                text: words(t, p, e, &steps, all_met, taken, &short),
                 steps,
             }
         })
@@ -64,6 +65,7 @@ fn words(
     steps: &[String],
     all_met: bool,
     taken: Option<&crate::assess::history::Retraction>,
+    shortfalls: &[super::view::Shortfall],
 ) -> String {
     let opened = e.our_last.is_some();
     let floor = value_text(t, Some(p.floor));
@@ -134,8 +136,9 @@ fn words(
             value_text(t, Some(v))
         ),
         (None, Some(v)) if e.walk_below_batna && e.batna_lacks_must_have => format!(
-            " Your alternative gives {} here, but it lacks something you must have: it is no floor until that is solved.",
-            value_text(t, Some(v))
+            " Your alternative gives {} here, but it falls short of your limit on {}: it is no floor until that is solved.",
+            value_text(t, Some(v)),
+            super::view::shortfall_text(shortfalls, "your")
         ),
         (None, Some(v)) if e.walk_below_batna => format!(
             " Your alternative gives {} here, better than your target: weigh it against this deal as a whole, not term by term.",
@@ -243,6 +246,16 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         .iter()
         .flat_map(|p| p.terms.iter().map(|(i, _)| *i))
         .collect();
+    // A yes/no term outside the packages counts in their score at its walk
+    // value: when that is "included", the table says so, as it does for a
+    // must-have.
+    ids.extend(
+        b.terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.kind, TermKind::YesNo) && t.walk == TermValue::Bool(true))
+            .map(|(i, _)| i),
+    );
     ids.sort_unstable();
     ids.dedup();
     let rows = ids
@@ -254,7 +267,11 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
                 values: packages
                     .iter()
                     .map(|p| {
-                        let v = p.terms.iter().find(|(j, _)| *j == i).map(|(_, v)| *v);
+                        let v = p
+                            .terms
+                            .iter()
+                            .find(|(j, _)| *j == i)
+                            .map_or(Some(t.walk), |(_, v)| Some(*v));
                         let text = match (v, &t.kind) {
                             (Some(TermValue::Bool(true)), TermKind::YesNo) => {
                                 "included".to_string()

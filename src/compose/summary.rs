@@ -4,7 +4,9 @@
 
 use super::numbers::{and_list, format_score, value_text};
 use super::rows::retraction_text;
-use crate::assess::{Assessment, Fired, Leverage, Missing, NotEvaluable, SCORE_RULE, Verdict};
+use crate::assess::{
+    Assessment, Fired, Leverage, Missing, NotEvaluable, Position, SCORE_RULE, Verdict,
+};
 use crate::brief::Brief;
 use crate::rules::{Rules, Severity, Stage};
 
@@ -174,7 +176,28 @@ pub fn advice(b: &Brief, a: &Assessment) -> String {
             "Proceed only with care: settle nothing in the room until you have dealt with each point below.".into()
         }
         Verdict::Proceed if has_offer(b) => {
-            "The offer is inside your limits. Work toward your targets rather than settling just above walk-away.".into()
+            let waiting: Vec<&str> = b
+                .terms
+                .iter()
+                .filter(|t| t.offer.is_none())
+                .map(|t| t.label.as_str())
+                .collect();
+            let at_target = a
+                .facts
+                .terms
+                .iter()
+                .all(|e| matches!(e.position, Position::Wish | Position::Want));
+            if !waiting.is_empty() {
+                format!(
+                    "What they have offered so far is inside your limits, but {} {} no offer yet: get one before you agree to anything.",
+                    and_list(&waiting),
+                    if waiting.len() == 1 { "has" } else { "have" }
+                )
+            } else if at_target {
+                "Every term meets or beats your target: confirm the deal as it stands, get it in writing, and reopen nothing.".into()
+            } else {
+                "The offer is inside your limits. Work toward your targets rather than settling just above walk-away.".into()
+            }
         }
         Verdict::Proceed => {
             "Nothing so far stops you from negotiating: go in prepared, and let them make the first offer.".into()

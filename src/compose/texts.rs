@@ -123,6 +123,7 @@ impl<'a> TextViews<'a> {
                 name: &b.alternatives[x.index].name,
                 score: x.score.into(),
                 score_text: super::numbers::format_score(x.score),
+                falls_short: super::view::shortfalls(b, a),
             }),
             tone: b.letter.tone,
             sign_off: &b.letter.sign_off,
@@ -313,13 +314,16 @@ fn ladder(
                 );
             let chosen = a.exit_script.as_ref().filter(|c| c.stage == stage);
             let now = chosen.is_some();
+            // DESIGN §4: the highest-priority script of the stage, whether or
+            // not it fired; the one that fired speaks for itself where it is
+            // that script (its lines are already rendered).
             let (id, say, letter) = match (chosen, best) {
-                (Some(c), _) => (
+                (Some(c), Some((i, _))) if c.index == i => (
                     Some(c.id.clone()),
                     exit.map(|w| w.say.clone()).unwrap_or_default(),
                     rules.exit_scripts[c.index].letter.is_some(),
                 ),
-                (None, Some((_, s))) => {
+                (_, Some((_, s))) => {
                     let say: Result<Vec<String>, String> =
                         s.say.iter().map(|l| l.render(ctx)).collect();
                     let say = say
@@ -330,7 +334,7 @@ fn ladder(
                         .collect();
                     (Some(s.id.clone()), say, s.letter.is_some())
                 }
-                (None, None) => (None, Vec::new(), false),
+                (_, None) => (None, Vec::new(), false),
             };
             Rung {
                 stage,
@@ -397,7 +401,7 @@ terms:
   - { id: support, walk: true, offer: false }
   - { id: extra, walk: true, offer: true, deal_breaker: false }
 alternatives:
-  - { name: Other, summary: the other one, terms: { price: 96, support: true } }
+  - { name: Other, summary: the other one, terms: { price: 96, days: 20, support: true } }
 offers:
   - { date: 2026-11-01, from: them, terms: { price: 100, days: 45 } }
   - { date: 2026-11-05, from: us, terms: { price: 85 } }

@@ -376,6 +376,57 @@ pub struct BatnaView<'a> {
     pub name: &'a str,
     pub score: Num,
     pub score_text: String,
+    /// The deal-breaker terms on which it is past our limit: while it falls
+    /// short, it is no option we could take.
+    pub falls_short: Vec<Shortfall<'a>>,
+}
+
+/// A deal-breaker term on which the BATNA is past our limit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shortfall<'a> {
+    pub label: &'a str,
+    pub yes_no: bool,
+    /// What it gives ("8 days"; for a yes/no term, "no").
+    pub gives: String,
+    /// Our limit ("10 days").
+    pub limit: String,
+}
+
+/// The deal-breaker terms the BATNA names at a value past our walk, in the
+/// order of the brief.
+pub fn shortfalls<'a>(b: &'a Brief, a: &Assessment) -> Vec<Shortfall<'a>> {
+    let Some(batna) = a.facts.batna else {
+        return Vec::new();
+    };
+    let alternative = &b.alternatives[batna.index];
+    b.terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.deal_breaker)
+        .filter_map(|(i, t)| {
+            let v = alternative.terms.iter().find(|(j, _)| *j == i)?.1;
+            (t.advantage(v, t.walk) < 0.0).then(|| Shortfall {
+                label: &t.label,
+                yes_no: matches!(t.kind, crate::brief::TermKind::YesNo),
+                gives: value_text(t, Some(v)),
+                limit: value_text(t, Some(t.walk)),
+            })
+        })
+        .collect()
+}
+
+/// Shortfalls in a sentence's words: "Days (8 days; {whose} limit is 10
+/// days) and Fully remote (not included)".
+pub fn shortfall_text(short: &[Shortfall], whose: &str) -> String {
+    let parts: Vec<String> = short
+        .iter()
+        .map(|s| match s.yes_no {
+            true => format!("{} (not included)", s.label),
+            false => format!("{} ({}; {whose} limit is {})", s.label, s.gives, s.limit),
+        })
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    super::numbers::and_list(&parts)
 }
 
 #[cfg(test)]

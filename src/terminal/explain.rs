@@ -1,16 +1,17 @@
-//! `check --explain` as people read it: one line per rule, its values in the
-//! brief's units and decimals (the compose stage's number formatting).
+//! `check --explain` as people read it: one line per rule, its values as a
+//! condition reads them, with the brief's decimals (DESIGN §6:
+//! `term.price.offer = 10.45, term.price.walk = 10.20`).
 
 use std::fmt::Write as _;
 
 use super::paint;
 use crate::assess::explain::{Decision, Explanation, RuleKind};
 use crate::assess::reading::{Measure, Val};
-use crate::brief::{Brief, TermKind, TermValue};
-use crate::compose::numbers::{amount_text, format_number, format_score, value_text};
+use crate::brief::{Brief, TermKind};
+use crate::compose::numbers::{format_number, format_score};
 
 /// `check --explain`: one line per rule — its kind, id, outcome, the values
-/// its condition read (in the brief's units and decimals) and where its
+/// its condition read (with the brief's decimals) and where its
 /// `when:` is written.
 pub fn explain_text(b: &Brief, rules: &[Explanation], color: bool) -> String {
     // Rules files named in walkaway.yaml are absolute: name them from here.
@@ -72,8 +73,9 @@ pub fn explain_text(b: &Brief, rules: &[Explanation], color: bool) -> String {
     s
 }
 
-/// A value a condition read, as people read it: a term's values with its
-/// unit and decimals, scores with one decimal, text quoted as in a condition.
+/// A value a condition read, as a condition writes it: a term's values with
+/// its decimals but no unit or thousands separator (`10.45`, `48500`), scores
+/// with one decimal, text quoted.
 fn shown(b: &Brief, term: Option<usize>, v: &Val) -> String {
     let t = term.and_then(|i| b.terms.get(i));
     match v {
@@ -81,9 +83,9 @@ fn shown(b: &Brief, term: Option<usize>, v: &Val) -> String {
         Val::Bool(x) => x.to_string(),
         Val::Int(i) => i.to_string(),
         Val::Number(x, m) => match (m, t) {
-            (Measure::Value, Some(t)) => value_text(t, Some(TermValue::Number(*x))),
+            (Measure::Value, Some(t)) => format!("{:.*}", t.decimals as usize, x),
             (Measure::Amount, Some(t)) if matches!(t.kind, TermKind::Number { .. }) => {
-                amount_text(t, *x)
+                format!("{:.*}", t.decimals as usize, x)
             }
             (Measure::Score, _) => format_score(*x),
             _ => format_number(*x),

@@ -114,7 +114,13 @@ fn an_editor_checks_every_file_of_a_scaffolded_project() {
     std::fs::create_dir_all(root.join("briefs/2026")).expect("mkdir");
     let moved = root.join("briefs/2026/car-purchase.yaml");
     std::fs::rename(root.join("briefs/car-purchase.yaml"), &moved).expect("move");
-    let mut text = brief_text.clone();
+    // Its `$schema` line is relative to `briefs/`: moved deeper, it is
+    // deleted (README, Editors), and the settings' globs check it.
+    let mut text = brief_text
+        .lines()
+        .filter(|l| !l.starts_with("# yaml-language-server:"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
     text = replace_line(&text, "    offer: 98500", "    ofer: 98500");
     text = replace_line(&text, "    walk: 14", "    walk: ten");
     text = replace_line(&text, "    walk: true", "    walk: true\n    offer: 7");
@@ -179,11 +185,20 @@ fn an_editor_checks_every_file_of_a_scaffolded_project() {
     editor_lines.dedup();
     assert_eq!(editor_lines, tool_lines, "walkaway check says:\n{stderr}");
 
-    // The brief as scaffolded, copied into the subfolder: nothing to say (the
-    // schema is found at any depth).
-    let copy = root.join("briefs/2026/copy.yaml");
+    // The brief as scaffolded, copied beside it: nothing to say (its `$schema`
+    // line is right for `briefs/`); copied into the subfolder without that
+    // line: nothing to say either (the settings find the schema at any depth).
+    let copy = root.join("briefs/copy.yaml");
     std::fs::write(&copy, &brief_text).expect("write");
     assert_eq!(lines(&client.open(&copy, &brief_text)), vec![]);
+    let deeper = root.join("briefs/2026/copy.yaml");
+    let without: String = brief_text
+        .lines()
+        .filter(|l| !l.starts_with("# yaml-language-server:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&deeper, &without).expect("write");
+    assert_eq!(lines(&client.open(&deeper, &without)), vec![]);
 
     // Completion inside a term offers the term's keys it lacks, and at the top
     // level the brief's keys it lacks.
