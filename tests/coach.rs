@@ -238,7 +238,9 @@ fn the_pack_does_not_contradict_itself() {
         "{md}"
     );
     assert!(
-        md.contains("price: they offered 96 EUR on 2026-11-02, then 97 EUR on 2026-11-09"),
+        md.contains(
+            "price: they offered 96 EUR on 2 November 2026, then 97 EUR on 9 November 2026"
+        ),
         "{md}"
     );
 }
@@ -686,17 +688,21 @@ fn a_concession_taken_back_is_told_once_per_term() {
     assert_eq!(flag.matches("Delivery time:").count(), 1, "{flag}");
     assert_eq!(flag.matches("Paid up front:").count(), 1, "{flag}");
     assert!(
-        flag.contains("Paid up front: they offered 30% on 2026-11-06, then 10% on 2026-11-20"),
-        "{flag}"
-    );
-    assert!(
         flag.contains(
-            "Delivery time: they offered 12 weeks on 2026-11-06, then 10 weeks on 2026-11-16"
+            "Paid up front: they offered 30% on 6 November 2026, then 10% on 20 November 2026"
         ),
         "{flag}"
     );
     assert!(
-        flag.contains("fee: they offered 39,000 EUR on 2026-11-16, then 37,500 EUR on 2026-11-20"),
+        flag.contains(
+            "Delivery time: they offered 12 weeks on 6 November 2026, then 10 weeks on 16 November 2026"
+        ),
+        "{flag}"
+    );
+    assert!(
+        flag.contains(
+            "fee: they offered 39,000 EUR on 16 November 2026, then 37,500 EUR on 20 November 2026"
+        ),
         "{flag}"
     );
 }
@@ -1141,4 +1147,58 @@ fn a_proceed_pack_says_what_is_missing_or_that_the_targets_are_met() {
         "{md}"
     );
     assert!(!md.contains("Work toward your targets"), "{md}");
+}
+
+/// Advice fits who is speaking: a seller is not told what "we would pay", and
+/// with no alternative nobody is told to compare with it.
+#[test]
+fn advice_fits_the_side_and_what_we_hold() {
+    let a = assess(
+        "
+        title: Contract
+        side: seller
+        terms:
+          - { id: rate, wish: 700, want: 650, walk: 600, offer: 640 }
+        offers:
+          - { date: 2026-11-01, from: them, terms: { rate: 640 } }
+          - { date: 2026-11-08, from: them, terms: { rate: 640 } }
+          - { date: 2026-11-15, from: them, terms: { rate: 640 } }
+        observed: [hidden_fees]
+        ",
+    );
+    let advice = |id: &str| {
+        a.red_flags
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap_or_else(|| panic!("{id} fires"))
+            .advice
+            .clone()
+    };
+    let fees = advice("hidden_fees");
+    assert!(fees.contains("would come off what we receive"), "{fees}");
+    assert!(!fees.contains("we would pay"), "{fees}");
+    let stuck = advice("no_movement");
+    assert!(!stuck.contains("our alternative"), "{stuck}");
+    assert!(stuck.contains("we have no alternative lined up"), "{stuck}");
+}
+
+/// A warm walk letter thanks them once, and does not say talking helped
+/// when they behaved badly (a serious red flag fired).
+#[test]
+fn a_warm_walk_letter_thanks_once_and_not_for_bad_behaviour() {
+    let a = assess(
+        "
+        title: Car
+        side: buyer
+        us: { name: Sam }
+        terms:
+          - { id: price, unit: USD, wish: 31000, want: 32500, walk: 34000, offer: 34900 }
+        observed: [hidden_fees]
+        letter: { tone: warm }
+        ",
+    );
+    let letter = a.exit_words.expect("walk away").letter.expect("a letter").1;
+    assert!(!letter.contains("patience"), "{letter}");
+    assert!(!letter.contains("helped to talk it through"), "{letter}");
+    assert_eq!(letter.matches("Thank").count(), 1, "{letter}");
 }

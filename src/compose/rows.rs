@@ -241,7 +241,12 @@ pub fn history(b: &Brief) -> Vec<HistoryRow> {
 /// what.
 pub fn retraction_text(b: &Brief, r: &Retraction) -> String {
     let t = &b.terms[r.term];
-    let when = |d: Option<jiff::civil::Date>| d.map_or_else(String::new, |d| format!(" on {d}"));
+    // Dates as the rest of the pack writes them ("on 6 November 2026").
+    let when = |d: Option<jiff::civil::Date>| {
+        d.map_or_else(String::new, |d| {
+            format!(" on {}", super::numbers::long_date(d))
+        })
+    };
     format!(
         "{}: they offered {}{}, then {}{}",
         t.label,
