@@ -183,6 +183,40 @@ pub struct AlternativeView<'a> {
     pub score: Option<Num>,
 }
 
+/// A view that appears more than once in what texts are given (a term is in
+/// `terms`, in `term` and in `met` or `unmet`), turned into Tera's value once:
+/// its clones share that value, which Tera's serialiser then takes whole. Other
+/// serialisers (JSON) see the view itself.
+#[derive(Debug, Clone)]
+pub struct Once<T> {
+    view: T,
+    value: std::sync::Arc<std::sync::OnceLock<tera::Value>>,
+}
+
+impl<T> Once<T> {
+    pub fn new(view: T) -> Once<T> {
+        Once {
+            view,
+            value: Default::default(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Once<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.view
+    }
+}
+
+impl<T: Serialize> Serialize for Once<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value
+            .get_or_init(|| tera::Value::from_serializable(&self.view))
+            .serialize(s)
+    }
+}
+
 /// The evaluation context of DESIGN §4, exit scripts' names included: what a
 /// condition can test is what a text can show.
 #[derive(Debug, Clone, Serialize)]
@@ -191,8 +225,8 @@ pub struct ContextView<'a> {
     pub relationship: Relationship,
     pub investment: Level,
     pub authority: Authority,
-    pub terms: Vec<TermView<'a>>,
-    pub term: BTreeMap<&'a str, TermView<'a>>,
+    pub terms: Vec<Once<TermView<'a>>>,
+    pub term: BTreeMap<&'a str, Once<TermView<'a>>>,
     pub observed: Vec<&'a str>,
     pub alternatives: Vec<AlternativeView<'a>>,
     pub options: usize,
@@ -211,11 +245,11 @@ pub struct ContextView<'a> {
 impl<'a> ContextView<'a> {
     pub fn new(b: &'a Brief, a: &'a Assessment) -> ContextView<'a> {
         let f = &a.facts;
-        let terms: Vec<TermView> = b
+        let terms: Vec<Once<TermView>> = b
             .terms
             .iter()
             .zip(&f.terms)
-            .map(|(t, e)| TermView::new(t, e))
+            .map(|(t, e)| Once::new(TermView::new(t, e)))
             .collect();
         let term = terms.iter().map(|t| (t.id, t.clone())).collect();
         let alternatives = b
@@ -253,8 +287,11 @@ impl<'a> ContextView<'a> {
     }
 
     /// The terms at want or better (`met`) and the others with an offer (`unmet`).
-    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<TermView<'a>>, Vec<TermView<'a>>) {
-        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<TermView<'a>> {
+    pub fn met_and_unmet(
+        &self,
+        b: &'a Brief,
+    ) -> (Vec<Once<TermView<'a>>>, Vec<Once<TermView<'a>>>) {
+        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<Once<TermView<'a>>> {
             b.terms
                 .iter()
                 .zip(&self.terms)
