@@ -487,7 +487,7 @@ fn letter_only_when_an_exit_script_applies_or_forced() {
     assert_eq!(r.code, 0, "{r:?}");
     let letter = read(&project.path().join("out/job/letter.md"));
     assert!(
-        letter.contains("**How the discussions on your proposal continue**"),
+        letter.contains("**Next steps in our discussions on your proposal**"),
         "{letter}"
     );
     assert!(letter.contains("Dear Rosa Diaz,"), "{letter}");

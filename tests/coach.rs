@@ -1202,3 +1202,30 @@ fn a_warm_walk_letter_thanks_once_and_not_for_bad_behaviour() {
     assert!(!letter.contains("helped to talk it through"), "{letter}");
     assert_eq!(letter.matches("Thank").count(), 1, "{letter}");
 }
+
+/// A concession they took back is asked for again only when it is worth more
+/// than what the alternative already gives.
+#[test]
+fn a_taken_back_offer_worse_than_the_alternative_is_not_asked_for_again() {
+    let (_dir, out) = render(
+        "car",
+        "
+        title: Car
+        side: buyer
+        terms:
+          - { id: price, label: Price, unit: USD, wish: 31000, want: 32500, walk: 34500, offer: 34900 }
+        alternatives:
+          - { name: Other dealer, terms: { price: 33200 } }
+        offers:
+          - { date: 2026-11-16, from: them, terms: { price: 33400 } }
+          - { date: 2026-11-20, from: them, terms: { price: 34900 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(!md.contains("ask for it again"), "{md}");
+    assert!(
+        md.contains("They offered 33,400 USD on 16 November 2026 and took it back: that shows there is room to move, but your alternative does at least as well, so ask from there."),
+        "{md}"
+    );
+}

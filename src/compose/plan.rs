@@ -154,10 +154,18 @@ fn words(
                 .before_date
                 .map(|d| format!(" on {}", super::numbers::long_date(d)))
                 .unwrap_or_default();
-            format!(
-                " They offered {}{when} and took it back: ask for it again before anything else.",
-                value_text(t, Some(r.before))
-            )
+            match alt_floor {
+                // Their old offer is no better than what the alternative
+                // gives: it shows there is room, but is no number to ask for.
+                Some(f) if t.advantage(f, r.before) >= 0.0 => format!(
+                    " They offered {}{when} and took it back: that shows there is room to move, but your alternative does at least as well, so ask from there.",
+                    value_text(t, Some(r.before))
+                ),
+                _ => format!(
+                    " They offered {}{when} and took it back: ask for it again before anything else.",
+                    value_text(t, Some(r.before))
+                ),
+            }
         })
         .unwrap_or_default();
     let trade = format!("{back}{batna}{short}{tradeable}");
