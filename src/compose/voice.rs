@@ -62,23 +62,112 @@ pub fn greeting(b: &Brief) -> String {
         .them
         .name
         .as_deref()
-        .map(str::trim)
+        .map(as_addressed)
         .filter(|n| !n.is_empty());
-    let person = name.filter(|n| is_personal_name(n));
+    let person = name.as_deref().filter(|n| is_personal_name(n));
+    // "Hiring Manager": greeted by the role when formal, as people write.
+    let role = name.as_deref().filter(|n| {
+        person.is_none() && n.chars().next().is_some_and(char::is_uppercase) && is_role(n)
+    });
     match b.letter.tone {
-        Tone::Formal => match (&b.them.salutation, person) {
-            (Some(s), _) if !s.trim().is_empty() => format!("Dear {},", s.trim()),
-            (_, Some(n)) => format!("Dear {n},"),
+        Tone::Formal => match (&b.them.salutation, person, role) {
+            (Some(s), _, _) if !s.trim().is_empty() => format!("Dear {},", s.trim()),
+            (_, Some(n), _) | (_, _, Some(n)) => format!("Dear {n},"),
             _ => "Dear Sir or Madam,".to_string(),
         },
         // A name in a script without capitals may put the family name first
         // (李 小龍): it is greeted whole rather than guessed at.
         Tone::Warm => match person {
             Some(n) if n.chars().next().is_some_and(caseless) => format!("Hi {n},"),
-            Some(n) => format!("Hi {},", n.split_whitespace().next().unwrap_or(n)),
+            Some(n) => format!("Hi {},", first_name(n)),
             None => "Hello,".to_string(),
         },
     }
+}
+
+/// A name as a letter addresses it: without what is in brackets ("Lee Park
+/// (Sales)"), and given name first ("Smith, John" is John Smith).
+fn as_addressed(name: &str) -> String {
+    let mut plain = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    match plain.split_once(',') {
+        Some((family, given)) if !given.contains(',') && !given.trim().is_empty() => {
+            format!("{} {}", given.trim(), family.trim())
+        }
+        _ => plain,
+    }
+}
+
+/// Titles that come before a name and are not the name ("Dr Jane Doe" is Jane).
+const TITLES: &[&str] = &[
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "prof.",
+];
+
+/// The first name: the first word that is not a title.
+fn first_name(name: &str) -> &str {
+    let mut words = name.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        if words.peek().is_some() && TITLES.contains(&w.to_lowercase().as_str()) {
+            continue;
+        }
+        return w;
+    }
+    name
+}
+
+/// Words that make a name a role or a team, not a person ("Hiring Manager",
+/// "Lettings Team").
+const ROLES: &[&str] = &[
+    "manager",
+    "team",
+    "department",
+    "office",
+    "desk",
+    "support",
+    "sales",
+    "recruiter",
+    "recruitment",
+    "committee",
+    "board",
+    "services",
+    "agency",
+    "landlord",
+    "lettings",
+    "procurement",
+    "purchasing",
+    "accounts",
+    "partner",
+    "partners",
+];
+
+/// Whether a name ends in a word of a role or team ("Hiring Manager").
+fn is_role(name: &str) -> bool {
+    name.split_whitespace()
+        .last()
+        .is_some_and(|w| ROLES.contains(&w.to_lowercase().as_str()))
 }
 
 /// A person's name starts and ends with a capitalised word ("Lee Park",
@@ -91,7 +180,7 @@ fn is_personal_name(name: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_uppercase() || caseless(c))
     };
-    words.first().is_some_and(capital) && words.last().is_some_and(capital)
+    !is_role(name) && words.first().is_some_and(capital) && words.last().is_some_and(capital)
 }
 
 /// A letter of a script that has no capitals (Arabic, Hebrew, Chinese…).
@@ -130,5 +219,19 @@ mod tests {
         assert_eq!(greet("محمد عبد الله", "formal"), "Dear محمد عبد الله,");
         assert_eq!(greet("李 小龍", "warm"), "Hi 李 小龍,");
         assert_eq!(greet("Γιώργος Παπαδόπουλος", "warm"), "Hi Γιώργος,");
+    }
+
+    #[test]
+    fn names_are_greeted_as_people_write_them() {
+        assert_eq!(greet("Smith, John", "warm"), "Hi John,");
+        assert_eq!(greet("Smith, John", "formal"), "Dear John Smith,");
+        assert_eq!(greet("O'Brien, Pat", "warm"), "Hi Pat,");
+        assert_eq!(greet("Dr Jane Doe", "warm"), "Hi Jane,");
+        assert_eq!(greet("Dr Jane Doe", "formal"), "Dear Dr Jane Doe,");
+        assert_eq!(greet("Lee Park (Sales)", "warm"), "Hi Lee,");
+        assert_eq!(greet("Lee Park (Sales)", "formal"), "Dear Lee Park,");
+        assert_eq!(greet("Hiring Manager", "warm"), "Hello,");
+        assert_eq!(greet("Hiring Manager", "formal"), "Dear Hiring Manager,");
+        assert_eq!(greet("the landlord", "formal"), "Dear Sir or Madam,");
     }
 }

@@ -95,12 +95,14 @@ fn to_lettre(m: &Mailbox) -> Result<LettreMailbox, String> {
 /// The Subject header. lettre encodes only words with characters a header cannot
 /// hold, so a plain-ASCII title such as `=?utf-8?q?Hello?=` would go out as is,
 /// and every mail reader would decode it as an encoded word (and show something
-/// else than the brief said). A subject with `=?` in it is therefore encoded
-/// whole (RFC 2047, base64), which readers show exactly as written.
+/// else than the brief said). It also folds between a plain word and an encoded
+/// one, a space that some readers drop ("dlaŁodzi"). A subject with `=?` or
+/// any character outside ASCII is therefore encoded whole (RFC 2047, base64),
+/// its spaces inside the encoded words, which readers show exactly as written.
 fn subject_header(subject: &str) -> lettre::message::header::HeaderValue {
     use lettre::message::header::{HeaderName, HeaderValue};
     let name = HeaderName::new_from_ascii_str("Subject");
-    if !subject.contains("=?") {
+    if subject.is_ascii() && !subject.contains("=?") {
         return HeaderValue::new(name, subject.to_string());
     }
     let mut encoded = String::new();
@@ -244,6 +246,26 @@ mod tests {
             let head = String::from_utf8_lossy(&bytes);
             assert!(head.lines().all(|l| l.len() <= 78), "{head}");
         }
+    }
+
+    /// A subject with words outside ASCII is encoded whole, its spaces inside
+    /// the encoded words: a fold between a plain word and an encoded one is a
+    /// space some readers drop (python's mail-parser read "dlaŁodzi").
+    #[test]
+    fn a_subject_outside_ascii_is_encoded_whole() {
+        let subject = "My decision on dostawę węgla dla Łodzi i Gdańska";
+        let bytes = eml(&dana(), &lee(), subject);
+        let raw = raw_headers(&bytes);
+        let value = &raw.iter().find(|(k, _)| k == "Subject").expect("Subject").1;
+        assert!(value.starts_with("=?utf-8?b?"), "{value}");
+        assert!(
+            value
+                .split_whitespace()
+                .all(|w| w.starts_with("=?utf-8?b?") && w.ends_with("?=")),
+            "a plain word beside an encoded one: {value}"
+        );
+        let msg = MessageParser::default().parse(&bytes).expect("parses");
+        assert_eq!(msg.subject(), Some(subject));
     }
 
     #[test]
