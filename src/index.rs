@@ -191,6 +191,20 @@ impl Tracker {
             .collect()
     }
 
+    /// Forget the briefs whose file is gone (deleted or renamed); their names.
+    pub fn gone(&mut self) -> Vec<String> {
+        let names: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(_, (path, _))| !path.exists())
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in &names {
+            self.entries.remove(name);
+        }
+        names
+    }
+
     /// Write `OUT/index.html`.
     pub fn write(&self, out: &Path, today: Date) -> Result<(), String> {
         let target = out.join(FILE_NAME);

@@ -93,6 +93,8 @@ fn every_way_out_of_out_is_a_404() {
 fn outputs_are_served_with_their_content_types_and_html_gains_the_script_only_in_transit() {
     let dir = project();
     let server = Server::start(dir.path(), &[]);
+    // A browser's own request for an icon is no error in its console.
+    assert_eq!(server.get("/favicon.ico").status, 204);
     let cases = [
         ("/", "text/html; charset=utf-8"),
         ("/index.html", "text/html; charset=utf-8"),
@@ -555,4 +557,36 @@ fn a_brief_with_the_same_name_in_another_folder_is_refused_not_built_over_the_fi
     assert!(text(&page).contains("Used van"), "{page}");
     let index = text(&server.get("/").text());
     assert!(index.contains("Used van"), "{index}");
+}
+
+/// A brief broken and then deleted takes its banner with it, and its open
+/// page is told; with `--prune`, the page is told again when its outputs go.
+#[test]
+fn a_deleted_brief_takes_its_banner_with_it_and_its_page_is_told() {
+    let dir = project();
+    let p = dir.path();
+    let server = Server::start(p, &["--prune"]);
+    let mut events = Events::open(server.port);
+    events.wait_for("event: hello");
+    save(&p.join("van.yaml"), &van("lots"));
+    server.wait_page("/van/prep-pack.html", "the banner", |t| {
+        t.contains("walkaway-broken")
+    });
+    events.seen.clear();
+    std::fs::remove_file(p.join("van.yaml")).expect("delete");
+    // Told when the brief goes, and its banner goes with it.
+    events.wait_for("\"briefs\":[\"van\"]");
+    server.wait_page("/van/prep-pack.html", "the banner to go", |t| {
+        !t.contains("walkaway-broken")
+    });
+    // With --prune, the outputs go too, a moment later (the page is told
+    // again then): the page is a 404, without the banner.
+    let start = std::time::Instant::now();
+    let mut r = server.get("/van/prep-pack.html");
+    while r.status != 404 && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        r = server.get("/van/prep-pack.html");
+    }
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert!(!r.text().contains("walkaway-broken"), "{}", r.text());
 }

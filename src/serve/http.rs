@@ -119,6 +119,14 @@ fn respond(state: &State, req: &Request<Incoming>) -> Response<Body> {
     let path = req.uri().path();
     match path {
         EVENTS_PATH => events(state),
+        // Pages say they have no icon (`data:,`), but a browser may still ask
+        // (an image, a PDF opened in a tab): no content, not an error in its
+        // console.
+        "/favicon.ico" => {
+            let mut r = Response::new(full(Vec::new()));
+            *r.status_mut() = StatusCode::NO_CONTENT;
+            r
+        }
         SCRIPT_PATH => with_type(
             Response::new(full(SCRIPT.as_bytes().to_vec())),
             "text/javascript; charset=utf-8",

@@ -81,6 +81,14 @@ impl State {
         changed
     }
 
+    /// Forget the failures of briefs that are gone.
+    fn forget(&self, names: &[String]) {
+        let mut broken = self.broken.write().unwrap_or_else(PoisonError::into_inner);
+        for name in names {
+            broken.remove(name);
+        }
+    }
+
     fn record(&self, reports: &[BriefReport]) {
         let mut broken = self.broken.write().unwrap_or_else(PoisonError::into_inner);
         for r in reports {
@@ -121,17 +129,41 @@ pub fn run<'a>(
     ));
 
     let index = Mutex::new(Tracker::default());
+    // Briefs gone whose outputs `--prune` has yet to remove (it waits in case
+    // they come back): their pages are told again when the outputs go.
+    let pruning = Mutex::new(std::collections::BTreeSet::<String>::new());
     let first = AtomicBool::new(true);
     let observer = |setup: &Setup, reports: &[BriefReport]| {
-        {
+        let gone = {
             let mut index = index.lock().unwrap_or_else(PoisonError::into_inner);
             index.update(&setup.out, reports);
+            let gone = index.gone();
             if let Err(e) = index.write(&setup.out, setup.today) {
                 crate::terminal::warning(&e);
             }
-        }
+            gone
+        };
         state.record(reports);
-        let names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+        // A brief deleted or renamed takes its banner with it, and its open
+        // page is told (it shows the outputs left, or the 404 page).
+        state.forget(&gone);
+        let mut names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+        names.extend(gone.iter().cloned());
+        if watch_opts.prune {
+            let mut pruning = pruning.lock().unwrap_or_else(PoisonError::into_inner);
+            pruning.extend(gone);
+            let pruned: Vec<String> = pruning
+                .iter()
+                .filter(|n| !setup.out.join(n).is_dir())
+                .cloned()
+                .collect();
+            for n in &pruned {
+                pruning.remove(n);
+            }
+            names.extend(pruned);
+        }
+        names.sort();
+        names.dedup();
         state.hub.changed(&names);
         if first.swap(false, Ordering::Relaxed) && opts.open {
             bind::open_browser(&url);

@@ -422,8 +422,10 @@ impl Session<'_> {
         }
     }
 
-    /// Give up on briefs that vanished and did not come back.
+    /// Give up on briefs that vanished and did not come back. The observer is
+    /// told when outputs were removed (`serve` tells their pages).
     pub(super) fn expire_missing(&mut self) {
+        let mut pruned = false;
         let now = Instant::now();
         let expired: Vec<PathBuf> = self
             .missing
@@ -456,11 +458,14 @@ impl Session<'_> {
                 self.say(&format!("{} was removed", shown.display()));
             } else if self.opts.prune {
                 match std::fs::remove_dir_all(&outputs) {
-                    Ok(()) => self.say(&format!(
-                        "{} was removed; removed its outputs in {}",
-                        shown.display(),
-                        outputs.display()
-                    )),
+                    Ok(()) => {
+                        pruned = true;
+                        self.say(&format!(
+                            "{} was removed; removed its outputs in {}",
+                            shown.display(),
+                            outputs.display()
+                        ));
+                    }
                     Err(e) => self.say(&format!(
                         "{} was removed; cannot remove {}: {e}",
                         shown.display(),
@@ -474,6 +479,9 @@ impl Session<'_> {
                     outputs.display()
                 ));
             }
+        }
+        if pruned {
+            (self.observer)(&self.setup, &[]);
         }
     }
 }
