@@ -125,6 +125,24 @@ fn a_failed_brief_shows_its_located_diagnostic_above_its_last_good_row() {
 }
 
 #[test]
+fn two_failed_briefs_are_counted_in_the_plural() {
+    let failed = |name: &str| {
+        let mut e = entry(name, Verdict::Proceed, 50.0, None);
+        e.problems = vec![Problem {
+            location: format!("briefs/{name}.yaml:1:1"),
+            message: "broken".into(),
+            hint: None,
+        }];
+        e
+    };
+    let t = text(&index_html(&[failed("a"), failed("b")], TODAY));
+    assert!(
+        t.contains("The last saves of 2 briefs are broken ; their outputs and their rows below are from the last good build."),
+        "{t}"
+    );
+}
+
+#[test]
 fn a_brief_never_built_is_listed_by_name_as_not_built() {
     let e = IndexEntry {
         name: "new".into(),
