@@ -317,11 +317,19 @@ const TABLE_HEAD: &str = "<table>\n<thead><tr><th>Meeting</th><th>Brief</th><th>
 
 /// The box above the table naming each brief whose last save is broken.
 fn failure_banner(failed: &[&&IndexEntry]) -> String {
-    let what = match failed.len() {
-        1 => "The last save of 1 brief is broken</strong>; its outputs and its row below are from the last good build.".to_string(),
-        n => format!("The last saves of {n} briefs are broken</strong>; their outputs and their rows below are from the last good build."),
+    let (what, whose) = match failed.len() {
+        1 => (
+            "The last save of 1 brief is broken".to_string(),
+            "its outputs and its row",
+        ),
+        n => (
+            format!("The last saves of {n} briefs are broken"),
+            "their outputs and their rows",
+        ),
     };
-    let mut s = format!("<div class=\"failures\" role=\"alert\"><strong>{what}\n<ul>\n");
+    let mut s = format!(
+        "<div class=\"failures\" role=\"alert\"><strong>{what}</strong>; {whose} below are from the last good build.\n<ul>\n"
+    );
     for e in failed {
         for p in &e.problems {
             s.push_str(&format!(

@@ -11,21 +11,27 @@ use serde_json::json;
 /// Render a brief's outputs with the default rules; returns the output folder
 /// of the brief (kept alive by the returned guard).
 fn render(name: &str, yaml: &str, formats: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    render_with(name, yaml, formats, None)
+}
+
+/// As `render`, with the rules of `rules` (YAML) when given.
+fn render_with(
+    name: &str,
+    yaml: &str,
+    formats: &str,
+    rules: Option<&str>,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join(format!("{name}.yaml")), dedent(yaml)).expect("write");
-    let r = run_in(
-        dir.path(),
-        &[
-            "render",
-            &format!("{name}.yaml"),
-            "-o",
-            "out",
-            "--format",
-            formats,
-            "--today",
-            TODAY,
-        ],
-    );
+    let brief = format!("{name}.yaml");
+    let mut args = vec![
+        "render", &brief, "-o", "out", "--format", formats, "--today", TODAY,
+    ];
+    if let Some(rules) = rules {
+        std::fs::write(dir.path().join("house.yaml"), dedent(rules)).expect("write rules");
+        args.extend(["--rules", "house.yaml"]);
+    }
+    let r = run_in(dir.path(), &args);
     assert_eq!(r.code, 0, "{r:?}");
     let out = dir.path().join("out").join(name);
     (dir, out)
@@ -1049,10 +1055,17 @@ fn an_estimated_limit_keeps_the_terms_decimals() {
 /// that applies now is marked.
 #[test]
 fn the_ladder_shows_each_stages_highest_priority_script() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("house.yaml"),
-        dedent(
+    let (_dir, out) = render_with(
+        "deal",
+        "
+        title: Deal
+        side: buyer
+        terms:
+          - { id: price, wish: 80, want: 90, walk: 100, offer: 95 }
+        observed: [sarcasm, rude]
+        ",
+        "md",
+        Some(
             "
             version: 1
             extends: default
@@ -1069,38 +1082,8 @@ fn the_ladder_shows_each_stages_highest_priority_script() {
                 say: [\"LOW WARN LINE\"]
             ",
         ),
-    )
-    .expect("write rules");
-    std::fs::write(
-        dir.path().join("deal.yaml"),
-        dedent(
-            "
-            title: Deal
-            side: buyer
-            terms:
-              - { id: price, wish: 80, want: 90, walk: 100, offer: 95 }
-            observed: [sarcasm, rude]
-            ",
-        ),
-    )
-    .expect("write brief");
-    let r = run_in(
-        dir.path(),
-        &[
-            "render",
-            "deal.yaml",
-            "--rules",
-            "house.yaml",
-            "-o",
-            "out",
-            "--format",
-            "md",
-            "--today",
-            TODAY,
-        ],
     );
-    assert_eq!(r.code, 0, "{r:?}");
-    let md = read(&dir.path().join("out/deal/prep-pack.md"));
+    let md = read(&out.join("prep-pack.md"));
     let ladder = &md[md.find("## Withdrawal ladder").expect("a ladder")..];
     assert!(ladder.contains("HIGH WARN LINE"), "{ladder}");
     assert!(!ladder.contains("LOW WARN LINE"), "{ladder}");

@@ -135,12 +135,11 @@ pub fn add<'v>(ctx: &mut cel::Context<'_, 'v>, vars: Vec<(&'static str, CelVal<'
     }
 }
 
-/// One term as conditions see it (DESIGN §4: `terms` and `term.<id>`).
 /// A term's map, shared rather than copied. A comprehension binds each item it
-/// visits to its variable by cloning it (`terms.exists(t, …)`), and a deep
-/// clone of a term's map per rule and term cost a quarter of evaluating the
-/// rules. It is a map in every way CEL looks at one (fields, `has()`, `in`,
-/// `size()`, equality, conversion), by delegation.
+/// visits to its variable by cloning it (`terms.exists(t, …)`), and the deep
+/// clones of the terms' maps were 5% of `check`'s samples on 400 briefs. It
+/// is a map in every way CEL looks at one (fields, `has()`, `in`, `size()`,
+/// equality, conversion), by delegation.
 #[derive(Debug, Clone)]
 struct Shared<'v>(Arc<CelMap<'v>>);
 
@@ -228,6 +227,7 @@ impl<'v> Indexer for Shared<'v> {
     }
 }
 
+/// One term as conditions see it (DESIGN §4: `terms` and `term.<id>`).
 fn term<'v>(t: &'v Term, e: &TermFacts) -> CelMap<'v> {
     let (kind, better) = match &t.kind {
         TermKind::Number { better } => ("number", string(better.word())),

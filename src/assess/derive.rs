@@ -8,17 +8,29 @@ use super::{Batna, Facts, TermFacts, concessions, history, packages, zopa};
 use crate::brief::{Brief, Level, Term, TermValue};
 use jiff::civil::Date;
 
+/// The deal-breaker terms on which the BATNA gives a value past our walk, with
+/// that value, in the order of the brief: while there are any, it is no
+/// option we could take.
+pub fn short_of_walk(b: &Brief, batna: Batna) -> Vec<(usize, TermValue)> {
+    let alternative = &b.alternatives[batna.index];
+    b.terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.deal_breaker)
+        .filter_map(|(i, t)| {
+            let v = alternative.terms.iter().find(|(j, _)| *j == i)?.1;
+            (t.advantage(v, t.walk) < 0.0).then_some((i, v))
+        })
+        .collect()
+}
+
 /// Everything DESIGN §3 derives from a brief before any rule runs.
 pub fn facts(b: &Brief, today: Date) -> Facts {
     let alternatives = alternative_scores(b);
     let batna = batna(&alternatives);
     let our_last = history::our_last(b);
     // An alternative that fails a must-have is no floor for any term.
-    let batna_lacks_must_have = batna.is_some_and(|x| {
-        b.alternatives[x.index].terms.iter().any(|(j, v)| {
-            b.terms[*j].deal_breaker && b.terms[*j].advantage(*v, b.terms[*j].walk) < 0.0
-        })
-    });
+    let batna_lacks_must_have = batna.is_some_and(|x| !short_of_walk(b, x).is_empty());
     let terms: Vec<TermFacts> = b
         .terms
         .iter()

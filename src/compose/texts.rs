@@ -119,11 +119,15 @@ impl<'a> TextViews<'a> {
             brief: BriefView::new(b),
             met,
             unmet,
-            batna: a.facts.batna.map(|x| BatnaView {
-                name: &b.alternatives[x.index].name,
-                score: x.score.into(),
-                score_text: super::numbers::format_score(x.score),
-                falls_short: super::view::shortfalls(b, a),
+            batna: a.facts.batna.map(|x| {
+                let falls_short = super::view::shortfalls(b, a);
+                BatnaView {
+                    name: &b.alternatives[x.index].name,
+                    score: x.score.into(),
+                    score_text: super::numbers::format_score(x.score),
+                    falls_short_text: super::view::shortfall_text(&falls_short, "our"),
+                    falls_short,
+                }
             }),
             tone: b.letter.tone,
             sign_off: &b.letter.sign_off,

@@ -416,6 +416,9 @@ pub struct BatnaView<'a> {
     /// The deal-breaker terms on which it is past our limit: while it falls
     /// short, it is no option we could take.
     pub falls_short: Vec<Shortfall<'a>>,
+    /// The same in a sentence's words: "Days (8 days; our limit is 10 days)
+    /// and Fully remote (not included)".
+    pub falls_short_text: String,
 }
 
 /// A deal-breaker term on which the BATNA is past our limit.
@@ -435,19 +438,16 @@ pub fn shortfalls<'a>(b: &'a Brief, a: &Assessment) -> Vec<Shortfall<'a>> {
     let Some(batna) = a.facts.batna else {
         return Vec::new();
     };
-    let alternative = &b.alternatives[batna.index];
-    b.terms
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.deal_breaker)
-        .filter_map(|(i, t)| {
-            let v = alternative.terms.iter().find(|(j, _)| *j == i)?.1;
-            (t.advantage(v, t.walk) < 0.0).then(|| Shortfall {
+    crate::assess::derive::short_of_walk(b, batna)
+        .into_iter()
+        .map(|(i, v)| {
+            let t = &b.terms[i];
+            Shortfall {
                 label: &t.label,
                 yes_no: matches!(t.kind, crate::brief::TermKind::YesNo),
                 gives: value_text(t, Some(v)),
                 limit: value_text(t, Some(t.walk)),
-            })
+            }
         })
         .collect()
 }

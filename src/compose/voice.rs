@@ -66,9 +66,9 @@ pub fn greeting(b: &Brief) -> String {
         .filter(|n| !n.is_empty());
     let person = name.as_deref().filter(|n| is_personal_name(n));
     // "Hiring Manager": greeted by the role when formal, as people write.
-    let role = name.as_deref().filter(|n| {
-        person.is_none() && n.chars().next().is_some_and(char::is_uppercase) && is_role(n)
-    });
+    let role = name
+        .as_deref()
+        .filter(|n| n.chars().next().is_some_and(char::is_uppercase) && is_role(n));
     match b.letter.tone {
         Tone::Formal => match (&b.them.salutation, person, role) {
             (Some(s), _, _) if !s.trim().is_empty() => format!("Dear {},", s.trim()),
@@ -107,7 +107,8 @@ fn as_addressed(name: &str) -> String {
     }
 }
 
-/// Titles that come before a name and are not the name ("Dr Jane Doe" is Jane).
+/// Titles that come before a name and are not the name ("Dr Jane Doe" is
+/// Jane), with or without their full stop.
 const TITLES: &[&str] = &[
     "dr",
     "mr",
@@ -119,18 +120,14 @@ const TITLES: &[&str] = &[
     "professor",
     "sir",
     "dame",
-    "dr.",
-    "mr.",
-    "mrs.",
-    "ms.",
-    "prof.",
 ];
 
 /// The first name: the first word that is not a title.
 fn first_name(name: &str) -> &str {
     let mut words = name.split_whitespace().peekable();
     while let Some(w) = words.next() {
-        if words.peek().is_some() && TITLES.contains(&w.to_lowercase().as_str()) {
+        let title = w.trim_end_matches('.').to_lowercase();
+        if words.peek().is_some() && TITLES.contains(&title.as_str()) {
             continue;
         }
         return w;

@@ -62,6 +62,7 @@ pub const TEXT_FIELDS: &[&str] = &[
     "deal_breakers",
     "email",
     "falls_short",
+    "falls_short_text",
     "fired",
     "from",
     "gap_text",

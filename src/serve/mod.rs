@@ -81,15 +81,9 @@ impl State {
         changed
     }
 
-    /// Forget the failures of briefs that are gone.
-    fn forget(&self, names: &[String]) {
-        let mut broken = self.broken.write().unwrap_or_else(PoisonError::into_inner);
-        for name in names {
-            broken.remove(name);
-        }
-    }
-
-    fn record(&self, reports: &[BriefReport]) {
+    /// Record why each brief built failed, or that it did not; a brief that is
+    /// gone takes its failure with it.
+    fn record(&self, reports: &[BriefReport], gone: &[String]) {
         let mut broken = self.broken.write().unwrap_or_else(PoisonError::into_inner);
         for r in reports {
             if r.failed() {
@@ -97,6 +91,9 @@ impl State {
             } else {
                 broken.remove(&r.name);
             }
+        }
+        for name in gone {
+            broken.remove(name);
         }
     }
 }
@@ -129,11 +126,8 @@ pub fn run<'a>(
     ));
 
     let index = Mutex::new(Tracker::default());
-    // Briefs gone whose outputs `--prune` has yet to remove (it waits in case
-    // they come back): their pages are told again when the outputs go.
-    let pruning = Mutex::new(std::collections::BTreeSet::<String>::new());
     let first = AtomicBool::new(true);
-    let observer = |setup: &Setup, reports: &[BriefReport]| {
+    let observer = |setup: &Setup, reports: &[BriefReport], pruned: &[String]| {
         let gone = {
             let mut index = index.lock().unwrap_or_else(PoisonError::into_inner);
             index.update(&setup.out, reports);
@@ -143,25 +137,14 @@ pub fn run<'a>(
             }
             gone
         };
-        state.record(reports);
         // A brief deleted or renamed takes its banner with it, and its open
-        // page is told (it shows the outputs left, or the 404 page).
-        state.forget(&gone);
+        // page is told: it shows the outputs left, or, once `--prune` has
+        // removed them (a moment later, in case the brief comes back), the
+        // 404 page.
+        state.record(reports, &gone);
         let mut names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
-        names.extend(gone.iter().cloned());
-        if watch_opts.prune {
-            let mut pruning = pruning.lock().unwrap_or_else(PoisonError::into_inner);
-            pruning.extend(gone);
-            let pruned: Vec<String> = pruning
-                .iter()
-                .filter(|n| !setup.out.join(n).is_dir())
-                .cloned()
-                .collect();
-            for n in &pruned {
-                pruning.remove(n);
-            }
-            names.extend(pruned);
-        }
+        names.extend(gone);
+        names.extend_from_slice(pruned);
         names.sort();
         names.dedup();
         state.hub.changed(&names);

@@ -76,8 +76,10 @@ pub type Reload<'a> = dyn Fn() -> Result<(Setup, Sources), Vec<crate::index::Pro
 
 /// Told after every build of the loop — the first one and each rebuild, even
 /// one that had nothing to build (a brief was deleted) — with the setup in use
-/// and the reports of the briefs just built. `serve` learns here what changed.
-pub type Observer<'a> = dyn Fn(&Setup, &[BriefReport]) + 'a;
+/// and the reports of the briefs just built; and when `--prune` removed the
+/// outputs of briefs that are gone, with their names. `serve` learns here
+/// what changed.
+pub type Observer<'a> = dyn Fn(&Setup, &[BriefReport], &[String]) + 'a;
 
 /// Watch until Ctrl-C, writing `OUT/index.html` after every build. `setup` and
 /// `sources` come from the first load; `reload` repeats it. An error only when
@@ -89,7 +91,7 @@ pub fn run<'a>(
     reload: &'a Reload<'a>,
 ) -> Result<(), String> {
     let index = std::sync::Mutex::new(crate::index::Tracker::default());
-    let write_index = |setup: &Setup, reports: &[BriefReport]| {
+    let write_index = |setup: &Setup, reports: &[BriefReport], _pruned: &[String]| {
         let mut index = index
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -280,7 +280,7 @@ impl Session<'_> {
         for r in &reports {
             self.report(r);
         }
-        (self.observer)(&self.setup, &reports);
+        (self.observer)(&self.setup, &reports, &[]);
     }
 
     fn report(&self, r: &BriefReport) {
@@ -425,7 +425,7 @@ impl Session<'_> {
     /// Give up on briefs that vanished and did not come back. The observer is
     /// told when outputs were removed (`serve` tells their pages).
     pub(super) fn expire_missing(&mut self) {
-        let mut pruned = false;
+        let mut pruned = Vec::new();
         let now = Instant::now();
         let expired: Vec<PathBuf> = self
             .missing
@@ -459,7 +459,7 @@ impl Session<'_> {
             } else if self.opts.prune {
                 match std::fs::remove_dir_all(&outputs) {
                     Ok(()) => {
-                        pruned = true;
+                        pruned.push(name);
                         self.say(&format!(
                             "{} was removed; removed its outputs in {}",
                             shown.display(),
@@ -480,8 +480,8 @@ impl Session<'_> {
                 ));
             }
         }
-        if pruned {
-            (self.observer)(&self.setup, &[]);
+        if !pruned.is_empty() {
+            (self.observer)(&self.setup, &[], &pruned);
         }
     }
 }
