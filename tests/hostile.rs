@@ -388,7 +388,12 @@ fn runaway_templates_fail_their_brief_located_in_the_template() {
             "tpl/prep-pack.md.tera:2:",
         ),
         (
-            "# x\n{% for i in range(end=100000) %}{{ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title ~ brief.title }}{% endfor %}\n",
+            &format!(
+                "# x\n{{% for i in range(end=100000) %}}{{{{ brief.title }}}}{}{{% endfor %}}\n",
+                // Text is cheap to write: the limit on bytes is reached long
+                // before the one on time, even on a loaded machine.
+                "x".repeat(4096)
+            ),
             "the template prep-pack.md.tera stopped: it produces too much text",
             "tpl/prep-pack.md.tera:2:",
         ),
