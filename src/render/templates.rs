@@ -105,6 +105,24 @@ impl Templates {
                 }
             }
         }
+        for (name, text, path) in &sources {
+            // The built-in templates read only what they are given: a test
+            // runs this check on them.
+            if let Some(path) = path {
+                diags.extend(unknown_names(name, text).into_iter().map(|(at, n, hint)| {
+                    let d = Diagnostic::error(
+                        path,
+                        Some(pos_at(text, at)),
+                        format!("template error: `{n}` is not a name templates are given"),
+                    )
+                    .with_source(text);
+                    match hint {
+                        Some(h) => d.with_hint(h),
+                        None => d,
+                    }
+                }));
+            }
+        }
         let texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)> = sources
             .iter()
             .map(|(n, t, p)| (n.clone(), t.clone(), guard::instrument(t), p.clone()))
@@ -151,6 +169,33 @@ impl Templates {
             d
         })
     }
+}
+
+/// The names a template reads at its top level that it is not given, each
+/// with its byte offset and a suggestion. Tera renders an unknown name passed
+/// through a filter (`{{ bodyy | safe }}`) or tested (`{% if bodyy %}`) as
+/// nothing, without an error: a misspelt name in an edited template would
+/// silently empty a part of every pack.
+fn unknown_names(name: &str, text: &str) -> Vec<(usize, String, Option<String>)> {
+    // What each family's render adds to the pack (render::render, typst::context).
+    const HTML: &[&str] = &["body"];
+    const TYPST: &[&str] = &["notes_typst", "letter_body_typst"];
+    let extra: Vec<&str> = if name.ends_with(Family::Html.suffix()) {
+        HTML.to_vec()
+    } else if name.ends_with(Family::Typst.suffix()) {
+        TYPST.to_vec()
+    } else if name.ends_with(Family::Markdown.suffix()) {
+        Vec::new()
+    } else {
+        // A partial is added to every family: it may read any of their names.
+        HTML.iter().chain(TYPST).copied().collect()
+    };
+    let known = || crate::compose::pack_names().chain(extra.iter().copied());
+    crate::rules::guard_scan::context_names(text)
+        .into_iter()
+        .filter(|(_, n)| !known().any(|k| k == *n))
+        .map(|(at, n)| (at, n.to_string(), crate::diag::did_you_mean(n, known())))
+        .collect()
 }
 
 /// The 1-based line and column (in characters) of byte `at` of `text`.
@@ -274,4 +319,44 @@ pub fn to_diag(file: &Path, source: Option<&str>, e: &tera::Error) -> Diagnostic
         d = d.with_source(src);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The check that refuses an edited template for an unknown name passes
+    /// every built-in one: the names they read are the ones they are given.
+    #[test]
+    fn the_built_in_templates_read_only_names_they_are_given() {
+        for (name, text) in BUILTIN {
+            assert_eq!(unknown_names(name, text), vec![], "{name}");
+        }
+    }
+
+    #[test]
+    fn an_edited_template_that_reads_an_unknown_name_is_refused_where_it_reads_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("prep-pack.html.tera");
+        std::fs::write(&path, "<main>\n  {{ bodyy | safe }}\n</main>\n").expect("writes");
+        let Err(diags) = Templates::load(Some(dir.path())) else {
+            panic!("a template reading `bodyy` loaded");
+        };
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let d = &diags[0];
+        assert_eq!(d.file, path);
+        assert_eq!(d.pos, Some(Pos { line: 2, col: 6 }));
+        assert_eq!(
+            d.message,
+            "template error: `bodyy` is not a name templates are given"
+        );
+        assert_eq!(d.hint.as_deref(), Some("did you mean `body`?"));
+        // `body` is given to the HTML page only; a Markdown template that
+        // reads it is refused too.
+        std::fs::remove_file(&path).expect("removes");
+        std::fs::write(dir.path().join("letter.md.tera"), "{{ body }}").expect("writes");
+        assert!(Templates::load(Some(dir.path())).is_err());
+        std::fs::write(dir.path().join("letter.md.tera"), "{{ letter_body }}").expect("writes");
+        assert!(Templates::load(Some(dir.path())).is_ok());
+    }
 }

@@ -6,7 +6,7 @@
 pub mod budget;
 pub mod cond;
 pub mod guard;
-mod guard_scan;
+pub(crate) mod guard_scan;
 mod load;
 pub mod reads;
 mod shape;
