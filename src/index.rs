@@ -301,6 +301,7 @@ const PAGE_HEAD: &str = r#"<!DOCTYPE html>
   .problem { font-family: "DejaVu Sans Mono", monospace; font-size: .85rem; color: #742a2a; margin: .25rem 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
   .failures { border: 2px solid #c53030; background: #fff5f5; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }
   .failures ul { margin: .25rem 0; padding-left: 1.25rem; }
+  .hint { font-family: -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1a202c; }
   .links a { margin-right: .75rem; white-space: nowrap; }
   .passed { font-weight: 700; }
   /* On a phone the table scrolls by itself, not the page. */
@@ -315,32 +316,45 @@ const PAGE_HEAD: &str = r#"<!DOCTYPE html>
 
 const TABLE_HEAD: &str = "<table>\n<thead><tr><th>Meeting</th><th>Brief</th><th>Verdict</th><th>Score</th><th>Deadline</th><th>Days left</th><th>Outputs</th></tr></thead>\n<tbody>\n";
 
-/// The box above the table naming each brief whose last save is broken.
+/// The box above the table naming each brief whose last save is broken, with
+/// what to do about each problem when its diagnostic says.
 fn failure_banner(failed: &[&&IndexEntry]) -> String {
-    let (what, whose) = match failed.len() {
-        1 => (
-            "The last save of 1 brief is broken".to_string(),
-            "its outputs and its row",
-        ),
-        n => (
-            format!("The last saves of {n} briefs are broken"),
-            "their outputs and their rows",
-        ),
+    let n = failed.len();
+    // A brief that never built has no last good build to show.
+    let built = failed.iter().filter(|e| e.verdict.is_some()).count();
+    let what = match n {
+        1 => "The last save of 1 brief is broken".to_string(),
+        n => format!("The last saves of {n} briefs are broken"),
     };
-    let mut s = format!(
-        "<div class=\"failures\" role=\"alert\"><strong>{what}</strong>; {whose} below are from the last good build.\n<ul>\n"
-    );
+    let whose = match (n, built) {
+        (1, 1) => "its outputs and its row below are from the last good build",
+        (1, _) => "it has never built, so it has no outputs yet",
+        (_, 0) => "they have never built, so they have no outputs yet",
+        (n, b) if n == b => "their outputs and their rows below are from the last good build",
+        _ => "the outputs and rows below of those that built before are from their last good build",
+    };
+    let mut s =
+        format!("<div class=\"failures\" role=\"alert\"><strong>{what}</strong>; {whose}.\n<ul>\n");
     for e in failed {
         for p in &e.problems {
             s.push_str(&format!(
-                "<li><strong>{}</strong>: <code>{}</code></li>\n",
+                "<li><strong>{}</strong>: <code>{}</code>{}</li>\n",
                 html(&e.name),
-                html(&p.located())
+                html(&p.located()),
+                hint(p)
             ));
         }
     }
     s.push_str("</ul></div>\n");
     s
+}
+
+/// A problem's hint, as the brief's own page shows it under the diagnostic.
+fn hint(p: &Problem) -> String {
+    p.hint
+        .as_ref()
+        .map(|h| format!("<br><span class=\"hint\">help: {}</span>", html(h)))
+        .unwrap_or_default()
 }
 
 fn row(e: &IndexEntry, today: Date) -> String {
@@ -359,8 +373,9 @@ fn row(e: &IndexEntry, today: Date) -> String {
     };
     for p in &e.problems {
         brief.push_str(&format!(
-            "<p class=\"problem\">Build failed: {}</p>",
-            html(&p.located())
+            "<p class=\"problem\">Build failed: {}{}</p>",
+            html(&p.located()),
+            hint(p)
         ));
     }
     let days = match e.days_left(today) {

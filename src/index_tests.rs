@@ -155,12 +155,30 @@ fn a_brief_never_built_is_listed_by_name_as_not_built() {
         problems: vec![Problem {
             location: "new.yaml:1:1".into(),
             message: "missing `title`".into(),
-            hint: None,
+            hint: Some("add `title: ...` at the top".into()),
         }],
     };
-    let t = text(&index_html(&[e], TODAY));
+    let t = text(&index_html(std::slice::from_ref(&e), TODAY));
+    // No last good build to speak of; the hint the brief's page gives, too.
     assert!(
-        t.contains("— new Build failed: new.yaml:1:1: missing `title` ? Not built — — —"),
+        t.contains("The last save of 1 brief is broken ; it has never built, so it has no outputs yet. new : new.yaml:1:1: missing `title` help: add `title: ...` at the top"),
+        "{t}"
+    );
+    assert!(!t.contains("last good build"), "{t}");
+    assert!(
+        t.contains("— new Build failed: new.yaml:1:1: missing `title` help: add `title: ...` at the top ? Not built — — —"),
+        "{t}"
+    );
+    let mut built = entry("van", Verdict::Proceed, 87.5, None);
+    built.problems = e.problems.clone();
+    let t = text(&index_html(&[e.clone(), built], TODAY));
+    assert!(
+        t.contains("The last saves of 2 briefs are broken ; the outputs and rows below of those that built before are from their last good build."),
+        "{t}"
+    );
+    let t = text(&index_html(&[e.clone(), e], TODAY));
+    assert!(
+        t.contains("The last saves of 2 briefs are broken ; they have never built, so they have no outputs yet."),
         "{t}"
     );
 }
