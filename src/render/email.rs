@@ -1,7 +1,9 @@
 //! The follow-up email as an RFC 5322 message (`email.eml`, and what `send` delivers).
 //!
-//! `lettre` does the hard parts: RFC 2047 encoding of non-ASCII names and subjects,
-//! header folding, MIME structure and transfer encodings. This file decides what goes
+//! `lettre` does the hard parts: header folding, MIME structure and transfer
+//! encodings. The RFC 2047 encoding of a subject and of a name outside ASCII is
+//! ours (`subject_header`, `mailbox_header`): lettre's breaks them where Python's
+//! email package reads a space that is not there. This file decides what goes
 //! in and keeps brief text from ever becoming a header: addresses are validated
 //! strictly (no CR/LF, no display name, ASCII only), and names and subjects are
 //! flattened to one line before lettre sees them.
@@ -66,9 +68,14 @@ pub fn build_message(p: &EmailParts) -> Result<Message, String> {
         .singlepart(SinglePart::plain(p.text.to_owned()))
         .singlepart(SinglePart::html(p.html.to_owned()));
 
-    Message::builder()
-        .from(from)
-        .to(to)
+    let mut builder = Message::builder().from(from.clone()).to(to.clone());
+    // Replaces lettre's own From and To where the name is not ASCII.
+    for (field, m) in [("From", &from), ("To", &to)] {
+        if let Some(h) = mailbox_header(field, m) {
+            builder = builder.raw_header(h);
+        }
+    }
+    builder
         .raw_header(subject_header(&subject))
         .date(p.date)
         .message_id(Some(message_id))
@@ -117,6 +124,78 @@ fn subject_header(subject: &str) -> lettre::message::header::HeaderValue {
         let _ = email_encoding::headers::rfc2047::encode(subject, &mut w);
     }
     HeaderValue::dangerous_new_pre_encoded(name, subject.to_string(), encoded)
+}
+
+/// The bytes of a name one encoded word holds: `=?utf-8?b?` and `?=` around 60
+/// characters of base64 make 72, within RFC 2047's 75, and `From: ` and the
+/// word fit in a 78-character line.
+const WORD_BYTES: usize = 45;
+
+/// A From or To header whose name is not ASCII, or `None` (lettre's own is
+/// right). lettre splits such a name into encoded words wherever a line fills,
+/// often mid-word ("Κωνσταντινοπούλ", "ου"); Python's email package, whose
+/// address parser keeps the space between two encoded words where RFC 2047
+/// drops it, then reads a space inside the word. Here a name of up to 45 bytes
+/// (23 Greek or Cyrillic letters, 15 Chinese) is one encoded word, which every
+/// reader reads exactly; a longer one breaks after a space where it has one,
+/// so that a reader that keeps the space shows two between whole words.
+fn mailbox_header(field: &str, m: &LettreMailbox) -> Option<lettre::message::header::HeaderValue> {
+    use lettre::message::header::{HeaderName, HeaderValue};
+    let name = m.name.as_deref().filter(|n| !n.is_ascii())?;
+    let mut encoded = String::new();
+    let mut line = field.len() + ": ".len();
+    for (i, chunk) in name_chunks(name).into_iter().enumerate() {
+        if i > 0 {
+            encoded.push_str("\r\n ");
+            line = 1;
+        }
+        let start = encoded.len();
+        encoded.push_str("=?utf-8?b?");
+        // Writing to a String cannot fail; 45 bytes are 60 characters of
+        // base64, under the 76 at which it would break the line.
+        let _ = email_encoding::body::base64::encode(chunk.as_bytes(), &mut encoded);
+        encoded.push_str("?=");
+        line += encoded.len() - start;
+    }
+    let address = format!("<{}>", m.email);
+    encoded.push_str(if line + 1 + address.len() > 78 {
+        "\r\n "
+    } else {
+        " "
+    });
+    encoded.push_str(&address);
+    Some(HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str(if field == "From" { "From" } else { "To" }),
+        m.to_string(),
+        encoded,
+    ))
+}
+
+/// A name cut into pieces of at most `WORD_BYTES`, each ending after a space
+/// where the piece has one (not at its start), else at a character boundary.
+fn name_chunks(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = name;
+    while rest.len() > WORD_BYTES {
+        let mut end = 0;
+        for (i, c) in rest.char_indices() {
+            if i + c.len_utf8() > WORD_BYTES {
+                break;
+            }
+            end = i + c.len_utf8();
+        }
+        if let Some(space) = rest[..end].rfind(' ').filter(|&at| at > 0) {
+            end = space + 1;
+        }
+        // A first character longer than a piece cannot be: WORD_BYTES > 4.
+        let (piece, tail) = rest.split_at(end.max(rest.chars().next().map_or(1, char::len_utf8)));
+        out.push(piece);
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 /// Flattens text to one header-safe line: control characters (CR, LF, tab...)
@@ -367,6 +446,95 @@ mod tests {
         let from = msg.from().and_then(|a| a.first()).expect("From");
         assert_eq!(from.name(), Some("Dana Bcc: evil@x.y X-Evil: 1"));
         assert!(msg.bcc().is_none());
+    }
+
+    /// A name outside ASCII reads back whole in mail-parser and in Python's
+    /// email package with its strict policy. lettre split "Ζοφία
+    /// Κωνσταντινοπούλου" into two encoded words mid-word, and Python read
+    /// "Κωνσταντινοπούλ ου".
+    #[test]
+    fn names_outside_ascii_read_back_whole() {
+        let short = "Ζοφία Κωνσταντινοπούλου"; // 44 bytes: one encoded word
+        let long = "Παπαχριστοδουλόπουλος Αλεξανδρόπουλος Κωνσταντινίδης";
+        let from = Mailbox {
+            name: Some(short.into()),
+            address: "zofia@northwind.example".into(),
+        };
+        let to = Mailbox {
+            name: Some(long.into()),
+            address: "p.a.k@acme.example".into(),
+        };
+        let bytes = eml(&from, &to, "Next steps");
+        let text = String::from_utf8(bytes.clone()).expect("7-bit output");
+        assert!(
+            text.lines().all(|l| l.len() <= 78),
+            "a header line over 78 characters:\n{text}"
+        );
+        let raw = raw_headers(&bytes);
+        let value = |k: &str| raw.iter().find(|(n, _)| n == k).expect(k).1.clone();
+        assert_eq!(value("From").matches("=?utf-8?b?").count(), 1, "{text}");
+        // Each word of the long name is whole in one encoded word.
+        let pieces: Vec<String> = value("To")
+            .split_whitespace()
+            .filter_map(|w| w.strip_prefix("=?utf-8?b?")?.strip_suffix("?="))
+            .map(|b| {
+                let header = format!("Subject: =?utf-8?b?{b}?=\r\n\r\n");
+                let parsed = MessageParser::default()
+                    .parse(header.as_bytes())
+                    .expect("parses");
+                parsed.subject().expect("decodes").to_owned()
+            })
+            .collect();
+        assert_eq!(
+            pieces,
+            [
+                "Παπαχριστοδουλόπουλος ",
+                "Αλεξανδρόπουλος ",
+                "Κωνσταντινίδης"
+            ]
+        );
+        let msg = MessageParser::default().parse(&bytes).expect("parses");
+        let name = |a: Option<&mail_parser::Address>| {
+            a.and_then(|a| a.first())
+                .and_then(|a| a.name())
+                .map(str::to_owned)
+        };
+        assert_eq!(name(msg.from()).as_deref(), Some(short));
+        assert_eq!(name(msg.to()).as_deref(), Some(long));
+
+        let python = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, email, email.policy\n\
+                 m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.strict)\n\
+                 for h in ('From', 'To'):\n    print(m[h].addresses[0].display_name)",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut python) = python else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "python3 is missing"
+            );
+            return;
+        };
+        use std::io::Write as _;
+        python
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&bytes)
+            .expect("writes");
+        let out = python.wait_with_output().expect("runs");
+        assert!(out.status.success());
+        let out = String::from_utf8(out.stdout).expect("utf-8");
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some(short));
+        // Python keeps the space between the encoded words: two spaces, but
+        // every word whole.
+        let words: Vec<&str> = lines.next().expect("To").split_whitespace().collect();
+        assert_eq!(words.join(" "), long);
     }
 
     #[test]
