@@ -190,7 +190,13 @@ fn unknown_names(name: &str, text: &str) -> Vec<(usize, String, Option<String>)>
         // A partial is added to every family: it may read any of their names.
         HTML.iter().chain(TYPST).copied().collect()
     };
-    let known = || crate::compose::pack_names().chain(extra.iter().copied());
+    // Tera's own: the whole context, for a template being debugged.
+    const TERA: &[&str] = &["__tera_context"];
+    let known = || {
+        crate::compose::pack_names()
+            .chain(extra.iter().copied())
+            .chain(TERA.iter().copied())
+    };
     crate::rules::guard_scan::context_names(text)
         .into_iter()
         .filter(|(_, n)| !known().any(|k| k == *n))
@@ -358,5 +364,21 @@ mod tests {
         assert!(Templates::load(Some(dir.path())).is_err());
         std::fs::write(dir.path().join("letter.md.tera"), "{{ letter_body }}").expect("writes");
         assert!(Templates::load(Some(dir.path())).is_ok());
+    }
+
+    /// What Tera binds or gives itself is not unknown: loop and set
+    /// variables, macro arguments, an imported file's name, `__tera_context`.
+    #[test]
+    fn names_a_template_binds_itself_are_known() {
+        for t in [
+            "{% import \"macros.md.tera\" as m %}{{ m::x(a=1) }}",
+            "{% macro hi(name, greeting=\"Hi\") %}{{ greeting }} {{ name }}{% endmacro %}{{ self::hi(name=brief.title) }}",
+            "{{ __tera_context }}",
+            "{% for k, v in assessment %}{{ k }}{{ v }}{{ loop.index }}{% endfor %}",
+            "{% set x = 1 %}{% set_global y = 2 %}{{ x }}{{ y }}",
+            "{% for t in terms if t.offer %}{{ t }}{% endfor %}{{ \"a\" if come_back else \"b\" }}",
+        ] {
+            assert_eq!(unknown_names("prep-pack.md.tera", t), vec![], "{t}");
+        }
     }
 }

@@ -114,7 +114,7 @@ const KEYWORDS: &[&str] = &[
 /// identifier that starts a value — not one after a `.`, not a filter, a test
 /// (`is defined`), a function, a keyword argument or a tag's own word — less
 /// the names the text binds itself (`for x in`, `for k, v in`, `set x =`, a
-/// list comprehension's variable, a macro's arguments).
+/// list comprehension's variable, a macro's arguments, an import's name).
 pub fn context_names(src: &str) -> Vec<(usize, &str)> {
     let mut bound: Vec<&str> = Vec::new();
     let mut used: Vec<(usize, &str)> = Vec::new();
@@ -134,6 +134,7 @@ pub fn context_names(src: &str) -> Vec<(usize, &str)> {
             let binds = prev == Some(Tok::Ident("for"))
                 || (prev == Some(Tok::Punct(",")) && k >= 3 && word(k - 3) == Some("for"))
                 || (k == 1 && matches!(first, Some("set" | "set_global")))
+                || (prev == Some(Tok::Ident("as")) && first == Some("import"))
                 || first == Some("macro");
             if binds {
                 bound.push(name);
