@@ -105,10 +105,21 @@ impl Templates {
                 }
             }
         }
+        let texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)> = sources
+            .iter()
+            .map(|(n, t, p)| (n.clone(), t.clone(), guard::instrument(t), p.clone()))
+            .collect();
+        let markdown = build(Family::Markdown, &sources, &texts, &mut diags);
+        let html = build(Family::Html, &sources, &texts, &mut diags);
+        let typst = build(Family::Typst, &sources, &texts, &mut diags);
         for (name, text, path) in &sources {
             // The built-in templates read only what they are given: a test
             // runs this check on them.
-            if let Some(path) = path {
+            // A template with a syntax error has that error alone: its names
+            // are not read reliably (an unclosed tag swallows the next one).
+            if let Some(path) = path
+                && !diags.iter().any(|d| d.file == *path)
+            {
                 diags.extend(unknown_names(name, text).into_iter().map(|(at, n, hint)| {
                     let d = Diagnostic::error(
                         path,
@@ -123,13 +134,6 @@ impl Templates {
                 }));
             }
         }
-        let texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)> = sources
-            .iter()
-            .map(|(n, t, p)| (n.clone(), t.clone(), guard::instrument(t), p.clone()))
-            .collect();
-        let markdown = build(Family::Markdown, &sources, &texts, &mut diags);
-        let html = build(Family::Html, &sources, &texts, &mut diags);
-        let typst = build(Family::Typst, &sources, &texts, &mut diags);
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -364,6 +368,21 @@ mod tests {
         assert!(Templates::load(Some(dir.path())).is_err());
         std::fs::write(dir.path().join("letter.md.tera"), "{{ letter_body }}").expect("writes");
         assert!(Templates::load(Some(dir.path())).is_ok());
+    }
+
+    /// A syntax error is the only error of its template: an unclosed tag
+    /// (`{% for r in reasons %`) swallowed the next and made `endfor` look
+    /// like a name it reads.
+    #[test]
+    fn a_template_with_a_syntax_error_has_that_error_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("prep-pack.md.tera");
+        std::fs::write(&path, "{% for r in reasons %\n- {{ r }}\n{% endfor %}\n").expect("writes");
+        let Err(diags) = Templates::load(Some(dir.path())) else {
+            panic!("a template with an unclosed tag loaded");
+        };
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].message.contains("endfor"), "{diags:?}");
     }
 
     /// What Tera binds or gives itself is not unknown: loop and set
