@@ -53,6 +53,13 @@ impl Watcher {
 
     /// Watch `target` (a folder inside `dir`).
     fn start_on(dir: &Path, target: &str, extra: &[&str]) -> Watcher {
+        let w = Watcher::spawn_on(dir, target, extra);
+        w.wait_log("watching", "the banner");
+        w
+    }
+
+    /// Start watching without waiting for the banner.
+    fn spawn_on(dir: &Path, target: &str, extra: &[&str]) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_walkaway"))
             .args([
                 "watch",
@@ -92,9 +99,7 @@ impl Watcher {
                 }
             });
         }
-        let w = Watcher { child, log };
-        w.wait_log("watching", "the banner");
-        w
+        Watcher { child, log }
     }
 
     fn log(&self) -> String {
@@ -474,5 +479,34 @@ fn links_back_up_the_tree_neither_hang_nor_hide_saves() {
     w.wait_verdict(&truck_json, "proceed");
     std::fs::write(p.join("briefs/truck.yaml"), van(9400)).expect("write");
     w.wait_verdict(&truck_json, "walk");
+    interrupt(&mut w);
+}
+
+/// Rules that do not load when `watch` starts: it says why and waits for the
+/// fix, then builds (it exited with code 2). Ctrl-C while it waits exits 0.
+#[test]
+fn rules_broken_at_the_start_are_waited_on_until_fixed() {
+    let project = project();
+    let p = project.path();
+    let broken = format!(
+        "version: 1\nextends: default\nred_flags:\n{}",
+        red_flag("'x' in observd", "x")
+    );
+    std::fs::write(p.join("rules/house.yaml"), &broken).expect("write");
+    let mut w = Watcher::spawn_on(p, ".", &[]);
+    w.wait_log("waiting for a fix", "the watcher to wait");
+    assert!(w.log().contains("`observd`"), "{}", w.log());
+    interrupt(&mut w);
+
+    let mut w = Watcher::spawn_on(p, ".", &[]);
+    w.wait_log("waiting for a fix", "the watcher to wait");
+    assert!(w.alive(), "{}", w.log());
+    assert!(!assessment(p, "van").exists());
+    std::fs::write(p.join("rules/house.yaml"), "version: 1\nextends: default\n").expect("write");
+    w.wait_verdict(&assessment(p, "van"), "proceed");
+    w.wait_log("watching", "the banner");
+    // And it watches as usual from then on.
+    std::fs::write(p.join("van.yaml"), van(9400)).expect("write");
+    w.wait_verdict(&assessment(p, "van"), "walk");
     interrupt(&mut w);
 }

@@ -3,11 +3,10 @@
 
 use std::path::PathBuf;
 
-use super::watch::{options, reload};
+use super::watch::{first_setup, options, reload};
 use crate::cli::{Common, OutArgs, ServeArgs, WatchArgs};
 use crate::error::Error;
 use crate::serve;
-use crate::settings::Settings;
 
 pub fn run(
     common: &Common,
@@ -19,20 +18,15 @@ pub fn run(
     if let Some(dir) = &dir {
         super::folder(dir)?;
     }
-    let settings = Settings::load(common, out)?;
-    let setup = settings.setup()?;
+    let watch_opts = options(dir, watch);
+    let Some((setup, sources)) = first_setup(common, out, &watch_opts)? else {
+        return Ok(());
+    };
     let opts = serve::Options {
         host: args.host.clone(),
         port: args.port,
         open: args.open,
     };
     let reload = || reload(common, out);
-    serve::run(
-        &opts,
-        &options(dir, watch),
-        setup,
-        settings.sources(),
-        &reload,
-    )
-    .map_err(Error::Failure)
+    serve::run(&opts, &watch_opts, setup, sources, &reload).map_err(Error::Failure)
 }
