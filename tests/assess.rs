@@ -1194,6 +1194,38 @@ fn exit_script_by_priority() {
     );
 }
 
+/// Two terms past a limit are spoken of in the plural: "the offers on … are
+/// past the limits we set … give way on them"; "resolve those". Both read in
+/// the singular whatever their number.
+#[test]
+fn two_terms_past_their_limits_are_spoken_of_in_the_plural() {
+    let text = dedent(CLEAN)
+        .replace(
+            "- { id: price, wish: 90, want: 95, walk: 100, offer: 92 }",
+            "- { id: price, wish: 90, want: 95, walk: 100, offer: 101 }\n  - { id: fee, wish: 0, want: 10, walk: 20, offer: 30, deal_breaker: false }",
+        )
+        .replace("offer: true, deal_breaker: false", "offer: false, deal_breaker: false");
+    let a = assess(&text);
+    let soft = a
+        .red_flags
+        .iter()
+        .find(|f| f.id == "soft_walk_crossed")
+        .expect("soft_walk_crossed");
+    assert!(
+        soft.advice.starts_with(
+            "The offers on fee and support are past the limits we set, although we agreed we could give way on them. Before conceding"
+        ),
+        "{}",
+        soft.advice
+    );
+    let a = assess(&dedent(CLEAN).replace("offer: 92", "offer: 101").replace(
+        "offer: true, deal_breaker: false",
+        "offer: false, deal_breaker: true",
+    ));
+    let words = a.exit_words.as_ref().expect("words");
+    assert_eq!(words.say[2], "Is there a way you can resolve those?");
+}
+
 #[test]
 fn the_closed_door_letter_does_not_invite_a_return() {
     let a = clean_with("observed: [dishonesty]");
@@ -1220,7 +1252,7 @@ fn warning_shot_names_the_behaviour() {
     let words = a.exit_words.as_ref().expect("words");
     assert_eq!(
         words.say[1],
-        "I've noticed pressure from an unexplained deadline and sarcastic remarks, and it is making an agreement harder to reach."
+        "I've noticed pressure from an unexplained deadline and sarcastic remarks, and they are making an agreement harder to reach."
     );
 }
 
