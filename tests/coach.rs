@@ -154,6 +154,34 @@ fn a_walk_pack_does_not_coach_conceding() {
     assert!(!md.to_lowercase().contains("it is acceptable"), "{md}");
 }
 
+/// A walk for bad faith closes the door (`exit_closed`): its "If they come
+/// back" section does not coach a return, and its packages are for if they do
+/// come back, not to table now ("Put these 3 on the table together").
+#[test]
+fn a_closed_door_pack_does_not_invite_a_return() {
+    let (_dir, out) = render(
+        "closed",
+        "
+        title: Van
+        side: seller
+        terms:
+          - { id: price, unit: EUR, wish: 9500, want: 9000, walk: 8200, offer: 8800 }
+          - { id: warranty, unit: months, better: lower, wish: 0, want: 3, walk: 6, offer: 3 }
+          - { id: handover, unit: days, better: higher, wish: 14, want: 7, walk: 3, offer: 7 }
+        observed: [dishonesty]
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("\n## If they come back\n\nDo not reopen this deal yourself: what you were told did not hold up."),
+        "{md}"
+    );
+    assert!(!md.contains("Do not concede to save this deal"), "{md}");
+    assert!(md.contains("If they come back, put these 3"), "{md}");
+    assert!(!md.contains("\nPut these"), "{md}");
+}
+
 /// 6. When it is the alternative that beats the offer, the walk-away lines say
 ///    so (and invite them to match it) instead of calling the terms a gap.
 #[test]

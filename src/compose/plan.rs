@@ -306,7 +306,13 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
             format_score(target)
         ),
         None => format!(
-            "Put these {n} on the table together and ask which works best for them: each is worth the same to you (a deal score of about {}), and the one they pick shows what they value.",
+            "{}ut these {n} on the table together and ask which works best for them: each is worth the same to you (a deal score of about {}), and the one they pick shows what they value.",
+            // A walk pack shows them as what it would take to return (DESIGN §5).
+            if a.verdict == crate::assess::Verdict::Walk {
+                "If they come back, p"
+            } else {
+                "P"
+            },
             format_score(target)
         ),
     };
@@ -315,7 +321,7 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         .any(|p| p.terms.iter().any(|(i, v)| marked(&b.terms[*i], Some(*v))));
     if any_marked {
         advice.push_str(
-            " A value marked † is less than they already offer on that term: ask for their offer there instead.",
+            " A value marked † is worse for you than what they already offer on that term: ask for their offer there instead.",
         );
     }
     Some(PackagesTable {
