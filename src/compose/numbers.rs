@@ -120,6 +120,13 @@ pub fn with_unit(value: &str, unit: Option<&str>, count: Option<f64>) -> String 
     match unit.map(str::trim) {
         // A percentage is written against its number.
         Some(u @ ("%" | "‰")) => format!("{value}{u}"),
+        // A currency symbol goes before the number and after its sign, as
+        // English writes it: "$899", "−£5". A code or a word ("EUR", "zł")
+        // follows the number.
+        Some(u) if currency_symbol(u) => match value.chars().next() {
+            Some(sign @ ('−' | '-' | '+')) => format!("{sign}{u}{}", &value[sign.len_utf8()..]),
+            _ => format!("{u}{value}"),
+        },
         Some(u) if !u.is_empty() => {
             let u = match count {
                 Some(n) => counted(u, n),
@@ -129,6 +136,19 @@ pub fn with_unit(value: &str, unit: Option<&str>, count: Option<f64>) -> String 
         }
         _ => value.to_string(),
     }
+}
+
+/// Whether a unit is a currency symbol written before the number: `$` and
+/// its prefixed forms (`US$`, `A$`, `R$`), `£`, `€`, `¥`, `₹` and the other
+/// single-sign symbols.
+fn currency_symbol(unit: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "£", "€", "¥", "₹", "₩", "₪", "₱", "₦", "₺", "₫", "₴", "₽", "₿", "¢",
+    ];
+    SIGNS.contains(&unit)
+        || unit.strip_suffix('$').is_some_and(|before| {
+            before.len() <= 3 && before.chars().all(|c| c.is_ascii_uppercase())
+        })
 }
 
 /// Units that are counts of things, singular and plural.
@@ -346,5 +366,25 @@ mod tests {
         assert_eq!(with_unit("1", Some("GBs"), Some(1.0)), "1 GBs");
         assert_eq!(count(1, "step", "steps"), "1 step");
         assert_eq!(count(3, "step", "steps"), "3 steps");
+    }
+
+    /// "$899", not "899 $": a currency symbol goes first, after the sign.
+    #[test]
+    fn currency_symbols_go_before_the_number() {
+        assert_eq!(with_unit("29,400", Some("$"), Some(29400.0)), "$29,400");
+        assert_eq!(with_unit("−500", Some("£"), Some(-500.0)), "−£500");
+        assert_eq!(with_unit("0.90", Some("€"), Some(0.9)), "€0.90");
+        assert_eq!(with_unit("1,200", Some("US$"), Some(1200.0)), "US$1,200");
+        assert_eq!(
+            with_unit("9.40–10.20", Some("$"), Some(10.2)),
+            "$9.40–10.20"
+        );
+        // Codes and words follow the number.
+        assert_eq!(with_unit("98,500", Some("zł"), Some(98500.0)), "98,500 zł");
+        assert_eq!(
+            with_unit("98,500", Some("EUR"), Some(98500.0)),
+            "98,500 EUR"
+        );
+        assert_eq!(with_unit("5", Some("usd$"), Some(5.0)), "5 usd$");
     }
 }
