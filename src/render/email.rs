@@ -109,7 +109,7 @@ fn to_lettre(m: &Mailbox) -> Result<LettreMailbox, String> {
 fn subject_header(subject: &str) -> lettre::message::header::HeaderValue {
     use lettre::message::header::{HeaderName, HeaderValue};
     let name = HeaderName::new_from_ascii_str("Subject");
-    if subject.is_ascii() && !subject.contains("=?") {
+    if subject.is_ascii() && !subject.contains("=?") && !has_long_word(subject) {
         return HeaderValue::new(name, subject.to_string());
     }
     let mut encoded = String::new();
@@ -131,8 +131,8 @@ fn subject_header(subject: &str) -> lettre::message::header::HeaderValue {
 /// word fit in a 78-character line.
 const WORD_BYTES: usize = 45;
 
-/// A From or To header whose name is not ASCII, or `None` (lettre's own is
-/// right). lettre splits such a name into encoded words wherever a line fills,
+/// A From or To header whose name is not ASCII or has a word too long to
+/// fold, or `None` (lettre's own is right). lettre splits such a name into encoded words wherever a line fills,
 /// often mid-word ("Κωνσταντινοπούλ", "ου"); Python's email package, whose
 /// address parser keeps the space between two encoded words where RFC 2047
 /// drops it, then reads a space inside the word. Here a name of up to 45 bytes
@@ -141,7 +141,10 @@ const WORD_BYTES: usize = 45;
 /// so that a reader that keeps the space shows two between whole words.
 fn mailbox_header(field: &str, m: &LettreMailbox) -> Option<lettre::message::header::HeaderValue> {
     use lettre::message::header::{HeaderName, HeaderValue};
-    let name = m.name.as_deref().filter(|n| !n.is_ascii())?;
+    let name = m
+        .name
+        .as_deref()
+        .filter(|n| !n.is_ascii() || has_long_word(n))?;
     let mut encoded = String::new();
     let mut line = field.len() + ": ".len();
     for (i, chunk) in name_chunks(name).into_iter().enumerate() {
@@ -169,6 +172,13 @@ fn mailbox_header(field: &str, m: &LettreMailbox) -> Option<lettre::message::hea
         m.to_string(),
         encoded,
     ))
+}
+
+/// Whether text has a word too long to fold at a space: a header line must
+/// stay under 998 characters (RFC 5322), and should under 78. Such text is
+/// sent as encoded words, which may break anywhere.
+fn has_long_word(text: &str) -> bool {
+    text.split(' ').any(|w| w.len() > 60)
 }
 
 /// A name cut into pieces of at most `WORD_BYTES`, each ending after a space
@@ -446,6 +456,27 @@ mod tests {
         let from = msg.from().and_then(|a| a.first()).expect("From");
         assert_eq!(from.name(), Some("Dana Bcc: evil@x.y X-Evil: 1"));
         assert!(msg.bcc().is_none());
+    }
+
+    /// A word too long to fold (a 1,100-character topic, a 300-letter name)
+    /// goes out as encoded words: the subject line was 1,110 characters, past
+    /// RFC 5322's limit of 998.
+    #[test]
+    fn a_word_too_long_to_fold_keeps_every_line_short() {
+        let word = format!("the-{}-deal", "x".repeat(1100));
+        let subject = format!("Our decision on {word}");
+        let to = Mailbox {
+            name: Some("y".repeat(300)),
+            address: "lee.park@acme.example".into(),
+        };
+        let bytes = eml(&dana(), &to, &subject);
+        let text = String::from_utf8(bytes.clone()).expect("7-bit output");
+        let longest = text.split("\r\n").map(str::len).max().unwrap_or(0);
+        assert!(longest <= 78, "a line of {longest} characters:\n{text}");
+        let msg = MessageParser::default().parse(&bytes).expect("parses");
+        assert_eq!(msg.subject(), Some(subject.as_str()));
+        let name = msg.to().and_then(|a| a.first()).and_then(|a| a.name());
+        assert_eq!(name, Some("y".repeat(300).as_str()));
     }
 
     /// A name outside ASCII reads back whole in mail-parser and in Python's
