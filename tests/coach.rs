@@ -1147,7 +1147,7 @@ fn a_proceed_pack_says_what_is_missing_or_that_the_targets_are_met() {
         title: Met
         side: buyer
         terms:
-          - { id: fee, label: Fee, unit: GBP, wish: 1800, want: 1950, walk: 2100, offer: 1900 }
+          - { id: fee, label: Fee, unit: GBP, wish: 1800, want: 1950, walk: 2100, offer: 1900, their_walk: 1850 }
           - { id: days, label: Notice, unit: days, better: higher, wish: 90, want: 60, walk: 30, offer: 60 }
         ",
         "md",
@@ -1158,6 +1158,8 @@ fn a_proceed_pack_says_what_is_missing_or_that_the_targets_are_met() {
         "{md}"
     );
     assert!(!md.contains("Work toward your targets"), "{md}");
+    // Nor, term by term, to try for more because their limit leaves room.
+    assert!(!md.contains("leaves a little more room"), "{md}");
 }
 
 /// Advice fits who is speaking: a seller is not told what "we would pay", and

@@ -97,8 +97,10 @@ fn words(
             _ => String::new(),
         };
         if all_met {
+            // Every term at target: the pack says to confirm the deal and
+            // reopen nothing, so no nudge to push for more.
             return format!(
-                "their offer {offer} already meets your target ({want}): concede nothing here, and agree it only with the rest, as one package.{room}"
+                "their offer {offer} already meets your target ({want}): concede nothing here, and agree it only with the rest, as one package."
             );
         }
         return format!(
