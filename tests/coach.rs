@@ -182,6 +182,35 @@ fn a_closed_door_pack_does_not_invite_a_return() {
     assert!(!md.contains("\nPut these"), "{md}");
 }
 
+/// A meeting after their deadline is pointed out where the deadline is: the
+/// offer may have lapsed by then.
+#[test]
+fn a_meeting_after_the_deadline_is_pointed_out() {
+    let brief = |date: &str| {
+        format!(
+            "
+        title: Lease
+        side: buyer
+        date: {date}
+        deadline: 2026-11-25
+        terms:
+          - {{ id: rent, unit: EUR, wish: 1200, want: 1300, walk: 1400, offer: 1350 }}
+        "
+        )
+    };
+    let (_dir, out) = render("late", &brief("2026-11-27"), "md,typst");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("- **Deadline:** 2026-11-25 (2 days from 2026-11-23): the meeting is after it, so ask them to confirm that the offer still stands"),
+        "{md}"
+    );
+    let typ = read(&out.join("prep-pack.typ"));
+    assert!(typ.contains("the meeting is after it"), "{typ}");
+    let (_dir, out) = render("early", &brief("2026-11-24"), "md");
+    let md = read(&out.join("prep-pack.md"));
+    assert!(!md.contains("the meeting is after it"), "{md}");
+}
+
 /// 6. When it is the alternative that beats the offer, the walk-away lines say
 ///    so (and invite them to match it) instead of calling the terms a gap.
 #[test]
