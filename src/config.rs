@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::artifact::{Format, Paper};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Pos};
 use crate::fields::Checker;
 use crate::yaml;
 
@@ -54,6 +54,8 @@ pub struct Config {
     /// The file this came from, when there is one.
     pub path: Option<PathBuf>,
     pub rules: Option<PathBuf>,
+    /// Where `rules:` is written, and as written, to say so when it names no file.
+    pub rules_at: Option<(Pos, String)>,
     pub templates: Option<PathBuf>,
     pub out: Option<PathBuf>,
     pub formats: Option<Vec<Format>>,
@@ -104,6 +106,10 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<Diagnostic>> {
                 .map(|s| base.join(s))
         };
         cfg.rules = rel(&mut c, "rules");
+        cfg.rules_at = f.get("rules").and_then(|n| match &n.value {
+            crate::yaml::Value::Str(s) => Some((n.pos, s.clone())),
+            _ => None,
+        });
         cfg.templates = rel(&mut c, "templates");
         cfg.out = rel(&mut c, "out");
         if let Some(n) = f.get("formats") {

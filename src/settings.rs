@@ -9,6 +9,7 @@ use crate::artifact::{Format, Paper};
 use crate::build::Setup;
 use crate::cli::{Common, OutArgs};
 use crate::config::{self, Config, PdfEngine};
+use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::render::templates::Templates;
 use crate::rules::{self, Rules};
@@ -104,9 +105,54 @@ impl Settings {
     /// The rules: the file in use, or the built-in ones.
     pub fn load_rules(&self) -> Result<Rules, Error> {
         Ok(match &self.rules {
+            Some(p) if !p.exists() => return Err(Error::Input(vec![self.no_rules_file(p)])),
             Some(p) => rules::load_file(p)?,
             None => rules::load_default()?,
         })
+    }
+
+    /// A rules file that does not exist, said where it is named: the line of
+    /// walkaway.yaml, or `--rules`; with the closest file of its folder.
+    fn no_rules_file(&self, path: &Path) -> Diagnostic {
+        let folder = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let names: Vec<String> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().is_file())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let asked = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let hint = crate::diag::did_you_mean(asked, names.iter().map(String::as_str))
+            .unwrap_or_else(|| {
+                "write the path of a rules file, or leave `rules` out for the built-in rules"
+                    .to_string()
+            });
+        match (&self.config.path, &self.config.rules_at) {
+            (Some(config), Some((pos, written))) if self.config.rules.as_deref() == Some(path) => {
+                Diagnostic::error(
+                    config,
+                    Some(*pos),
+                    format!("the rules file `{written}` does not exist"),
+                )
+                .with_hint(hint)
+            }
+            _ => Diagnostic::error(
+                path,
+                None,
+                format!("the rules file {} does not exist", path.display()),
+            )
+            .with_hint(hint),
+        }
     }
 
     /// What every brief of a build shares: rules, templates and the options.

@@ -753,6 +753,58 @@ fn a_bad_rules_file_is_exit_2_before_anything_renders() {
     assert_eq!(file_names(out.path()), Vec::<String>::new());
 }
 
+/// A rules file that does not exist is said where it is named, with the
+/// closest file (it was "cannot read the file: No such file or directory",
+/// located at the missing file).
+#[test]
+fn a_missing_rules_file_is_located_where_it_is_named() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("rules")).expect("mkdir");
+    std::fs::write(
+        dir.join("rules/house.yaml"),
+        "version: 1\nextends: default\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("walkaway.yaml"),
+        "paper: a4\nrules: rules/hose.yaml\n",
+    )
+    .expect("write");
+    std::fs::copy(
+        manifest_dir().join("examples/car-purchase.yaml"),
+        dir.join("b.yaml"),
+    )
+    .expect("copy");
+    let r = run_in(dir, &["check", "b.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: the rules file `rules/hose.yaml` does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("walkaway.yaml:2:8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean `house.yaml`?"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(dir, &["check", "b.yaml", "--rules", "rules/hous.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the rules file rules/hous.yaml does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `house.yaml`?"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn a_user_rules_file_extends_the_defaults() {
     let project = tempfile::tempdir().expect("temp dir");
