@@ -1364,6 +1364,35 @@ fn a_rule_that_needs_a_missing_offer_is_not_evaluable() {
     assert_eq!(a.verdict, Verdict::Proceed);
 }
 
+/// A Tera syntax error in a rule text is placed where it is in the file, in
+/// a block scalar as in a quoted string (it pointed at the text's first line,
+/// with "line 3, column 65 of the text" in the message).
+#[test]
+fn rules_errors_a_text_syntax_error_is_located_in_the_file() {
+    let errors = rules_errors(
+        "
+        version: 1
+        exit_scripts:
+          - id: s1
+            stage: warn
+            when: \"'sarcasm' in observed\"
+            say: [Let us keep this constructive.]
+            letter:
+              subject: About our talks
+              body: |
+                Dear {{ greeting }},
+
+                {% if verdict == 'walk' %}We are done.{% endfi %}
+        ",
+    );
+    assert!(
+        errors.starts_with("error: exit script `s1` letter body is not a valid Tera template: "),
+        "{errors}"
+    );
+    assert!(errors.contains("--> house.yaml:12:50\n"), "{errors}");
+    assert!(!errors.contains("of the text"), "{errors}");
+}
+
 #[test]
 fn rules_errors_unknown_name_is_located_inside_the_condition() {
     let errors = rules_errors(

@@ -393,14 +393,31 @@ fn tera_text(
     if !unknown.is_empty() {
         return None;
     }
-    match Text::compile(text, escape) {
+    match Text::compile(text.clone(), escape) {
         Ok(t) => Some(t),
         Err(e) => {
-            c.error(
-                node.pos,
-                format!("{what} is not a valid Tera template: {e}"),
-                None,
-            );
+            // Placed where it is in the file, not at the start of the text.
+            match super::text::syntax_error_at(&text) {
+                Some((message, line, col)) => {
+                    let offset = text
+                        .split('\n')
+                        .take(line.saturating_sub(1))
+                        .map(|l| l.chars().count() + 1)
+                        .sum::<usize>()
+                        + col.saturating_sub(1);
+                    let pos = pos_in_value(c.source, node.pos, offset, &text);
+                    c.error(
+                        pos,
+                        format!("{what} is not a valid Tera template: {message}"),
+                        None,
+                    );
+                }
+                None => c.error(
+                    node.pos,
+                    format!("{what} is not a valid Tera template: {e}"),
+                    None,
+                ),
+            }
             None
         }
     }

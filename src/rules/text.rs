@@ -297,6 +297,20 @@ fn build(source: &str, escape: Escape) -> Result<Tera, String> {
     Ok(tera)
 }
 
+/// A text's syntax error, with its 1-based line and column within the text
+/// (for the loader to place in the file), or `None` when it compiles.
+pub fn syntax_error_at(source: &str) -> Option<(String, usize, usize)> {
+    let mut tera = new_tera();
+    let e = tera.add_raw_template(NAME, source).err()?;
+    match e.kind() {
+        ErrorKind::SyntaxError(r) => {
+            let s = r.span();
+            Some((r.message().to_string(), s.start_line, s.start_col + 1))
+        }
+        _ => None,
+    }
+}
+
 fn syntax_message(e: &tera::Error) -> String {
     match e.kind() {
         ErrorKind::SyntaxError(r) => {
