@@ -949,6 +949,26 @@ fn a_concession_taken_back_is_asked_for_again() {
         letter.contains("For the record, I understood this to be on the table, and would ask you to confirm where it stands:\n\n- Paid up front: 30%, as offered on 6 November 2026"),
         "{letter}"
     );
+    // What they took back was short of the target: no number to open with.
+    let (_d, out) = render(
+        "short",
+        "
+        title: App build
+        side: seller
+        terms:
+          - { id: upfront, label: Paid up front, unit: \"%\", wish: 40, want: 30, walk: 10, offer: 20 }
+        offers:
+          - { date: 2026-11-06, from: them, terms: { upfront: 25 } }
+          - { date: 2026-11-16, from: them, terms: { upfront: 20 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    assert!(
+        md.contains("They offered 25% on 6 November 2026 and took it back: remind them of it, expect nothing worse than that, and keep asking for more, toward your target."),
+        "{md}"
+    );
+    assert!(!md.contains("ask for it again"), "{md}");
 }
 
 /// An alternative that falls short of a limit on a numeric term, not only a

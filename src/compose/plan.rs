@@ -163,6 +163,12 @@ fn words(
                     " They offered {}{when} and took it back: that shows there is room to move, but your alternative does at least as well, so ask from there.",
                     value_text(t, Some(r.before))
                 ),
+                // Short of our target, it is no number to open with: asking
+                // for it first would set the bar below the target.
+                _ if t.advantage(want_v, r.before) > 0.0 => format!(
+                    " They offered {}{when} and took it back: remind them of it, expect nothing worse than that, and keep asking for more, toward your target.",
+                    value_text(t, Some(r.before))
+                ),
                 _ => format!(
                     " They offered {}{when} and took it back: ask for it again before anything else.",
                     value_text(t, Some(r.before))
