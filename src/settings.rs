@@ -160,6 +160,7 @@ impl Settings {
     pub fn setup(&self) -> Result<Setup, Error> {
         let rules = self.load_rules()?;
         let templates = Templates::load(self.templates.as_deref())?;
+        crate::terminal::print_diagnostics(&templates.warnings);
         if let Some(cmd) = &self.typst_cmd
             && self.formats.contains(&Format::Pdf)
         {

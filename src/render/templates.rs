@@ -60,6 +60,8 @@ pub struct Templates {
     typst: Tera,
     /// Template files read from the user's folder (for the watcher).
     pub files: Vec<PathBuf>,
+    /// Files of the user's folder that nothing uses (a misspelt name).
+    pub warnings: Vec<Diagnostic>,
     /// Each template as written and as instrumented (`guard`), by name: render
     /// errors are located in the text as written.
     texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)>,
@@ -137,11 +139,13 @@ impl Templates {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let warnings = unused(&sources);
         Ok(Templates {
             markdown,
             html,
             typst,
             files,
+            warnings,
             texts,
         })
     }
@@ -173,6 +177,38 @@ impl Templates {
             d
         })
     }
+}
+
+/// A file of the user's folder that replaces no built-in template and that no
+/// template names (to include it) is not used: most likely a misspelt name,
+/// which would otherwise leave the built-in template in use without a word.
+fn unused(sources: &[(String, String, Option<PathBuf>)]) -> Vec<Diagnostic> {
+    let builtin = || BUILTIN.iter().map(|(n, _)| *n);
+    sources
+        .iter()
+        .filter_map(|(name, _, path)| path.as_ref().map(|p| (name, p)))
+        .filter(|(name, _)| !builtin().any(|b| b == name.as_str()))
+        .filter(|(name, _)| {
+            !sources.iter().any(|(other, text, _)| {
+                other != *name
+                    && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
+            })
+        })
+        .map(|(name, path)| {
+            let hint = crate::diag::did_you_mean(name, builtin()).unwrap_or_else(|| {
+                format!(
+                    "a template replaces the built-in one of the same name: {}",
+                    builtin().collect::<Vec<_>>().join(", ")
+                )
+            });
+            Diagnostic::warning(
+                path,
+                None,
+                format!("`{name}` replaces no built-in template and no template includes it, so it is not used"),
+            )
+            .with_hint(hint)
+        })
+        .collect()
 }
 
 /// The names a template reads at its top level that it is not given, each
@@ -265,7 +301,16 @@ fn build(
     diags: &mut Vec<Diagnostic>,
 ) -> Tera {
     let mut tera = new_tera(family);
-    // Templates are added one at a time so that each syntax error is reported
+    // All at once first: a template may include one that sorts after it.
+    let all = sources
+        .iter()
+        .zip(texts)
+        .map(|((name, _, _), (_, _, inst, _))| (name.as_str(), inst.text.as_str()));
+    if tera.add_raw_templates(all).is_ok() {
+        return tera;
+    }
+    let mut tera = new_tera(family);
+    // Then one at a time, so that each syntax error is reported
     // against its own file. Their instrumented forms are what render; when one
     // is refused, the texts as written are added to a fresh instance, in the
     // same order, for an error that points into what the user wrote.
@@ -383,6 +428,30 @@ mod tests {
         };
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(!diags[0].message.contains("endfor"), "{diags:?}");
+    }
+
+    /// A misspelt override is not used: it says so, with the name it was
+    /// meant to have; a partial that a template includes is used.
+    #[test]
+    fn a_template_file_nothing_uses_is_a_warning() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("prep-pak.md.tera"), "# {{ brief.title }}\n")
+            .expect("writes");
+        std::fs::write(dir.path().join("part.md.tera"), "{{ headline }}").expect("writes");
+        std::fs::write(
+            dir.path().join("letter.md.tera"),
+            "{% include \"part.md.tera\" %}\n{{ letter_body }}",
+        )
+        .expect("writes");
+        let t = Templates::load(Some(dir.path())).expect("loads");
+        assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+        let w = &t.warnings[0];
+        assert_eq!(w.file, dir.path().join("prep-pak.md.tera"));
+        assert_eq!(
+            w.message,
+            "`prep-pak.md.tera` replaces no built-in template and no template includes it, so it is not used"
+        );
+        assert_eq!(w.hint.as_deref(), Some("did you mean `prep-pack.md.tera`?"));
     }
 
     /// What Tera binds or gives itself is not unknown: loop and set
