@@ -211,6 +211,38 @@ fn a_meeting_after_the_deadline_is_pointed_out() {
     assert!(!md.contains("the meeting is after it"), "{md}");
 }
 
+/// A term held at a value the alternative already gives has no ground left
+/// to trade: "hold there … give ground here only in exchange" contradicted
+/// itself.
+#[test]
+fn a_term_held_at_the_alternative_has_no_ground_to_trade() {
+    let (_dir, out) = render(
+        "fee",
+        "
+        title: Car
+        side: buyer
+        terms:
+          - { id: price, unit: \"$\", wish: 27000, want: 28500, walk: 29900, offer: 29400 }
+          - { id: fee, label: Fee, unit: \"$\", wish: 0, want: 0, walk: 500, offer: 899, deal_breaker: false }
+        offers:
+          - { date: 2026-11-10, from: us, terms: { price: 27900, fee: 0 } }
+        alternatives:
+          - { name: Other dealer, terms: { price: 29800, fee: 0 } }
+        ",
+        "md",
+    );
+    let md = read(&out.join("prep-pack.md"));
+    let fee = md
+        .lines()
+        .find(|l| l.starts_with("- **Fee:**"))
+        .expect("the fee's plan");
+    assert!(
+        fee.contains("stay at your last offer, $0, and hold there"),
+        "{fee}"
+    );
+    assert!(!fee.contains("give ground"), "{fee}");
+}
+
 /// 6. When it is the alternative that beats the offer, the walk-away lines say
 ///    so (and invite them to match it) instead of calling the terms a gap.
 #[test]

@@ -107,14 +107,21 @@ fn words(
             "their offer {offer} already meets your target ({want}): accept it, and spend your effort elsewhere.{room}"
         );
     }
-    let tradeable = if p.tradeable {
+    // What the alternative gives, where it is the floor that matters (the
+    // red flag says to tighten walk to it).
+    let alt_floor = e.batna_floor(t);
+    // Held at one value the alternative already matches: no ground is left
+    // to give, in exchange or not.
+    let no_ground = alt_floor.is_some_and(|f| match p.steps.as_slice() {
+        [] => true,
+        [only] => t.advantage(f, *only) >= 0.0,
+        _ => false,
+    });
+    let tradeable = if p.tradeable && !no_ground {
         " Not a walk-away issue: give ground here only in exchange for something you value."
     } else {
         ""
     };
-    // What the alternative gives, where it is the floor that matters (the
-    // red flag says to tighten walk to it).
-    let alt_floor = e.batna_floor(t);
     let their_limit = || value_text(t, their_walk_shown(t, e));
     // Their limit short of our target (the zone of agreement says so too):
     // holding at the target would only stall, so the plan says where it ends;
