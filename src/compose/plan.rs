@@ -312,12 +312,26 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         })
         .collect();
     let letters = ["A", "B", "C", "D"];
+    let waiting: Vec<String> = b
+        .stakeholders
+        .iter()
+        .filter(|s| !s.signed_off)
+        .map(|s| s.name.clone())
+        .collect();
     let target = crate::assess::packages::target(&b.terms);
     let n = packages.len();
     let mut advice = match offer_beats {
         Some(s) => format!(
             "Their offer already scores {}, more than any of these {n} (each worth about {}): do not put them on the table now, since each would give back ground they have already given. Keep them for if they take something back.",
             format_score(s),
+            format_score(target)
+        ),
+        // Our own side has not signed off: tabled packages are offers, and
+        // the pack says to commit to nothing until it has.
+        None if !waiting.is_empty() => format!(
+            "Prepare these {n}, but do not put them on the table until {} {} signed off: each is worth the same to you (a deal score of about {}), and the one they pick will show what they value.",
+            crate::english::and_list(&waiting),
+            if waiting.len() == 1 { "has" } else { "have" },
             format_score(target)
         ),
         None => format!(
