@@ -79,6 +79,9 @@ impl<'a> Checker<'a> {
         };
         let mut map = HashMap::new();
         let mut key_at: HashMap<&str, Pos> = HashMap::new();
+        // What misspelt keys were taken for: a required key that one of them
+        // names is that mistake, not a second one.
+        let mut meant: Vec<String> = Vec::new();
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
                 self.error(
@@ -92,7 +95,9 @@ impl<'a> Checker<'a> {
                 map.insert(key, v);
                 key_at.insert(key, k.pos);
             } else {
-                let hint = did_you_mean(key, known.iter().copied())
+                let guess = did_you_mean(key, known.iter().copied());
+                meant.extend(guess.clone());
+                let hint = guess
                     .or_else(|| Some(format!("the keys allowed here are: {}", known.join(", "))));
                 self.error(k.pos, format!("unknown key `{key}` in {what}"), hint);
             }
@@ -111,7 +116,9 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            if map.get(req).is_none_or(|n| n.is_null()) {
+            if map.get(req).is_none_or(|n| n.is_null())
+                && !meant.contains(&format!("did you mean `{req}`?"))
+            {
                 // No snippet: the mapping's first line would point at an unrelated key.
                 let d = Diagnostic::error(
                     self.path,
