@@ -115,7 +115,7 @@ pub struct Pack<'a> {
 /// see (`rules::cond::CONTEXT_NAMES`, `EXIT_NAMES`, `rules::text::TEXT_NAMES`,
 /// flattened into the pack from its views): the pack's own fields and the
 /// letter's. A template that reads any other name is refused when the
-/// templates load; the test below keeps this list in step with `Pack`.
+/// templates load; a test in `texts.rs` keeps this list in step with `Pack`.
 pub const PACK_NAMES: &[&str] = &[
     "fired",
     "assessment",
@@ -221,38 +221,5 @@ impl<'a> Pack<'a> {
             views: t.views,
             fired: t.fired,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    /// A template is refused for reading a name the pack does not give it, so
-    /// the list of names is exactly the keys of a serialised pack.
-    #[test]
-    fn the_template_checker_knows_exactly_the_names_of_the_pack() {
-        let brief = "title: T\nside: buyer\nterms:\n  - { id: price, walk: 10, offer: 9 }\n";
-        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), brief).expect("loads");
-        let rules = crate::rules::load_default().expect("rules");
-        let today = jiff::civil::date(2026, 11, 23);
-        let a = crate::assess::assess(&b, &rules, today).expect("assesses");
-        let opts = super::Options {
-            today,
-            paper: crate::artifact::Paper::A4,
-            force_letter: true,
-        };
-        let pack = super::compose(&b, &a, &rules, opts).expect("composes");
-        let value = serde_json::to_value(&pack).expect("serialises");
-        let mut given: Vec<&str> = value
-            .as_object()
-            .expect("a map")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        given.sort_unstable();
-        let mut known: Vec<&str> = super::pack_names().collect();
-        known.sort_unstable();
-        assert_eq!(given, known);
     }
 }

@@ -363,7 +363,7 @@ mod tests {
     /// The names the rules checker lets a text read are exactly the names the
     /// views give it: a name added to one and not the other fails here.
     #[test]
-    fn the_checker_knows_exactly_the_names_of_the_text_views() {
+    fn the_checkers_know_exactly_the_names_of_the_text_views_and_the_pack() {
         let brief = "title: T\nside: buyer\nterms:\n  - { id: price, walk: 10, offer: 9 }\n";
         let (b, _) = crate::brief::load_str(Path::new("t.yaml"), brief).expect("loads");
         let rules = crate::rules::load_default().expect("rules");
@@ -383,6 +383,26 @@ mod tests {
             .chain(TEXT_NAMES)
             .copied()
             .collect();
+        known.sort_unstable();
+        assert_eq!(given, known);
+
+        // And a template of the user's is refused for reading a name the pack
+        // does not give it: the pack's names are exactly its keys.
+        let opts = crate::compose::Options {
+            today: jiff::civil::date(2026, 11, 23),
+            paper: crate::artifact::Paper::A4,
+            force_letter: true,
+        };
+        let pack = crate::compose::compose(&b, &a, &rules, opts).expect("composes");
+        let pack = serde_json::to_value(&pack).expect("serialises");
+        let mut given: Vec<&str> = pack
+            .as_object()
+            .expect("a map")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        given.sort_unstable();
+        let mut known: Vec<&str> = crate::compose::pack_names().collect();
         known.sort_unstable();
         assert_eq!(given, known);
     }
