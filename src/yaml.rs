@@ -127,9 +127,19 @@ pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
         Err(ReadError::NotAFile(what)) => {
             // A folder given where briefs are read one by one (`check DIR`).
             let hint = if path.is_dir() {
+                // `check b/` would read `b//*.yaml`.
+                let dir = path.display().to_string();
+                let dir = match dir.trim_end_matches('/') {
+                    "" => "/",
+                    d => d,
+                };
+                let glob = if dir == "/" {
+                    "/*.yaml".to_string()
+                } else {
+                    format!("{dir}/*.yaml")
+                };
                 format!(
-                    "to check every brief in it: `walkaway check {0}/*.yaml`; to build them: `walkaway build {0}`",
-                    path.display()
+                    "to check every brief in it: `walkaway check {glob}`; to build them: `walkaway build {dir}`"
                 )
             } else {
                 "briefs, rules and walkaway.yaml are read from regular files".to_string()
@@ -786,6 +796,21 @@ impl<'de> Visitor<'de> for ValueVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder given as a brief: the hint's glob has one slash however the
+    /// folder was written (`check b/` suggested `b//*.yaml`).
+    #[test]
+    fn a_folder_given_as_a_brief_suggests_its_briefs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let with_slash = format!("{}/", dir.path().display());
+        let d = read_file(Path::new(&with_slash)).expect_err("a folder");
+        let hint = d.hint.expect("a hint");
+        assert!(
+            hint.contains(&format!("`walkaway check {}/*.yaml`", dir.path().display())),
+            "{hint}"
+        );
+        assert!(!hint.contains("//"), "{hint}");
+    }
 
     fn parse(s: &str) -> Result<Node, Diagnostic> {
         parse_str(Path::new("t.yaml"), s)

@@ -97,7 +97,10 @@ pub fn find_command(cmd: &str) -> Result<PathBuf, String> {
         return if as_path.is_file() {
             Ok(as_path.to_path_buf())
         } else {
-            Err(not_found(cmd))
+            Err(format!(
+                "the Typst compiler `{cmd}` does not exist. Pass the path of the typst \
+                 executable with `--typst-cmd=PATH`, or use the built-in PDF engine (`pdf_engine: builtin`)"
+            ))
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -122,6 +125,18 @@ fn not_found(cmd: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A path that names no file is said to be missing, not "not found on the
+    /// PATH" (it was never looked for there).
+    #[test]
+    fn a_typst_path_that_names_no_file_is_said_to_be_missing() {
+        let e = find_command("/nonexistent/typst").expect_err("no such file");
+        assert!(
+            e.starts_with("the Typst compiler `/nonexistent/typst` does not exist."),
+            "{e}"
+        );
+        assert!(!e.contains("PATH."), "{e}");
+    }
 
     #[test]
     fn a_missing_compiler_is_named_with_how_to_install_it() {
