@@ -84,6 +84,7 @@ pub enum Command {
     },
     /// Print the verdict of each brief and why
     Check {
+        /// Brief files (YAML), one or more
         #[arg(required = true)]
         briefs: Vec<PathBuf>,
         /// Print a JSON array of assessments instead
@@ -99,6 +100,7 @@ pub enum Command {
     },
     /// Write the outputs of the given briefs
     Render {
+        /// Brief files (YAML), one or more
         #[arg(required = true)]
         briefs: Vec<PathBuf>,
         #[command(flatten)]
@@ -139,6 +141,7 @@ pub enum Command {
     },
     /// Send the follow-up e-mail of a brief over SMTP (asks first)
     Send {
+        /// The brief (YAML) whose follow-up e-mail to send
         brief: PathBuf,
         /// Send without asking
         #[arg(long)]

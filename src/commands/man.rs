@@ -36,10 +36,39 @@ pub fn page() -> Result<String, String> {
             entry(sub, &mut out)?;
         }
     }
-    man.render_extra_section(&mut out).map_err(io)?;
+    // The exit codes (the command's after-help) under the heading man pages
+    // use for them, not clap_mangen's "EXTRA".
+    let mut extra = Vec::new();
+    man.render_extra_section(&mut extra).map_err(io)?;
+    let extra = String::from_utf8(extra).map_err(|e| e.to_string())?;
+    out.extend_from_slice(
+        extra
+            .replacen(".SH EXTRA", ".SH \"EXIT STATUS\"", 1)
+            .as_bytes(),
+    );
+    out.extend_from_slice(FILES.as_bytes());
     man.render_version_section(&mut out).map_err(io)?;
     String::from_utf8(out).map_err(|e| e.to_string())
 }
+
+/// The files walkaway reads, as a FILES section.
+const FILES: &str = r#".SH FILES
+.TP
+\fIwalkaway.yaml\fR
+The project's settings (rules, templates, out, formats, paper, pdf_engine, smtp), found in the current folder or above it.
+.TP
+\fI*.yaml\fR
+Negotiation briefs, one per file; a build reads every one under DIR.
+.TP
+\fIrules/*.yaml\fR
+A rules file (deal breakers, red flags, exit scripts); \fBextends: default\fR adds to the built-in rules.
+.TP
+\fItemplates/*.tera\fR
+Templates that replace the built-in ones of the same name.
+.TP
+\fI*.test.yaml\fR
+Rule fixtures that \fBwalkaway test\fR runs.
+"#;
 
 /// One command as a subsection: its synopsis, what it does, its own options
 /// (the global ones are under OPTIONS above).
@@ -109,5 +138,8 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("Exit codes"), "{page}");
+        assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+        assert!(!page.contains(".SH EXTRA"), "{page}");
+        assert!(page.contains(".SH FILES"), "{page}");
     }
 }
