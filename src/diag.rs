@@ -236,7 +236,19 @@ fn marker_width(line: &str, at: usize) -> usize {
         Some('[' | '{' | ',') => true,
         _ => false,
     };
-    if !node_start || matches!(first, '[' | '{' | '|' | '>' | '&' | '*' | '!') {
+    // Inside a condition or a text: a name, or a run of operator signs
+    // (`&&`), not what follows it (`exsts(t,` was underlined whole).
+    if !node_start {
+        let word = |c: &char| c.is_alphanumeric() || *c == '_';
+        let sign = |c: &char| !word(c) && !c.is_whitespace() && !matches!(c, '"' | '\'');
+        let n = if word(&first) {
+            rest.iter().take_while(|c| word(c)).count()
+        } else {
+            rest.iter().take_while(|c| sign(c)).count()
+        };
+        return n.max(1);
+    }
+    if matches!(first, '[' | '{' | '|' | '>' | '&' | '*' | '!') {
         let n = rest
             .iter()
             .take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | ']' | '}' | '#'))

@@ -1393,6 +1393,54 @@ fn rules_errors_a_text_syntax_error_is_located_in_the_file() {
     assert!(!errors.contains("of the text"), "{errors}");
 }
 
+/// Carets sit on what is wrong: a syntax error on its token (they were one
+/// character past it), a field on its name (not on its `.`), a function on
+/// its name (not on its `(`), each underlined alone.
+#[test]
+fn rules_errors_carets_sit_on_the_token() {
+    let caret = |when: &str| {
+        let errors = rules_errors(&format!(
+            "
+            version: 1
+            red_flags:
+              - id: o
+                severity: low
+                title: O
+                when: \"{when}\"
+                advice: x
+            "
+        ));
+        let lines: Vec<&str> = errors.lines().collect();
+        let at = lines[1].trim().to_string();
+        let marks = lines[4].trim_start_matches(' ').trim_start_matches('|');
+        let start = marks.find('^').expect("a caret");
+        let code = lines[3].split_once(" | ").map(|x| x.1).expect("the line");
+        // `marks` starts after "  |", `code` after "6 | ": one column apart.
+        let shown: String = code
+            .chars()
+            .skip(start - 1)
+            .take(marks.trim().len())
+            .collect();
+        (at, shown)
+    };
+    assert_eq!(
+        caret("score > && 3"),
+        ("--> house.yaml:6:20".into(), "&&".into())
+    );
+    assert_eq!(
+        caret("score > 3)"),
+        ("--> house.yaml:6:21".into(), ")".into())
+    );
+    assert_eq!(
+        caret("terms.exists(t, t.ofer > 3)"),
+        ("--> house.yaml:6:30".into(), "ofer".into())
+    );
+    assert_eq!(
+        caret("terms.exsts(t, t.offer > 3)"),
+        ("--> house.yaml:6:18".into(), "exsts".into())
+    );
+}
+
 #[test]
 fn rules_errors_unknown_name_is_located_inside_the_condition() {
     let errors = rules_errors(

@@ -142,7 +142,9 @@ impl Condition {
                 .iter()
                 .map(|e| {
                     let line = usize::try_from(e.pos.0).unwrap_or(1).max(1);
-                    let col = usize::try_from(e.pos.1).unwrap_or(0) + 1;
+                    // The parser's column is already 1-based: `+ 1` put every
+                    // caret one character past the token.
+                    let col = usize::try_from(e.pos.1).unwrap_or(1).max(1);
                     CondError {
                         offset: offset_of(source, line, col),
                         message: format!(
@@ -170,11 +172,11 @@ impl Condition {
         };
         walk.expr(program.expression());
         let mut errors = Vec::new();
-        for (id, message, hint) in walk.problems {
+        for (id, skip, message, hint) in walk.problems {
             let offset = program
                 .source_info()
                 .offset_for(id)
-                .map_or(0, |o| o.0 as usize);
+                .map_or(0, |o| (o.0 as usize).saturating_add_signed(skip));
             errors.push(CondError {
                 offset,
                 message,
@@ -379,7 +381,9 @@ struct Walk<'a> {
     names: &'a [&'a str],
     bound: Vec<String>,
     reads: HashSet<String>,
-    problems: Vec<(u64, String, Option<String>)>,
+    /// Each with how many characters from the expression's position its word
+    /// starts: a field's position is its `.`, a call's its `(`.
+    problems: Vec<(u64, isize, String, Option<String>)>,
 }
 
 impl Walk<'_> {
@@ -400,6 +404,7 @@ impl Walk<'_> {
                     });
                     self.problems.push((
                         e.id,
+                        0,
                         format!("`{name}` is not a name in the evaluation context"),
                         hint,
                     ));
@@ -411,6 +416,7 @@ impl Walk<'_> {
                     let hint = did_you_mean(&sel.field, FIELD_NAMES.iter().copied());
                     self.problems.push((
                         e.id,
+                        1,
                         format!("`{}` is not a field of a term or an alternative", sel.field),
                         hint,
                     ));
@@ -422,8 +428,12 @@ impl Walk<'_> {
                 let is_word = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
                 if is_word && !FUNCTIONS.contains(&name) {
                     let hint = did_you_mean(name, FUNCTIONS.iter().copied());
-                    self.problems
-                        .push((e.id, format!("`{name}` is not a CEL function"), hint));
+                    self.problems.push((
+                        e.id,
+                        -(name.chars().count() as isize),
+                        format!("`{name}` is not a CEL function"),
+                        hint,
+                    ));
                 }
                 if let Some(t) = &call.target {
                     self.expr(t);
