@@ -301,13 +301,18 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate closest to `word`, when one is close enough to be what was
+/// meant: a third of the word may be wrong (a typo, a swapped pair).
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let best = candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .min_by_key(|(d, _)| *d)?;
-    // Close enough: a third of the word may be wrong (a typo, a swapped pair).
     let limit = (word.chars().count().max(3) / 3).max(1);
-    (best.0 <= limit).then(|| format!("did you mean `{}`?", best.1))
+    (best.0 <= limit).then_some(best.1)
 }
 
 #[cfg(test)]

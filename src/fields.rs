@@ -8,7 +8,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::diag::{Diagnostic, Pos, closest, did_you_mean};
 use crate::words::Word;
 use crate::yaml::{Node, Value};
 
@@ -81,7 +81,7 @@ impl<'a> Checker<'a> {
         let mut key_at: HashMap<&str, Pos> = HashMap::new();
         // What misspelt keys were taken for: a required key that one of them
         // names is that mistake, not a second one.
-        let mut meant: Vec<String> = Vec::new();
+        let mut meant: Vec<&str> = Vec::new();
         for (k, v) in entries {
             let Some(key) = k.as_str() else {
                 self.error(
@@ -95,9 +95,8 @@ impl<'a> Checker<'a> {
                 map.insert(key, v);
                 key_at.insert(key, k.pos);
             } else {
-                let guess = did_you_mean(key, known.iter().copied());
-                meant.extend(guess.clone());
-                let hint = guess
+                meant.extend(closest(key, known.iter().copied()));
+                let hint = did_you_mean(key, known.iter().copied())
                     .or_else(|| Some(format!("the keys allowed here are: {}", known.join(", "))));
                 self.error(k.pos, format!("unknown key `{key}` in {what}"), hint);
             }
@@ -116,9 +115,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            if map.get(req).is_none_or(|n| n.is_null())
-                && !meant.contains(&format!("did you mean `{req}`?"))
-            {
+            if map.get(req).is_none_or(|n| n.is_null()) && !meant.contains(req) {
                 // No snippet: the mapping's first line would point at an unrelated key.
                 let d = Diagnostic::error(
                     self.path,

@@ -103,6 +103,21 @@ fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     opts.open(path)
 }
 
+/// The names of the YAML files (`*.yaml`, `*.yml`) in `folder`, for a "did
+/// you mean" when a named file is missing; none when it cannot be read.
+pub fn yaml_file_names(folder: &Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

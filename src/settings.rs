@@ -118,16 +118,7 @@ impl Settings {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let names: Vec<String> = std::fs::read_dir(folder)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter(|e| e.path().is_file())
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let names = crate::input::yaml_file_names(folder);
         let asked = path
             .file_name()
             .and_then(|n| n.to_str())

@@ -127,19 +127,11 @@ pub fn read_file(path: &Path) -> Result<String, Diagnostic> {
         Err(ReadError::NotAFile(what)) => {
             // A folder given where briefs are read one by one (`check DIR`).
             let hint = if path.is_dir() {
-                // `check b/` would read `b//*.yaml`.
-                let dir = path.display().to_string();
-                let dir = match dir.trim_end_matches('/') {
-                    "" => "/",
-                    d => d,
-                };
-                let glob = if dir == "/" {
-                    "/*.yaml".to_string()
-                } else {
-                    format!("{dir}/*.yaml")
-                };
+                // Joined, not pasted: `check b/` suggested `b//*.yaml`.
                 format!(
-                    "to check every brief in it: `walkaway check {glob}`; to build them: `walkaway build {dir}`"
+                    "to check every brief in it: `walkaway check {}`; to build them: `walkaway build {}`",
+                    path.join("*.yaml").display(),
+                    path.display()
                 )
             } else {
                 "briefs, rules and walkaway.yaml are read from regular files".to_string()

@@ -201,6 +201,15 @@ pub struct Brief {
 }
 
 impl Brief {
+    /// The stakeholders who have not signed off, by name.
+    pub fn waiting_for(&self) -> Vec<&str> {
+        self.stakeholders
+            .iter()
+            .filter(|s| !s.signed_off)
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
     /// Why the follow-up e-mail cannot be written (a missing `us.email` or
     /// `them.email`), as a warning located at the block that lacks it: the
     /// letter is still written, the e-mail is not.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode};
 
 use crate::build::Setup;
 use crate::cli::{Common, OutArgs, WatchArgs};
@@ -56,20 +56,7 @@ pub fn first_setup(
             .map_err(|e| Error::Failure(format!("cannot install the Ctrl-C handler: {e}")))?;
     }
     let (tx, rx) = mpsc::channel();
-    let mut watcher: Box<dyn Watcher> = if opts.poll {
-        let config = notify::Config::default()
-            .with_poll_interval(Duration::from_millis(500))
-            .with_compare_contents(true);
-        Box::new(
-            notify::PollWatcher::new(tx, config)
-                .map_err(|e| Error::Failure(format!("cannot start polling: {e}")))?,
-        )
-    } else {
-        Box::new(
-            notify::recommended_watcher(tx)
-                .map_err(|e| Error::Failure(format!("cannot watch for changes: {e}")))?,
-        )
-    };
+    let mut watcher = watch::new_watcher(opts.poll, tx).map_err(Error::Failure)?;
     // The project, the briefs' folder, and the rules and templates named on
     // the command line, wherever they are.
     let parent = |p: &PathBuf| {

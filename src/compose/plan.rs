@@ -163,24 +163,23 @@ fn words(
                 .before_date
                 .map(|d| format!(" on {}", super::numbers::long_date(d)))
                 .unwrap_or_default();
-            match alt_floor {
+            let then = match alt_floor {
                 // Their old offer is no better than what the alternative
                 // gives: it shows there is room, but is no number to ask for.
-                Some(f) if t.advantage(f, r.before) >= 0.0 => format!(
-                    " They offered {}{when} and took it back: that shows there is room to move, but your alternative does at least as well, so ask from there.",
-                    value_text(t, Some(r.before))
-                ),
+                Some(f) if t.advantage(f, r.before) >= 0.0 => {
+                    "that shows there is room to move, but your alternative does at least as well, so ask from there"
+                }
                 // Short of our target, it is no number to open with: asking
                 // for it first would set the bar below the target.
-                _ if t.advantage(want_v, r.before) > 0.0 => format!(
-                    " They offered {}{when} and took it back: remind them of it, expect nothing worse than that, and keep asking for more, toward your target.",
-                    value_text(t, Some(r.before))
-                ),
-                _ => format!(
-                    " They offered {}{when} and took it back: ask for it again before anything else.",
-                    value_text(t, Some(r.before))
-                ),
-            }
+                _ if t.advantage(want_v, r.before) > 0.0 => {
+                    "remind them of it, expect nothing worse than that, and keep asking for more, toward your target"
+                }
+                _ => "ask for it again before anything else",
+            };
+            format!(
+                " They offered {}{when} and took it back: {then}.",
+                value_text(t, Some(r.before))
+            )
         })
         .unwrap_or_default();
     let trade = format!("{back}{batna}{short}{tradeable}");
@@ -312,12 +311,7 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
         })
         .collect();
     let letters = ["A", "B", "C", "D"];
-    let waiting: Vec<String> = b
-        .stakeholders
-        .iter()
-        .filter(|s| !s.signed_off)
-        .map(|s| s.name.clone())
-        .collect();
+    let waiting = b.waiting_for();
     let target = crate::assess::packages::target(&b.terms);
     let n = packages.len();
     let mut advice = match offer_beats {
@@ -335,12 +329,12 @@ pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
             format_score(target)
         ),
         None => format!(
-            "{}ut these {n} on the table together and ask which works best for them: each is worth the same to you (a deal score of about {}), and the one they pick shows what they value.",
+            "{} these {n} on the table together and ask which works best for them: each is worth the same to you (a deal score of about {}), and the one they pick shows what they value.",
             // A walk pack shows them as what it would take to return (DESIGN §5).
             if a.verdict == crate::assess::Verdict::Walk {
-                "If they come back, p"
+                "If they come back, put"
             } else {
-                "P"
+                "Put"
             },
             format_score(target)
         ),

@@ -266,12 +266,7 @@ pub struct Check {
 }
 
 pub fn checklist(b: &Brief, a: &Assessment) -> Vec<Check> {
-    let unsigned: Vec<&str> = b
-        .stakeholders
-        .iter()
-        .filter(|s| !s.signed_off)
-        .map(|s| s.name.as_str())
-        .collect();
+    let unsigned = b.waiting_for();
     let priced = b
         .alternatives
         .iter()

@@ -130,15 +130,9 @@ fn red_flag(b: &Brief, a: &Assessment, f: &Fired) -> String {
         "intimidation" => "They have tried to intimidate us.".to_string(),
         "bullying" => "They have bullied rather than negotiated.".to_string(),
         "stakeholders_not_aligned" => {
-            let waiting: Vec<&str> = b
-                .stakeholders
-                .iter()
-                .filter(|s| !s.signed_off)
-                .map(|s| s.name.as_str())
-                .collect();
             format!(
                 "Our own side has not signed off: waiting for {}.",
-                and_list(&waiting)
+                and_list(&b.waiting_for())
             )
         }
         "soft_walk_crossed" => {

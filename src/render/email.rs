@@ -139,7 +139,10 @@ const WORD_BYTES: usize = 45;
 /// (23 Greek or Cyrillic letters, 15 Chinese) is one encoded word, which every
 /// reader reads exactly; a longer one breaks after a space where it has one,
 /// so that a reader that keeps the space shows two between whole words.
-fn mailbox_header(field: &str, m: &LettreMailbox) -> Option<lettre::message::header::HeaderValue> {
+fn mailbox_header(
+    field: &'static str,
+    m: &LettreMailbox,
+) -> Option<lettre::message::header::HeaderValue> {
     use lettre::message::header::{HeaderName, HeaderValue};
     let name = m
         .name
@@ -168,7 +171,7 @@ fn mailbox_header(field: &str, m: &LettreMailbox) -> Option<lettre::message::hea
     });
     encoded.push_str(&address);
     Some(HeaderValue::dangerous_new_pre_encoded(
-        HeaderName::new_from_ascii_str(if field == "From" { "From" } else { "To" }),
+        HeaderName::new_from_ascii_str(field),
         m.to_string(),
         encoded,
     ))

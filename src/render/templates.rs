@@ -115,9 +115,8 @@ impl Templates {
         let html = build(Family::Html, &sources, &texts, &mut diags);
         let typst = build(Family::Typst, &sources, &texts, &mut diags);
         for (name, text, path) in &sources {
-            // The built-in templates read only what they are given: a test
-            // runs this check on them.
-            // A template with a syntax error has that error alone: its names
+            // Only the user's (a test runs the check on the built-in ones), and
+            // not one with a syntax error, which is its only error: its names
             // are not read reliably (an unclosed tag swallows the next one).
             if let Some(path) = path
                 && !diags.iter().any(|d| d.file == *path)

@@ -346,7 +346,7 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// The character offset of a 1-based (line, column) in `source`.
-fn offset_of(source: &str, line: usize, col: usize) -> usize {
+pub(super) fn offset_of(source: &str, line: usize, col: usize) -> usize {
     let before: usize = source
         .split_inclusive('\n')
         .take(line - 1)

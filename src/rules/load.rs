@@ -399,12 +399,7 @@ fn tera_text(
             // Placed where it is in the file, not at the start of the text.
             match super::text::syntax_error_at(&text) {
                 Some((message, line, col)) => {
-                    let offset = text
-                        .split('\n')
-                        .take(line.saturating_sub(1))
-                        .map(|l| l.chars().count() + 1)
-                        .sum::<usize>()
-                        + col.saturating_sub(1);
+                    let offset = super::cond::offset_of(&text, line, col);
                     let pos = pos_in_value(c.source, node.pos, offset, &text);
                     c.error(
                         pos,

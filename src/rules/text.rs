@@ -300,8 +300,11 @@ fn build(source: &str, escape: Escape) -> Result<Tera, String> {
 /// A text's syntax error, with its 1-based line and column within the text
 /// (for the loader to place in the file), or `None` when it compiles.
 pub fn syntax_error_at(source: &str) -> Option<(String, usize, usize)> {
-    let mut tera = new_tera();
-    let e = tera.add_raw_template(NAME, source).err()?;
+    located(&new_tera().add_raw_template(NAME, source).err()?)
+}
+
+/// A syntax error's message and its 1-based line and column in the text.
+fn located(e: &tera::Error) -> Option<(String, usize, usize)> {
     match e.kind() {
         ErrorKind::SyntaxError(r) => {
             let s = r.span();
@@ -312,17 +315,9 @@ pub fn syntax_error_at(source: &str) -> Option<(String, usize, usize)> {
 }
 
 fn syntax_message(e: &tera::Error) -> String {
-    match e.kind() {
-        ErrorKind::SyntaxError(r) => {
-            let s = r.span();
-            format!(
-                "{} (line {}, column {} of the text)",
-                r.message(),
-                s.start_line,
-                s.start_col + 1
-            )
-        }
-        _ => e.to_string(),
+    match located(e) {
+        Some((message, line, col)) => format!("{message} (line {line}, column {col} of the text)"),
+        None => e.to_string(),
     }
 }
 

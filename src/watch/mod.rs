@@ -103,6 +103,30 @@ pub fn run<'a>(
     run_observed(opts, setup, sources, reload, &write_index)
 }
 
+/// A file watcher sending its events to `tx`: the system's, or with `poll` a
+/// poller (for file systems without native events).
+pub fn new_watcher(
+    poll: bool,
+    tx: mpsc::Sender<notify::Result<notify::Event>>,
+) -> Result<Box<dyn Watcher>, String> {
+    Ok(if poll {
+        // notify's poller keeps mtimes in whole seconds, so a second save within
+        // the same second would go unseen: compare contents too (briefs are small).
+        let config = notify::Config::default()
+            .with_poll_interval(POLL_INTERVAL)
+            .with_compare_contents(true);
+        Box::new(
+            notify::PollWatcher::new(tx, config)
+                .map_err(|e| format!("cannot start polling: {e}"))?,
+        )
+    } else {
+        Box::new(
+            notify::recommended_watcher(tx)
+                .map_err(|e| format!("cannot watch for changes: {e}"))?,
+        )
+    })
+}
+
 /// `run`, telling `observer` about every build.
 pub fn run_observed<'a>(
     opts: &'a Options,
@@ -129,22 +153,7 @@ pub fn run_observed<'a>(
     let dir = std::fs::canonicalize(&opts.dir)
         .map_err(|e| format!("cannot watch {}: {e}", opts.dir.display()))?;
     let (tx, rx) = mpsc::channel();
-    let watcher: Box<dyn Watcher> = if opts.poll {
-        // notify's poller keeps mtimes in whole seconds, so a second save within
-        // the same second would go unseen: compare contents too (briefs are small).
-        let config = notify::Config::default()
-            .with_poll_interval(POLL_INTERVAL)
-            .with_compare_contents(true);
-        Box::new(
-            notify::PollWatcher::new(tx, config)
-                .map_err(|e| format!("cannot start polling: {e}"))?,
-        )
-    } else {
-        Box::new(
-            notify::recommended_watcher(tx)
-                .map_err(|e| format!("cannot watch for changes: {e}"))?,
-        )
-    };
+    let watcher = new_watcher(opts.poll, tx)?;
     let mut w = Session {
         opts,
         dir,
