@@ -22,12 +22,24 @@ pub struct Checker<'a> {
 /// The entries of a mapping, by key, once its keys have been checked.
 pub struct Fields<'n> {
     pub pos: Pos,
-    map: HashMap<&'n str, &'n Node>,
+    /// The known keys in the order written, with their values. A mapping has a
+    /// handful of keys, so a search along them beats hashing each key (two
+    /// hash maps per mapping were 2% of `check`).
+    entries: Vec<(&'n str, &'n Node)>,
 }
 
 impl<'n> Fields<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.map.get(key).copied().filter(|n| !n.is_null())
+        self.node(key).filter(|n| !n.is_null())
+    }
+
+    /// The value of `key`, null or not (the last, were a key repeated).
+    fn node(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, n)| *n)
     }
 }
 
@@ -77,8 +89,10 @@ impl<'a> Checker<'a> {
             );
             return None;
         };
-        let mut map = HashMap::new();
-        let mut key_at: HashMap<&str, Pos> = HashMap::new();
+        let mut fields = Fields {
+            pos: node.pos,
+            entries: Vec::with_capacity(entries.len()),
+        };
         // What misspelt keys were taken for: a required key that one of them
         // names is that mistake, not a second one.
         let mut meant: Vec<&str> = Vec::new();
@@ -92,8 +106,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if known.contains(&key) {
-                map.insert(key, v);
-                key_at.insert(key, k.pos);
+                fields.entries.push((key, v));
             } else {
                 meant.extend(closest(key, known.iter().copied()));
                 let hint = did_you_mean(key, known.iter().copied())
@@ -102,12 +115,12 @@ impl<'a> Checker<'a> {
             }
         }
         for req in required {
-            if let (Some(n), Some(at)) = (map.get(req), key_at.get(req))
+            if let Some((k, n)) = entries.iter().rev().find(|(k, _)| k.as_str() == Some(*req))
                 && n.is_null()
             {
                 // Written, but with nothing after it (`terms:` and no list).
                 self.error(
-                    *at,
+                    k.pos,
                     format!("`{req}` in {what} has no value"),
                     Some(format!(
                         "write its value after `{req}:`, or on the lines below it, indented"
@@ -115,7 +128,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            if map.get(req).is_none_or(|n| n.is_null()) && !meant.contains(req) {
+            if fields.node(req).is_none_or(|n| n.is_null()) && !meant.contains(req) {
                 // No snippet: the mapping's first line would point at an unrelated key.
                 let d = Diagnostic::error(
                     self.path,
@@ -126,7 +139,7 @@ impl<'a> Checker<'a> {
                 self.diags.push(d);
             }
         }
-        Some(Fields { pos: node.pos, map })
+        Some(fields)
     }
 
     fn expected(&mut self, node: &Node, what: &str, expected: &str, hint: Option<String>) {
@@ -448,14 +461,33 @@ pub fn plain_number(x: f64) -> String {
 }
 
 /// How many decimals a number is written with in the source (`0.90` → 2,
-/// `45` → 0, `1.5e3` → 0): the scalar at `pos`, as typed.
-pub fn written_decimals(source: &str, pos: Pos) -> u32 {
-    let Some(line) = source.lines().nth(pos.line.saturating_sub(1)) else {
-        return 0;
+/// `45` → 0, `1.5e3` → 0): the scalar `node`, as typed.
+pub fn written_decimals(source: &str, node: &Node) -> u32 {
+    // Where the scalar starts: at its byte range when that agrees with its
+    // column, which spares a walk through the file from its first line for
+    // every number (2% of `check`); else by its line and column.
+    let at_raw = node.raw.as_ref().and_then(|r| {
+        let before = source.get(..r.start)?;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (col == node.pos.col).then(|| &source[r.start..])
+    });
+    let rest = match at_raw {
+        Some(rest) => rest,
+        None => {
+            let Some(line) = source.lines().nth(node.pos.line.saturating_sub(1)) else {
+                return 0;
+            };
+            let skip: usize = line
+                .chars()
+                .take(node.pos.col.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            &line[skip..]
+        }
     };
-    let scalar: String = line
+    let scalar: String = rest
         .chars()
-        .skip(pos.col.saturating_sub(1))
         .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
         .collect();
     if scalar.contains(['e', 'E']) {
@@ -587,4 +619,63 @@ fn number_as_written(s: &str) -> Option<String> {
 fn unshowable(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The decimals of the scalar at its line and column, found from the top
+    /// of the file: what `written_decimals` must agree with.
+    fn by_line(source: &str, pos: Pos) -> u32 {
+        let line = source.lines().nth(pos.line - 1).unwrap_or_default();
+        let scalar: String = line
+            .chars()
+            .skip(pos.col - 1)
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
+            .collect();
+        if scalar.contains(['e', 'E']) {
+            return 0;
+        }
+        scalar.split_once('.').map_or(0, |(_, frac)| {
+            frac.chars().take_while(char::is_ascii_digit).count() as u32
+        })
+    }
+
+    #[test]
+    fn written_decimals_agree_with_the_line_and_column() {
+        let docs = [
+            "a: 0.90\nb: 45\nc: 1.5e3\nd: -12.250 # note\n",
+            "é: {x: 1.50, y: [2.125, 3]}\r\nżółw: 4.0\r\n",
+            "list:\n  - 7.75\n  -   8.5\n  - \"2,350.50\"\n  - '9.99'\nnull: ~\nyes: true\n",
+            "  deep:\n    deeper:\n      n: 100.000\n      m: .5\n",
+        ];
+        let mut checked = 0;
+        for doc in docs {
+            let root = crate::yaml::parse_str(Path::new("t.yaml"), doc).expect("valid YAML");
+            let mut stack = vec![&root];
+            while let Some(n) = stack.pop() {
+                match &n.value {
+                    Value::Seq(items) => stack.extend(items),
+                    Value::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+                    _ => {
+                        assert_eq!(
+                            written_decimals(doc, n),
+                            by_line(doc, n.pos),
+                            "{:?} at {:?} in {doc:?}",
+                            n.value,
+                            n.pos
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 20, "{checked}");
+        let doc = "x: 12.345\n";
+        let root = crate::yaml::parse_str(Path::new("t.yaml"), doc).expect("valid YAML");
+        let (_, v) = &root.as_map().expect("a mapping")[0];
+        assert!(v.raw.is_some());
+        assert_eq!(written_decimals(doc, v), 3);
+    }
 }

@@ -179,7 +179,7 @@ fn read_term(
             .into_iter()
             .flatten()
             .filter(|(v, _)| matches!(v, TermValue::Number(_)))
-            .map(|(_, n)| crate::fields::written_decimals(c.source, n.pos).min(MAX_DECIMALS))
+            .map(|(_, n)| crate::fields::written_decimals(c.source, n).min(MAX_DECIMALS))
             .max()
             .unwrap_or(0)
     });

@@ -9,7 +9,7 @@ use crate::brief::{Term, TermKind, TermValue};
 /// A number with `decimals` decimals, thousands grouped with commas and a true
 /// minus sign: `fixed(-104000.5, 2)` is "−104,000.50".
 pub fn fixed(x: f64, decimals: u32) -> String {
-    let s = format!("{:.*}", decimals as usize, x.abs());
+    let s = plain_decimal(x.abs(), decimals);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let mut grouped = String::with_capacity(s.len() + s.len() / 3 + 3);
     let digits = int.len();
@@ -30,6 +30,38 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     } else {
         grouped
     }
+}
+
+/// `a` (not negative) with exactly `decimals` decimals, as
+/// `format!("{:.*}", decimals, a)` writes it. Most numbers in a brief are whole
+/// or have a few decimals, and for them std's exact float formatting falls back
+/// to its slowest algorithm: they are written from the integer `a × 10^d`
+/// instead, which is exact when that product is a whole number below 10^15 (its
+/// rounding error is then far below a half).
+fn plain_decimal(a: f64, decimals: u32) -> String {
+    let scaled = a * 10f64.powi(decimals as i32);
+    if decimals > 9 || !(scaled.fract() == 0.0 && scaled < 1e15) {
+        return format!("{:.*}", decimals as usize, a);
+    }
+    let digits = (scaled as u64).to_string();
+    let d = decimals as usize;
+    if d == 0 {
+        return digits;
+    }
+    let mut out = String::with_capacity(digits.len() + d + 2);
+    match digits.len().checked_sub(d) {
+        Some(int) if int > 0 => {
+            out.push_str(&digits[..int]);
+            out.push('.');
+            out.push_str(&digits[int..]);
+        }
+        _ => {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', d - digits.len()));
+            out.push_str(&digits);
+        }
+    }
+    out
 }
 
 /// A plain number as people write it (a weight, a setting): as few decimals
@@ -304,6 +336,57 @@ pub fn long_date(d: jiff::civil::Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_std_writes_them() {
+        let mut values = vec![
+            0.0,
+            0.5,
+            1.005,
+            2.675,
+            0.001,
+            0.0049,
+            12.0,
+            12.5,
+            48_500.5,
+            99_999.995,
+            123_456_789.125,
+            1e14,
+            1e15 - 1.0,
+            1e15,
+            1e16,
+            3.0e-7,
+            1.0 / 3.0,
+            0.86,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        // Amounts as briefs write them: whole, halves, cents, thousandths.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let cents = (x % 100_000_000) as f64;
+            values.extend([
+                cents,
+                cents / 2.0,
+                cents / 100.0,
+                cents / 1000.0,
+                cents / 7.0,
+            ]);
+        }
+        for v in values {
+            for d in 0..=6 {
+                assert_eq!(
+                    plain_decimal(v, d),
+                    format!("{:.*}", d as usize, v),
+                    "{v} with {d}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn numbers_as_people_write_them() {
