@@ -486,6 +486,12 @@ pub fn written_decimals(source: &str, node: &Node) -> u32 {
             &line[skip..]
         }
     };
+    scalar_decimals(rest)
+}
+
+/// The decimals of the plain scalar at the start of `rest` (which ends at a
+/// space, a comma, a closing bracket or a comment).
+fn scalar_decimals(rest: &str) -> u32 {
     let scalar: String = rest
         .chars()
         .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
@@ -629,17 +635,8 @@ mod tests {
     /// of the file: what `written_decimals` must agree with.
     fn by_line(source: &str, pos: Pos) -> u32 {
         let line = source.lines().nth(pos.line - 1).unwrap_or_default();
-        let scalar: String = line
-            .chars()
-            .skip(pos.col - 1)
-            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
-            .collect();
-        if scalar.contains(['e', 'E']) {
-            return 0;
-        }
-        scalar.split_once('.').map_or(0, |(_, frac)| {
-            frac.chars().take_while(char::is_ascii_digit).count() as u32
-        })
+        let rest: String = line.chars().skip(pos.col - 1).collect();
+        scalar_decimals(&rest)
     }
 
     #[test]
