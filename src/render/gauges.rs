@@ -94,10 +94,38 @@ fn wrap(text: &str, size: f64, bold: bool, max: f64) -> Vec<String> {
     lines
 }
 
+/// A coordinate, written as std writes an `f64`, but without std's exact
+/// float formatting where the precision is one decimal (all of ours): that was
+/// 3% of a 400-brief build. The tenths are rounded from `10 × value`, which
+/// gives std's digits unless the value is a tie or near one, and those (with
+/// huge, infinite and NaN values) are left to std.
+#[derive(Clone, Copy)]
+struct Dec1(f64);
+
+impl std::fmt::Display for Dec1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        let t = v * 10.0;
+        // Below 1e9 the product is within 1e-7 of the exact one, so a tenth
+        // further than 1e-6 from a tie rounds the same way for both.
+        let near_tie = ((t - t.trunc()).abs() - 0.5).abs() < 1e-6;
+        let plain = f.precision() == Some(1) && f.width().is_none() && !f.sign_plus();
+        // (NaN and infinities fail `t.abs() < 1e9` too.)
+        if !plain || t.abs().partial_cmp(&1e9) != Some(std::cmp::Ordering::Less) || near_tie {
+            return std::fmt::Display::fmt(&v, f);
+        }
+        let tenths = t.round().abs() as u64;
+        let sign = if v.is_sign_negative() { "-" } else { "" };
+        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
 fn text(out: &mut String, x: f64, y: f64, size: f64, extra: &str, s: &str) {
     out.push_str(&format!(
         "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\"{extra}>{}</text>\n",
-        escape::html(s)
+        escape::html(s),
+        x = Dec1(x),
+        y = Dec1(y),
     ));
 }
 
@@ -136,11 +164,13 @@ fn legend(out: &mut String, keys: &[Key]) -> f64 {
             Key::TheirWalk => dashed(x + 6.0, mid - 6.0, mid + 6.0),
             Key::Zone => format!(
                 "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"8\" fill=\"#c9d8f2\" stroke=\"{THEIRS}\" stroke-width=\"1.5\"/>\n",
-                mid - 4.0
+                Dec1(mid - 4.0),
+                x = Dec1(x),
             ),
             Key::Beyond => format!(
                 "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"8\" fill=\"url(#walkaway-beyond)\" stroke=\"#718096\" stroke-width=\"0.5\"/>\n",
-                mid - 4.0
+                Dec1(mid - 4.0),
+                x = Dec1(x),
             ),
         });
         text(out, x + 16.0, base, SIZE, " fill=\"#4a5568\"", key.words());
@@ -152,24 +182,32 @@ fn legend(out: &mut String, keys: &[Key]) -> f64 {
 fn triangle(x: f64, top: f64, tip: f64, fill: &str) -> String {
     format!(
         "<polygon points=\"{:.1},{top:.1} {:.1},{top:.1} {x:.1},{tip:.1}\" fill=\"{fill}\"/>\n",
-        x - 5.0,
-        x + 5.0
+        Dec1(x - 5.0),
+        Dec1(x + 5.0),
+        x = Dec1(x),
+        top = Dec1(top),
+        tip = Dec1(tip),
     )
 }
 
 fn diamond(x: f64, y: f64) -> String {
     format!(
         "<polygon points=\"{x:.1},{:.1} {:.1},{y:.1} {x:.1},{:.1} {:.1},{y:.1}\" fill=\"#fff\" stroke=\"{INK}\" stroke-width=\"1.5\"/>\n",
-        y - 5.5,
-        x + 5.5,
-        y + 5.5,
-        x - 5.5
+        Dec1(y - 5.5),
+        Dec1(x + 5.5),
+        Dec1(y + 5.5),
+        Dec1(x - 5.5),
+        x = Dec1(x),
+        y = Dec1(y),
     )
 }
 
 fn dashed(x: f64, y0: f64, y1: f64) -> String {
     format!(
-        "<line x1=\"{x:.1}\" y1=\"{y0:.1}\" x2=\"{x:.1}\" y2=\"{y1:.1}\" stroke=\"{THEIRS}\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n"
+        "<line x1=\"{x:.1}\" y1=\"{y0:.1}\" x2=\"{x:.1}\" y2=\"{y1:.1}\" stroke=\"{THEIRS}\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n",
+        x = Dec1(x),
+        y0 = Dec1(y0),
+        y1 = Dec1(y1),
     )
 }
 
@@ -215,22 +253,27 @@ fn row(out: &mut String, g: &Gauge, top: f64) -> f64 {
         "<rect x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"#fff\"/>\n\
          <rect x=\"{x_walk:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"#eef2f7\"/>\n\
          <rect x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"url(#walkaway-beyond)\"/>\n",
-        x_hi - x_lo,
-        x(100.0) - x_walk,
-        x_walk - x_lo
+        Dec1(x_hi - x_lo),
+        Dec1(x(100.0) - x_walk),
+        Dec1(x_walk - x_lo),
+        x_lo = Dec1(x_lo),
+        x_walk = Dec1(x_walk),
+        bar_y = Dec1(bar_y),
     ));
     if let Some((a, b)) = g.zopa {
         out.push_str(&format!(
             "<rect class=\"zone\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#c9d8f2\" stroke=\"{THEIRS}\" stroke-width=\"1.5\"><title>zone of agreement</title></rect>\n",
-            x(a),
-            bar_y - 1.0,
-            (x(b) - x(a)).max(1.5),
-            BAR_H + 2.0
+            Dec1(x(a)),
+            Dec1(bar_y - 1.0),
+            Dec1((x(b) - x(a)).max(1.5)),
+            Dec1(BAR_H + 2.0),
         ));
     }
     out.push_str(&format!(
         "<rect class=\"bar\" x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"none\" stroke=\"#718096\" stroke-width=\"0.5\"/>\n",
-        x_hi - x_lo
+        Dec1(x_hi - x_lo),
+        x_lo = Dec1(x_lo),
+        bar_y = Dec1(bar_y),
     ));
     for (m, _, _) in &marks {
         let mx = x(m.pos);
@@ -243,8 +286,9 @@ fn row(out: &mut String, g: &Gauge, top: f64) -> f64 {
                 };
                 format!(
                     "<line x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\" stroke=\"{INK}\" stroke-width=\"{stroke}\"/>\n",
-                    bar_y - reach,
-                    bar_bot + reach
+                    Dec1(bar_y - reach),
+                    Dec1(bar_bot + reach),
+                    mx = Dec1(mx),
                 )
             }
             Kind::TheirWalk => dashed(mx, bar_y - TRI + 2.0, bar_bot + 4.0),

@@ -3,7 +3,7 @@
 //! of thumb), and every bar a rectangle; no two text boxes may meet, none may
 //! touch a bar, and all must lie inside the viewBox.
 
-use super::svg;
+use super::{Dec1, svg};
 use crate::compose::Gauge;
 use crate::render::pdf::samples::{crowded_gauges, sample_gauges};
 
@@ -210,4 +210,54 @@ fn write_sample_for_viewing() {
         svg(&sample_gauges())
     );
     std::fs::write(path, page).expect("write");
+}
+
+#[test]
+fn coordinates_are_written_as_std_writes_them() {
+    let mut values = vec![
+        0.0,
+        -0.0,
+        0.05,
+        0.25,
+        -0.25,
+        0.35,
+        1.45,
+        2.5,
+        -0.04,
+        -0.05,
+        123.456,
+        599.95,
+        1e8,
+        1e9,
+        1e12,
+        -1e12,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MIN_POSITIVE,
+    ];
+    // Ties and near-ties of every tenth, and coordinates as the layout makes them.
+    for k in -2000..2000 {
+        let tie = f64::from(k) * 0.05;
+        values.extend([
+            tie,
+            tie + 1e-9,
+            tie - 1e-9,
+            f64::from(k) / 3.0,
+            f64::from(k) * 0.1,
+        ]);
+    }
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        values.push((x % 2_000_000) as f64 / 997.0 - 1000.0);
+    }
+    for v in values {
+        assert_eq!(format!("{:.1}", Dec1(v)), format!("{v:.1}"), "{v:e}");
+    }
+    // Other precisions are std's own.
+    assert_eq!(format!("{:.3}", Dec1(2.0 / 3.0)), "0.667");
+    assert_eq!(format!("{}", Dec1(1.5)), "1.5");
 }
