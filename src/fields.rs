@@ -22,24 +22,25 @@ pub struct Checker<'a> {
 /// The entries of a mapping, by key, once its keys have been checked.
 pub struct Fields<'n> {
     pub pos: Pos,
-    /// The known keys in the order written, with their values. A mapping has a
-    /// handful of keys, so a search along them beats hashing each key (two
-    /// hash maps per mapping were 2% of `check`).
-    entries: Vec<(&'n str, &'n Node)>,
+    /// The known keys in the order written, each with where it is and its
+    /// value. A mapping has a handful of keys, so a search along them beats
+    /// hashing each key (two hash maps per mapping were 2% of `check`).
+    entries: Vec<(&'n str, Pos, &'n Node)>,
 }
 
 impl<'n> Fields<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.node(key).filter(|n| !n.is_null())
+        self.entry(key).map(|(_, n)| n).filter(|n| !n.is_null())
     }
 
-    /// The value of `key`, null or not (the last, were a key repeated).
-    fn node(&self, key: &str) -> Option<&'n Node> {
+    /// Where `key` is written and its value, null or not (the last, were a
+    /// key repeated).
+    fn entry(&self, key: &str) -> Option<(Pos, &'n Node)> {
         self.entries
             .iter()
             .rev()
-            .find(|(k, _)| *k == key)
-            .map(|(_, n)| *n)
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, at, n)| (*at, *n))
     }
 }
 
@@ -106,7 +107,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if known.contains(&key) {
-                fields.entries.push((key, v));
+                fields.entries.push((key, k.pos, v));
             } else {
                 meant.extend(closest(key, known.iter().copied()));
                 let hint = did_you_mean(key, known.iter().copied())
@@ -115,28 +116,28 @@ impl<'a> Checker<'a> {
             }
         }
         for req in required {
-            if let Some((k, n)) = entries.iter().rev().find(|(k, _)| k.as_str() == Some(*req))
-                && n.is_null()
-            {
+            match fields.entry(req) {
                 // Written, but with nothing after it (`terms:` and no list).
-                self.error(
-                    k.pos,
+                Some((at, n)) if n.is_null() => self.error(
+                    at,
                     format!("`{req}` in {what} has no value"),
                     Some(format!(
                         "write its value after `{req}:`, or on the lines below it, indented"
                     )),
-                );
-                continue;
-            }
-            if fields.node(req).is_none_or(|n| n.is_null()) && !meant.contains(req) {
-                // No snippet: the mapping's first line would point at an unrelated key.
-                let d = Diagnostic::error(
-                    self.path,
-                    Some(node.pos),
-                    format!("{what} is missing the required key `{req}`"),
-                )
-                .with_hint(format!("add `{req}: ...` to {what}"));
-                self.diags.push(d);
+                ),
+                // Present, or a misspelt key already said to mean it.
+                Some(_) => {}
+                None if meant.contains(req) => {}
+                None => {
+                    // No snippet: the mapping's first line would point at an unrelated key.
+                    let d = Diagnostic::error(
+                        self.path,
+                        Some(node.pos),
+                        format!("{what} is missing the required key `{req}`"),
+                    )
+                    .with_hint(format!("add `{req}: ...` to {what}"));
+                    self.diags.push(d);
+                }
             }
         }
         Some(fields)

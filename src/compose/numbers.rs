@@ -33,22 +33,41 @@ pub fn fixed(x: f64, decimals: u32) -> String {
 }
 
 /// `a` (not negative) with exactly `decimals` decimals, as
-/// `format!("{:.*}", decimals, a)` writes it. Most numbers in a brief are whole
-/// or have a few decimals, and for them std's exact float formatting falls back
-/// to its slowest algorithm: they are written from the integer `a × 10^d`
-/// instead, which is exact when that product is a whole number below 10^15 (its
-/// rounding error is then far below a half).
+/// `format!("{:.*}", decimals, a)` writes it.
 fn plain_decimal(a: f64, decimals: u32) -> String {
-    let scaled = a * 10f64.powi(decimals as i32);
-    if decimals > 9 || !(scaled.fract() == 0.0 && scaled < 1e15) {
-        return format!("{:.*}", decimals as usize, a);
+    std_decimals(a, decimals).unwrap_or_else(|| format!("{:.*}", decimals as usize, a))
+}
+
+/// `v` with `decimals` decimals, as `format!("{v:.decimals$}")` writes it,
+/// but without std's exact float formatting, which falls back to its slowest
+/// algorithm for most numbers we print (whole amounts, coordinates). The
+/// digits come from the integer nearest to `v × 10^decimals`. `None` where that
+/// could differ from std, which rounds the exact binary value half to even: a
+/// tie or near one, a product too large to be exact, NaN or an infinity.
+pub fn std_decimals(v: f64, decimals: u32) -> Option<String> {
+    if decimals > 9 {
+        return None;
     }
-    let digits = (scaled as u64).to_string();
+    let t = v * 10f64.powi(decimals as i32);
+    // A whole product below 10^15 is the exact one: its rounding error is far
+    // below a half.
+    let whole = t.fract() == 0.0 && t.abs() < 1e15;
+    // Below 10^9 the product is within 10^-7 of the exact one, so a value
+    // further than 10^-6 from a tie rounds the same way for both.
+    let clear = t.abs() < 1e9 && (t.fract().abs() - 0.5).abs() >= 1e-6;
+    if !(whole || clear) {
+        return None;
+    }
+    let digits = (t.round().abs() as u64).to_string();
     let d = decimals as usize;
-    if d == 0 {
-        return digits;
+    let mut out = String::with_capacity(digits.len() + d + 3);
+    if v.is_sign_negative() {
+        out.push('-');
     }
-    let mut out = String::with_capacity(digits.len() + d + 2);
+    if d == 0 {
+        out.push_str(&digits);
+        return Some(out);
+    }
     match digits.len().checked_sub(d) {
         Some(int) if int > 0 => {
             out.push_str(&digits[..int]);
@@ -61,7 +80,7 @@ fn plain_decimal(a: f64, decimals: u32) -> String {
             out.push_str(&digits);
         }
     }
-    out
+    Some(out)
 }
 
 /// A plain number as people write it (a weight, a setting): as few decimals

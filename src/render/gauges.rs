@@ -13,6 +13,7 @@
 use super::gauge_plan::{self, Key, Kind, Mark};
 use super::lanes::{self, Side, Want};
 use crate::compose::Gauge;
+use crate::compose::numbers::std_decimals;
 use crate::escape;
 
 #[cfg(test)]
@@ -94,29 +95,19 @@ fn wrap(text: &str, size: f64, bold: bool, max: f64) -> Vec<String> {
     lines
 }
 
-/// A coordinate, written as std writes an `f64`, but without std's exact
-/// float formatting where the precision is one decimal (all of ours): that was
-/// 3% of a 400-brief build. The tenths are rounded from `10 × value`, which
-/// gives std's digits unless the value is a tie or near one, and those (with
-/// huge, infinite and NaN values) are left to std.
+/// A coordinate, written as std writes an `f64`, but where the precision is
+/// one decimal (all of ours) without std's exact float formatting, which was
+/// 3% of a 400-brief build (`numbers::std_decimals`).
 #[derive(Clone, Copy)]
 struct Dec1(f64);
 
 impl std::fmt::Display for Dec1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let v = self.0;
-        let t = v * 10.0;
-        // Below 1e9 the product is within 1e-7 of the exact one, so a tenth
-        // further than 1e-6 from a tie rounds the same way for both.
-        let near_tie = ((t - t.trunc()).abs() - 0.5).abs() < 1e-6;
         let plain = f.precision() == Some(1) && f.width().is_none() && !f.sign_plus();
-        // (NaN and infinities fail `t.abs() < 1e9` too.)
-        if !plain || t.abs().partial_cmp(&1e9) != Some(std::cmp::Ordering::Less) || near_tie {
-            return std::fmt::Display::fmt(&v, f);
+        match plain.then(|| std_decimals(self.0, 1)).flatten() {
+            Some(s) => f.write_str(&s),
+            None => std::fmt::Display::fmt(&self.0, f),
         }
-        let tenths = t.round().abs() as u64;
-        let sign = if v.is_sign_negative() { "-" } else { "" };
-        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
     }
 }
 

@@ -393,26 +393,20 @@ fn tera_text(
     if !unknown.is_empty() {
         return None;
     }
-    match Text::compile(text.clone(), escape) {
+    let source = text.clone();
+    match Text::compile(text, escape) {
         Ok(t) => Some(t),
         Err(e) => {
             // Placed where it is in the file, not at the start of the text.
-            match super::text::syntax_error_at(&text) {
-                Some((message, line, col)) => {
-                    let offset = super::cond::offset_of(&text, line, col);
-                    let pos = pos_in_value(c.source, node.pos, offset, &text);
-                    c.error(
-                        pos,
-                        format!("{what} is not a valid Tera template: {message}"),
-                        None,
-                    );
-                }
-                None => c.error(
-                    node.pos,
-                    format!("{what} is not a valid Tera template: {e}"),
-                    None,
-                ),
-            }
+            let pos = e.at.map_or(node.pos, |(line, col)| {
+                let offset = super::cond::offset_of(&source, line, col);
+                pos_in_value(c.source, node.pos, offset, &source)
+            });
+            c.error(
+                pos,
+                format!("{what} is not a valid Tera template: {}", e.message),
+                None,
+            );
             None
         }
     }

@@ -214,7 +214,7 @@ pub enum Escape {
 pub struct Text {
     pub source: String,
     escape: Escape,
-    compiled: Arc<OnceLock<Result<Tera, String>>>,
+    compiled: Arc<OnceLock<Result<Tera, SyntaxError>>>,
 }
 
 impl std::fmt::Debug for Text {
@@ -234,7 +234,7 @@ fn new_tera() -> Tera {
 impl Text {
     /// Compile a text. A syntax error is reported against the text as written
     /// (its line and column within the text); the names it reads are checked by the loader (`unknown_names`).
-    pub fn compile(source: String, escape: Escape) -> Result<Text, String> {
+    pub fn compile(source: String, escape: Escape) -> Result<Text, SyntaxError> {
         let tera = build(&source, escape)?;
         Ok(Text {
             source,
@@ -261,7 +261,7 @@ impl Text {
         self.compiled
             .get_or_init(|| build(&self.source, self.escape))
             .as_ref()
-            .map_err(Clone::clone)
+            .map_err(ToString::to_string)
     }
 
     /// Render for one brief. A text that loops past the budget stops with a
@@ -280,7 +280,7 @@ impl Text {
 }
 
 /// The text's Tera instance: its escaping, the budget's calls instrumented in.
-fn build(source: &str, escape: Escape) -> Result<Tera, String> {
+fn build(source: &str, escape: Escape) -> Result<Tera, SyntaxError> {
     let mut tera = new_tera();
     if escape == Escape::Markdown {
         tera.set_escape_fn(crate::escape::tera_markdown);
@@ -291,33 +291,56 @@ fn build(source: &str, escape: Escape) -> Result<Tera, String> {
         // The error as the text was written (the instrumented one is only
         // refused near one of Tera's limits: then its own error).
         let mut plain = new_tera();
-        let e = plain.add_raw_template(NAME, source).err().unwrap_or(e);
-        return Err(syntax_message(&e));
+        return Err(match plain.add_raw_template(NAME, source) {
+            Err(e) => SyntaxError::from(&e),
+            // Its line and column are in the instrumented text, not the
+            // user's: said, but not used to place the error.
+            Ok(()) => SyntaxError {
+                message: SyntaxError::from(&e).to_string(),
+                at: None,
+            },
+        });
     }
     Ok(tera)
 }
 
-/// A text's syntax error, with its 1-based line and column within the text
-/// (for the loader to place in the file), or `None` when it compiles.
-pub fn syntax_error_at(source: &str) -> Option<(String, usize, usize)> {
-    located(&new_tera().add_raw_template(NAME, source).err()?)
+/// Why a text does not compile: Tera's message, and where in the text it is
+/// (1-based line and column) when Tera says, for the loader to place it in
+/// the rules file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub at: Option<(usize, usize)>,
 }
 
-/// A syntax error's message and its 1-based line and column in the text.
-fn located(e: &tera::Error) -> Option<(String, usize, usize)> {
-    match e.kind() {
-        ErrorKind::SyntaxError(r) => {
-            let s = r.span();
-            Some((r.message().to_string(), s.start_line, s.start_col + 1))
+impl From<&tera::Error> for SyntaxError {
+    fn from(e: &tera::Error) -> SyntaxError {
+        match e.kind() {
+            ErrorKind::SyntaxError(r) => {
+                let s = r.span();
+                SyntaxError {
+                    message: r.message().to_string(),
+                    at: Some((s.start_line, s.start_col + 1)),
+                }
+            }
+            _ => SyntaxError {
+                message: e.to_string(),
+                at: None,
+            },
         }
-        _ => None,
     }
 }
 
-fn syntax_message(e: &tera::Error) -> String {
-    match located(e) {
-        Some((message, line, col)) => format!("{message} (line {line}, column {col} of the text)"),
-        None => e.to_string(),
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            Some((line, col)) => write!(
+                f,
+                "{} (line {line}, column {col} of the text)",
+                self.message
+            ),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -426,7 +449,8 @@ mod tests {
     #[test]
     fn syntax_errors_point_into_the_text_as_written() {
         let e = Text::compile("line one\n{% if x %}never closed".into(), Escape::None)
-            .expect_err("refused");
+            .expect_err("refused")
+            .to_string();
         assert!(e.contains("line 2"), "{e}");
     }
 
