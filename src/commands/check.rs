@@ -131,7 +131,7 @@ fn check_one(
     color: bool,
 ) -> Checked {
     let (b, a, warnings) = assess_file(path, rules, settings.today)?;
-    let t = texts::render(&b, &a, rules)?;
+    let t = texts::render(&b, &a, rules, false)?;
     let explained = output.explain.then(|| explain(&b, &a, rules));
     let mut text = String::new();
     if !output.json {

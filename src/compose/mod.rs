@@ -162,7 +162,7 @@ pub fn compose<'a>(
     rules: &Rules,
     opts: Options,
 ) -> Result<Pack<'a>, Vec<Diagnostic>> {
-    let t = texts::render(b, a, rules)?;
+    let t = texts::render(b, a, rules, true)?;
     Ok(Pack::new(b, a, rules, t, opts))
 }
 
@@ -184,7 +184,6 @@ impl<'a> Pack<'a> {
             }),
             _ => None,
         };
-        let ladder = t.ladder(a, rules);
         let caution = rules.caution_below;
         let reasons = summary::reasons(b, a, caution);
         let stage_letter = a
@@ -206,7 +205,7 @@ impl<'a> Pack<'a> {
             rows: rows::rows(b, a),
             concessions: plan::concessions(b, a),
             packages: plan::packages(b, a),
-            ladder,
+            ladder: t.ladder,
             come_back: a.verdict == crate::assess::Verdict::Walk,
             history: rows::history(b),
             checklist: rows::checklist(b, a),

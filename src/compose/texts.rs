@@ -15,8 +15,8 @@ use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
 use crate::brief::{Brief, TermValue, Tone};
 use crate::diag::Diagnostic;
-use crate::rules::text::Text;
-use crate::rules::{Rules, Severity, Stage};
+use crate::rules::text::{Reads, Text};
+use crate::rules::{ExitScript, Rules, Severity, Stage};
 
 /// A deal breaker that fired, with its `why` rendered.
 #[derive(Debug, Clone, Serialize)]
@@ -180,34 +180,111 @@ impl<'a> TextViews<'a> {
     }
 }
 
+impl TextViews<'_> {
+    /// The views as Tera's values, only those `reads` names: a text is given
+    /// what it mentions, and turning the rest into values would be wasted.
+    pub fn context(&self, reads: Reads) -> tera::TeraResult<tera::Context> {
+        let mut ctx = tera::Context::new();
+        let c = &self.context;
+        // One line per name: a name missing here fails the test that gives
+        // every name and compares with the views serialised whole.
+        macro_rules! give {
+            ($($name:ident: $value:expr),* $(,)?) => {$(
+                if reads.has(stringify!($name)) {
+                    ctx.insert_value(
+                        stringify!($name),
+                        tera::Value::try_from_serializable(&$value)?,
+                    );
+                }
+            )*};
+        }
+        give!(
+            side: c.side,
+            relationship: c.relationship,
+            investment: c.investment,
+            authority: c.authority,
+            terms: c.terms,
+            term: c.term,
+            observed: c.observed,
+            alternatives: c.alternatives,
+            options: c.options,
+            score: c.score,
+            batna_score: c.batna_score,
+            leverage: c.leverage,
+            rounds_without_movement: c.rounds_without_movement,
+            retracted: c.retracted,
+            stakeholders_aligned: c.stakeholders_aligned,
+            days_to_deadline: c.days_to_deadline,
+            verdict: c.verdict,
+            deal_breakers: c.deal_breakers,
+            red_flags: c.red_flags,
+            brief: self.brief,
+            met: self.met,
+            unmet: self.unmet,
+            batna: self.batna,
+            tone: self.tone,
+            sign_off: self.sign_off,
+            greeting: self.greeting,
+            topic: self.topic,
+            voice: self.voice,
+            retractions: self.retractions,
+            taken_back: self.taken_back,
+            past_walk: self.past_walk,
+            walk_gaps: self.walk_gaps,
+            score_text: self.score_text,
+        );
+        Ok(ctx)
+    }
+}
+
 /// The views and the texts the rules give this brief for what happened.
 pub struct Texts<'a> {
     pub views: TextViews<'a>,
     pub fired: FiredTexts,
     pub exit: Option<ExitWords>,
-    /// What the texts were rendered against (the views, and `fired`): the
-    /// ladder's lines are rendered against it too.
-    ctx: tera::Context,
-}
-
-impl Texts<'_> {
     /// The withdrawal ladder, every stage, with its lines (a prep pack needs
-    /// it; `check` does not).
-    pub fn ladder(&self, a: &Assessment, rules: &Rules) -> Vec<Rung> {
-        ladder(a, rules, &self.ctx, self.exit.as_ref())
-    }
+    /// it; `check` does not, and gets none).
+    pub ladder: Vec<Rung>,
 }
 
-/// Render the texts of what fired and of the chosen exit script. All errors
-/// are collected, each naming the rule and the rules file.
+/// The names the texts rendered for this brief read: those of what fired,
+/// of the chosen exit script and, with `ladder`, of the ladder's scripts.
+fn reads(a: &Assessment, rules: &Rules, ladder: bool) -> Reads {
+    let fired = a
+        .deal_breakers
+        .iter()
+        .map(|f| &rules.deal_breakers[f.index].text)
+        .chain(a.red_flags.iter().map(|f| &rules.red_flags[f.index].text));
+    let exit = a.exit_script.iter().flat_map(|c| {
+        let s = &rules.exit_scripts[c.index];
+        s.say
+            .iter()
+            .chain(s.letter.iter().flat_map(|l| [&l.subject, &l.body]))
+    });
+    let rungs = Stage::VALUES
+        .iter()
+        .filter(|_| ladder)
+        .filter_map(|&stage| best_script(rules, stage))
+        .flat_map(|(_, s)| &s.say);
+    fired
+        .chain(exit)
+        .chain(rungs)
+        .fold(Reads::default(), |r, t| r.with(t.reads()))
+}
+
+/// Render the texts of what fired and of the chosen exit script, and with
+/// `ladder` the withdrawal ladder's. All errors are collected, each naming
+/// the rule and the rules file.
 pub fn render<'a>(
     b: &'a Brief,
     a: &'a Assessment,
     rules: &Rules,
+    with_ladder: bool,
 ) -> Result<Texts<'a>, Vec<Diagnostic>> {
     let views = TextViews::new(b, a);
+    let reads = reads(a, rules, with_ladder);
     let mut errors = Vec::new();
-    let mut ctx = match tera::Context::from_serialize(&views) {
+    let mut ctx = match views.context(reads) {
         Ok(c) => c,
         Err(e) => return Err(vec![Diagnostic::error(&b.path, None, e.to_string())]),
     };
@@ -262,7 +339,9 @@ pub fn render<'a>(
         red_flags,
     };
     // `say` lines and letters also see what fired, with its rendered text.
-    ctx.insert("fired", &fired);
+    if reads.has("fired") {
+        ctx.insert("fired", &fired);
+    }
     let exit = a.exit_script.as_ref().map(|chosen| {
         let s = &rules.exit_scripts[chosen.index];
         let what = |part: &str| format!("{part} of exit script `{}`", s.id);
@@ -283,12 +362,34 @@ pub fn render<'a>(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let ladder = if with_ladder {
+        ladder(a, rules, &ctx, exit.as_ref())
+    } else {
+        Vec::new()
+    };
     Ok(Texts {
         views,
         fired,
         exit,
-        ctx,
+        ladder,
     })
+}
+
+/// The rules' highest-priority exit script of `stage` (the first written, of
+/// equals), with its index.
+fn best_script(rules: &Rules, stage: Stage) -> Option<(usize, &ExitScript)> {
+    rules
+        .exit_scripts
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.stage == stage)
+        .fold(
+            None,
+            |best: Option<(usize, &ExitScript)>, (i, s)| match best {
+                Some((_, b)) if b.priority >= s.priority => best,
+                _ => Some((i, s)),
+            },
+        )
 }
 
 /// Every stage of the withdrawal ladder with the lines of the rules' highest-
@@ -304,18 +405,7 @@ fn ladder(
     Stage::VALUES
         .iter()
         .map(|&stage| {
-            let best = rules
-                .exit_scripts
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.stage == stage)
-                .fold(
-                    None,
-                    |best: Option<(usize, &crate::rules::ExitScript)>, (i, s)| match best {
-                        Some((_, b)) if b.priority >= s.priority => best,
-                        _ => Some((i, s)),
-                    },
-                );
+            let best = best_script(rules, stage);
             let chosen = a.exit_script.as_ref().filter(|c| c.stage == stage);
             let now = chosen.is_some();
             // DESIGN §4: the highest-priority script of the stage, whether or
@@ -358,7 +448,7 @@ mod tests {
     use std::path::Path;
 
     use crate::rules::cond::{CONTEXT_NAMES, EXIT_NAMES};
-    use crate::rules::text::TEXT_NAMES;
+    use crate::rules::text::{Reads, TEXT_NAMES, Text};
 
     /// The names the rules checker lets a text read are exactly the names the
     /// views give it: a name added to one and not the other fails here.
@@ -429,6 +519,76 @@ letter: { tone: formal, sign_off: Regards }
 notes: Some notes.
 ";
 
+    /// The example briefs and `RICH`, loaded and assessed.
+    fn briefs() -> Vec<(crate::brief::Brief, crate::assess::Assessment)> {
+        let rules = crate::rules::load_default().expect("rules");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let mut sources = vec![("rich.yaml".to_string(), RICH.to_string())];
+        for entry in std::fs::read_dir(dir).expect("examples") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("reads");
+            sources.push((path.display().to_string(), text));
+        }
+        sources
+            .iter()
+            .map(|(name, text)| {
+                let (b, _) = crate::brief::load_str(Path::new(name), text).expect("loads");
+                let a = crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23))
+                    .expect("assesses");
+                (b, a)
+            })
+            .collect()
+    }
+
+    /// Given every name, the context is the views serialised whole: no name
+    /// is given as another value, or left out.
+    #[test]
+    fn given_every_name_a_text_sees_the_views_whole() {
+        for (b, a) in briefs() {
+            let views = super::TextViews::new(&b, &a);
+            assert_eq!(
+                views.context(Reads::ALL).expect("serialises"),
+                tera::Context::from_serialize(&views).expect("serialises"),
+                "{}",
+                b.path.display()
+            );
+        }
+    }
+
+    /// Every built-in text, rendered for every example brief, given only the
+    /// names it reads, says what it says when given them all (or fails the
+    /// same way, where it needs what a brief lacks).
+    #[test]
+    fn a_text_given_only_what_it_reads_says_the_same() {
+        let rules = crate::rules::load_default().expect("rules");
+        let mut texts: Vec<&Text> = rules
+            .deal_breakers
+            .iter()
+            .chain(&rules.red_flags)
+            .map(|r| &r.text)
+            .collect();
+        for s in &rules.exit_scripts {
+            texts.extend(&s.say);
+            texts.extend(s.letter.iter().flat_map(|l| [&l.subject, &l.body]));
+        }
+        let mut rendered = 0;
+        for (b, a) in briefs() {
+            let t = super::render(&b, &a, &rules, true).expect("renders");
+            let mut all = t.views.context(Reads::ALL).expect("serialises");
+            all.insert("fired", &t.fired);
+            for text in &texts {
+                let mut own = t.views.context(text.reads()).expect("serialises");
+                if text.reads().has("fired") {
+                    own.insert("fired", &t.fired);
+                }
+                let whole = text.render(&all);
+                rendered += usize::from(whole.is_ok());
+                assert_eq!(text.render(&own), whole, "{}", text.source);
+            }
+        }
+        assert!(rendered > 100, "only {rendered} texts rendered");
+    }
+
     /// The fields the rules checker lets a text read after a `.` are exactly
     /// the fields of the values a text is given (less the keys that are term
     /// ids): a field added to a view and not to the list fails here.
@@ -438,7 +598,7 @@ notes: Some notes.
         let rules = crate::rules::load_default().expect("rules");
         let a =
             crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
-        let t = super::render(&b, &a, &rules).expect("renders");
+        let t = super::render(&b, &a, &rules, true).expect("renders");
         let mut v = serde_json::to_value(&t.views).expect("serialises");
         v["fired"] = serde_json::to_value(&t.fired).expect("serialises");
         let ids: Vec<&str> = b.terms.iter().map(|t| t.id.as_str()).collect();

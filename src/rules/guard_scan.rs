@@ -156,6 +156,26 @@ pub fn context_names(src: &str) -> Vec<(usize, &str)> {
     used
 }
 
+/// Every identifier in a text's tags and expressions but a field (one right
+/// after a `.`), whatever its role (a name it reads, a filter, a variable it
+/// binds): a superset of the names it reads from its context, whatever it
+/// binds or shadows.
+pub fn identifiers(src: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    scan(src, |item| {
+        let Item::Block(block) = item else { return };
+        let t = &block.tokens;
+        for (k, tok) in t.iter().enumerate() {
+            if let Tok::Ident(w) = tok.tok
+                && (k == 0 || t[k - 1].tok != Tok::Punct("."))
+            {
+                out.push(w);
+            }
+        }
+    });
+    out
+}
+
 /// The fields a text reads (each identifier right after a `.`), with its
 /// byte offset and the identifier before the dot, when there is one
 /// (`term` in `term.price`, `price` in `term.price.label`).

@@ -197,6 +197,69 @@ pub fn unknown_names(source: &str, exit: bool) -> Vec<(usize, String, Option<Str
         .collect()
 }
 
+/// Every name a text can be given, in the order of `Reads`' bits: the
+/// context's, exit scripts', the views' and `fired`.
+pub fn given_names() -> impl Iterator<Item = &'static str> {
+    use super::cond::{CONTEXT_NAMES, EXIT_NAMES};
+    CONTEXT_NAMES
+        .iter()
+        .chain(EXIT_NAMES)
+        .chain(TEXT_NAMES)
+        .chain(EXIT_TEXT_NAMES)
+        .copied()
+}
+
+/// Tera's name for the whole context: a text that mentions it reads every name.
+const WHOLE_CONTEXT: &str = "__tera_context";
+
+/// Which of the names a text can be given (`given_names`) it mentions, one
+/// bit each, so that the texts rendered for a brief are given only what they
+/// read: turning the views into Tera's values was a fifth of `check`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reads(u64);
+
+const _: () = assert!(
+    super::cond::CONTEXT_NAMES.len()
+        + super::cond::EXIT_NAMES.len()
+        + TEXT_NAMES.len()
+        + EXIT_TEXT_NAMES.len()
+        <= 64,
+    "one bit per name"
+);
+
+impl Reads {
+    /// Every name.
+    pub const ALL: Reads = Reads(u64::MAX);
+
+    /// The names `source` mentions anywhere in its tags and expressions. A
+    /// word that is also bound in the text (`for term in terms`) counts, so
+    /// a name is never left out: at worst one more value is given.
+    pub fn of(source: &str) -> Reads {
+        let mut bits = 0;
+        for word in super::guard_scan::identifiers(source) {
+            if word == WHOLE_CONTEXT {
+                return Reads::ALL;
+            }
+            if let Some(i) = given_names().position(|n| n == word) {
+                bits |= 1 << i;
+            }
+        }
+        Reads(bits)
+    }
+
+    /// Whether `name` is among them (a name no text can be given is not).
+    pub fn has(self, name: &str) -> bool {
+        given_names()
+            .position(|n| n == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// The names either reads.
+    pub fn with(self, other: Reads) -> Reads {
+        Reads(self.0 | other.0)
+    }
+}
+
 /// The name of the one template in a text's Tera instance.
 const NAME: &str = "rule text";
 
@@ -215,6 +278,7 @@ pub struct Text {
     pub source: String,
     escape: Escape,
     compiled: Arc<OnceLock<Result<Tera, SyntaxError>>>,
+    reads: Arc<OnceLock<Reads>>,
 }
 
 impl std::fmt::Debug for Text {
@@ -240,6 +304,7 @@ impl Text {
             source,
             escape,
             compiled: Arc::new(OnceLock::from(Ok(tera))),
+            reads: Arc::default(),
         })
     }
 
@@ -249,7 +314,13 @@ impl Text {
             source,
             escape,
             compiled: Arc::new(OnceLock::new()),
+            reads: Arc::default(),
         }
+    }
+
+    /// The names the text mentions, found the first time they are asked for.
+    pub fn reads(&self) -> Reads {
+        *self.reads.get_or_init(|| Reads::of(&self.source))
     }
 
     /// Compiles the text now if it was deferred; its syntax error if any.
@@ -397,6 +468,28 @@ mod tests {
         ctx.insert("name", "Finch *&* Co.");
         ctx.insert("items", &vec!["a", "b", "c"]);
         ctx
+    }
+
+    #[test]
+    fn a_text_reads_every_name_it_mentions_and_no_other() {
+        let r = Reads::of(
+            "{% for t in terms %}{{ t.label }}{% endfor %}{% for term in met %}{{ term.id }}{% endfor %}\
+             {{ brief.us.name | default(value=greeting) }}{# {{ batna }} #}{{ \"tone\" }}{{ fired.red_flags }}",
+        );
+        let mentioned: Vec<&str> = given_names().filter(|n| r.has(n)).collect();
+        // `term` is bound by the loop, and still given: it may be read
+        // outside it. A comment and a string read nothing.
+        assert_eq!(
+            mentioned,
+            ["terms", "term", "brief", "met", "greeting", "fired"]
+        );
+        assert!(!r.has("nosuch"));
+        assert_eq!(Reads::of("{{ __tera_context }}"), Reads::ALL);
+        assert_eq!(Reads::of("plain"), Reads::default());
+        assert_eq!(
+            Reads::of("{{ score }}").with(Reads::of("{{ topic }}")),
+            Reads::of("{{ topic }}{{ score }}")
+        );
     }
 
     #[test]

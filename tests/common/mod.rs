@@ -111,8 +111,8 @@ pub fn assess_with(yaml: &str, rules: &Rules) -> Assessed {
     let b = brief(yaml);
     let a = walkaway::assess::assess(&b, rules, today())
         .unwrap_or_else(|d| panic!("assess:\n{}", render_all(&d)));
-    let t =
-        texts::render(&b, &a, rules).unwrap_or_else(|d| panic!("rule texts:\n{}", render_all(&d)));
+    let t = texts::render(&b, &a, rules, false)
+        .unwrap_or_else(|d| panic!("rule texts:\n{}", render_all(&d)));
     let reasons = walkaway::compose::summary::reasons(&b, &a, rules.caution_below);
     let report: Report<f64> = Report::new(&b, &a, &t.fired, &reasons);
     let mut vars = walkaway::assess::context::variables(&b, &a.facts);
