@@ -59,21 +59,22 @@ pub fn position(t: &Term, v: TermValue) -> Position {
 /// to it, so that they read as a person would propose them.
 pub fn granularity(t: &Term) -> f64 {
     let finest = 10f64.powi(-(t.decimals as i32));
-    let values: Vec<f64> = [t.wish, t.want, Some(t.walk), t.offer, t.their_walk]
-        .into_iter()
-        .flatten()
-        .filter_map(|v| match v {
-            TermValue::Number(x) => Some(x),
-            _ => None,
-        })
-        .collect();
+    // Not collected: packages ask for it at every rounding.
+    let values = || {
+        [t.wish, t.want, Some(t.walk), t.offer, t.their_walk]
+            .into_iter()
+            .filter_map(|v| match v {
+                Some(TermValue::Number(x)) => Some(x),
+                _ => None,
+            })
+    };
     let span = match (wish_ref(t), t.walk) {
         (TermValue::Number(a), TermValue::Number(b)) => (a - b).abs(),
         _ => 0.0,
     };
     let mut g = finest;
     while g * 10.0 <= span / 5.0
-        && values.iter().all(|x| {
+        && values().all(|x| {
             let q = x / (g * 10.0);
             (q - q.round()).abs() < 1e-6
         })
