@@ -76,8 +76,14 @@ struct Budget {
     steps: u64,
     bytes: u64,
     deadline: Instant,
+    /// The step count at which the clock is read next: reading it at every
+    /// step was 1% of a build, and a step is far shorter than the limit.
+    clock_at: u64,
     stopped: Option<Stop>,
 }
+
+/// How many steps go between two readings of the clock.
+const CLOCK_EVERY: u64 = 64;
 
 thread_local! {
     /// The budget of the render running on this thread.
@@ -93,6 +99,7 @@ pub fn within<T, E>(render: impl FnOnce() -> Result<T, E>) -> (Result<T, E>, Opt
             steps: 0,
             bytes: 0,
             deadline: Instant::now() + MAX_TIME,
+            clock_at: CLOCK_EVERY,
             stopped: None,
         }))
     });
@@ -118,8 +125,9 @@ fn charge(steps: u64, bytes: u64) -> TeraResult<()> {
                 Some(Stop::Bytes)
             } else if super::budget::CANCEL.load(Ordering::Relaxed) {
                 Some(Stop::Cancelled)
-            } else if Instant::now() > b.deadline {
-                Some(Stop::Time)
+            } else if b.steps >= b.clock_at {
+                b.clock_at = b.steps.saturating_add(CLOCK_EVERY);
+                (Instant::now() > b.deadline).then_some(Stop::Time)
             } else {
                 None
             };
@@ -358,6 +366,27 @@ mod tests {
         c.insert("n", &3);
         c.insert("notes", &"line one\nline two");
         c
+    }
+
+    /// The clock is read every `CLOCK_EVERY` steps, not at each: a render
+    /// past its time still stops within that many.
+    #[test]
+    fn a_render_past_its_time_stops_within_a_few_steps() {
+        let (result, stop) = within(|| {
+            BUDGET.with(|cell| {
+                let mut b = cell.get().expect("a budget");
+                b.deadline = Instant::now();
+                cell.set(Some(b));
+            });
+            let mut steps = 0u64;
+            while charge(1, 0).is_ok() && steps < 10 * CLOCK_EVERY {
+                steps += 1;
+            }
+            Err::<(), u64>(steps)
+        });
+        let steps = result.expect_err("stopped");
+        assert!(steps < CLOCK_EVERY, "{steps} steps");
+        assert!(matches!(stop, Some(Stop::Time)));
     }
 
     /// The same output, instrumented or not.
