@@ -122,13 +122,26 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
             report.diagnostics = warnings;
             let dir = setup.out.join(&name);
             crate::output::remove_stale_temporaries(&dir);
-            for o in outputs {
-                let target = dir.join(o.artifact.file_name());
-                if let Err(e) = write_atomic(&target, &o.bytes) {
-                    report.io_error = Some(format!("cannot write {}: {e}", target.display()));
-                    break;
+            // All at once: a file that replaces one waits for its disk sync
+            // (`write_atomic`), and a rebuild in `watch` replaces them all;
+            // the syncs overlap. The first failure, in the plan's order, is
+            // the one reported.
+            let results: Vec<(PathBuf, std::io::Result<()>)> = outputs
+                .par_iter()
+                .map(|o| {
+                    let target = dir.join(o.artifact.file_name());
+                    let written = write_atomic(&target, &o.bytes);
+                    (target, written)
+                })
+                .collect();
+            for (target, written) in results {
+                match written {
+                    Ok(()) => report.written.push(target),
+                    Err(e) if report.io_error.is_none() => {
+                        report.io_error = Some(format!("cannot write {}: {e}", target.display()));
+                    }
+                    Err(_) => {}
                 }
-                report.written.push(target);
             }
             if report.io_error.is_none() {
                 remove_stale_letters(&dir, &setup.formats, &report.written);
