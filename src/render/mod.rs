@@ -13,7 +13,9 @@ pub mod pdf;
 pub mod templates;
 pub mod typst;
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 use crate::artifact::Artifact;
 use crate::compose::Pack;
@@ -40,8 +42,10 @@ pub fn plan(pack: &Pack, formats: &[crate::artifact::Format]) -> Vec<Artifact> {
     Artifact::plan(formats, pack.letter_wanted)
 }
 
-/// Render each artifact of the plan. Warnings (glyphs a font lacks) come back
-/// with the outputs; the first failure stops the brief.
+/// Render each artifact of the plan, all at once: in `watch`, a saved brief's
+/// files are ready when the slowest of them is. Warnings (glyphs a font
+/// lacks) come back with the outputs, once each; the first failure in the
+/// plan's order stops the brief.
 pub fn render(
     pack: &Pack,
     plan: &[Artifact],
@@ -50,25 +54,25 @@ pub fn render(
     let path = &pack.source.path;
     let err = |e: String| vec![Diagnostic::error(path, None, e)];
     let tctx = tera::Context::from_serialize(pack).map_err(|e| err(e.to_string()))?;
-    // Rendered on first use: the prep pack's Markdown feeds three artifacts,
-    // the Typst context two to four.
-    let markdown = OnceCell::new();
+    // Rendered on first use, once (an artifact that needs one meanwhile
+    // waits for it): the prep pack's Markdown feeds three artifacts, the
+    // Typst context two to four.
+    let markdown = OnceLock::new();
     let prep_pack_md = || -> Result<&String, Vec<Diagnostic>> {
-        if let Some(md) = markdown.get() {
-            return Ok(md);
-        }
-        let md = opts
-            .templates
-            .render(Family::Markdown, "prep-pack.md.tera", &tctx)
-            .map_err(|d| vec![d])?;
-        Ok(markdown.get_or_init(|| md))
+        markdown
+            .get_or_init(|| {
+                opts.templates
+                    .render(Family::Markdown, "prep-pack.md.tera", &tctx)
+                    .map_err(|d| vec![d])
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     };
-    let typst_ctx = OnceCell::new();
+    let typst_ctx = OnceLock::new();
     let typst_ctx = || typst_ctx.get_or_init(|| typst::context(pack, &tctx));
 
-    let mut warnings = Vec::new();
-    let mut outputs = Vec::new();
-    for &artifact in plan {
+    let one = |&artifact: &Artifact| -> Rendered {
+        let mut warnings = Vec::new();
         let bytes = match artifact {
             Artifact::PrepPackMarkdown => prep_pack_md()?.clone().into_bytes(),
             Artifact::PrepPackHtml => {
@@ -114,7 +118,7 @@ pub fn render(
                     author: pack.source.us.name.as_deref(),
                 };
                 let out = pdf::render_prep_pack(&doc).map_err(|e| err(e.to_string()))?;
-                pdf_warnings(pack, &out.warnings, &mut warnings);
+                warnings.extend(pdf_warnings(pack, &out.warnings));
                 out.bytes
             }
             Artifact::LetterPdf => {
@@ -130,21 +134,13 @@ pub fn render(
                     paper: pack.paper,
                 };
                 let out = pdf::render_letter(&doc).map_err(|e| err(e.to_string()))?;
-                pdf_warnings(pack, &out.warnings, &mut warnings);
+                warnings.extend(pdf_warnings(pack, &out.warnings));
                 out.bytes
             }
             Artifact::Email => match (&pack.letter.mailboxes, pack.source.email_gap()) {
                 // No address to write from or to: the letter without its
                 // e-mail, and a warning that says which key is missing.
-                (Err(_), Some(gap)) => {
-                    if !warnings
-                        .iter()
-                        .any(|w: &Diagnostic| w.message == gap.message)
-                    {
-                        warnings.push(gap);
-                    }
-                    continue;
-                }
+                (Err(_), Some(gap)) => return Ok((None, vec![gap])),
                 _ => email::to_eml(&letter::message(&pack.letter).map_err(err)?),
             },
             Artifact::Assessment => {
@@ -154,16 +150,31 @@ pub fn render(
                 json.into_bytes()
             }
         };
-        outputs.push(Output { artifact, bytes });
+        Ok((Some(Output { artifact, bytes }), warnings))
+    };
+    let rendered: Vec<Rendered> = plan.par_iter().map(one).collect();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut outputs = Vec::new();
+    for r in rendered {
+        let (output, found) = r?;
+        for w in found {
+            if !warnings.iter().any(|x| x.message == w.message) {
+                warnings.push(w);
+            }
+        }
+        outputs.extend(output);
     }
     Ok((outputs, warnings))
 }
 
-/// Glyphs the bundled font lacks: a warning on the brief, once each.
-fn pdf_warnings(pack: &Pack, found: &[String], warnings: &mut Vec<Diagnostic>) {
-    for w in found {
-        if !warnings.iter().any(|d| d.message == *w) {
-            warnings.push(Diagnostic::warning(&pack.source.path, None, w.clone()));
-        }
-    }
+/// One artifact (none: left out), with its warnings.
+type Rendered = Result<(Option<Output>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Glyphs the bundled font lacks: a warning on the brief each (`render`
+/// keeps one of each).
+fn pdf_warnings(pack: &Pack, found: &[String]) -> Vec<Diagnostic> {
+    found
+        .iter()
+        .map(|w| Diagnostic::warning(&pack.source.path, None, w.clone()))
+        .collect()
 }
