@@ -14,7 +14,6 @@ use crate::assess::{Assessment, Verdict};
 use crate::brief::Brief;
 use crate::build::BriefReport;
 use crate::compose::numbers::format_score;
-use crate::compose::summary::reasons;
 use crate::compose::{FiredTexts, headline, stage_label, verdict_label};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Error;
@@ -130,12 +129,14 @@ pub fn print_stdout(text: &str) -> Result<(), Error> {
     }
 }
 
-/// The human output of `check` for one brief.
+/// The human output of `check` for one brief (`reasons`: the verdict's, as
+/// `summary::reasons` gives them).
 pub fn check_summary(
     path: &Path,
     b: &Brief,
     a: &Assessment,
     fired: &FiredTexts,
+    reasons: &[String],
     caution_below: f64,
     color: bool,
 ) -> String {
@@ -155,7 +156,7 @@ pub fn check_summary(
         Some(x) if !head.contains(&format!("scores {x}")) => s.push_str(&format!(" (score {x})\n")),
         _ => s.push('\n'),
     }
-    for r in reasons(b, a, caution_below).iter().filter(|r| **r != head) {
+    for r in reasons.iter().filter(|r| **r != head) {
         s.push_str(&format!("  reason        {r}\n"));
     }
     for d in &fired.deal_breakers {

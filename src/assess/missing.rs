@@ -95,10 +95,18 @@ fn part_of(word: &str, known: &[String]) -> Option<String> {
 
 /// An observed id that no loaded rule mentions is most likely a typo.
 pub(super) fn observed_warnings(b: &Brief, rules: &Rules) -> Vec<Diagnostic> {
-    let known = rules.mentioned_ids();
-    b.observed
+    let unknown: Vec<_> = b
+        .observed
         .iter()
         .filter(|o| !rules.mentions(&o.id))
+        .collect();
+    if unknown.is_empty() {
+        // The usual case: no list of the ids to suggest from is needed.
+        return Vec::new();
+    }
+    let known = rules.mentioned_ids();
+    unknown
+        .into_iter()
         .map(|o| {
             let hint = did_you_mean(&o.id, known.iter().map(String::as_str))
                 .or_else(|| part_of(&o.id, &known))

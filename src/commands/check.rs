@@ -133,6 +133,7 @@ fn check_one(
     let (b, a, warnings) = assess_file(path, rules, settings.today)?;
     let t = texts::render(&b, &a, rules, false)?;
     let explained = output.explain.then(|| explain(&b, &a, rules));
+    let reasons = reasons(&b, &a, rules.caution_below);
     let mut text = String::new();
     if !output.json {
         text.push_str(&terminal::check_summary(
@@ -140,6 +141,7 @@ fn check_one(
             &b,
             &a,
             &t.fired,
+            &reasons,
             rules.caution_below,
             color,
         ));
@@ -147,7 +149,6 @@ fn check_one(
             text.push_str(&terminal::explain_text(&b, e, color));
         }
     }
-    let reasons = reasons(&b, &a, rules.caution_below);
     Ok(CheckedBrief {
         text,
         report: Explained {
