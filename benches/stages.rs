@@ -34,6 +34,11 @@ fn time<T>(mut f: impl FnMut() -> T) -> f64 {
 }
 
 fn main() {
+    // One core: `render` renders a pack's artifacts at once, on rayon's pool.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global()
+        .expect("a one-thread pool");
     let today = jiff::civil::date(2026, 11, 23);
     let rules = walkaway::rules::load_default().expect("built-in rules load");
     let templates = Templates::load(None).expect("built-in templates load");
