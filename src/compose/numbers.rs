@@ -238,7 +238,37 @@ const COUNTED: &[(&str, &str)] = &[
 /// The unit agreeing with the count: exactly 1 (or −1) is singular. A unit
 /// that starts with a counted noun agrees by that noun ("1 day a week").
 pub fn counted(unit: &str, n: f64) -> String {
+    // A brief writes each of its few units many times (every level, offer
+    // and step of a term): each agreement is worked out once per thread, and
+    // the list starts again rather than grow with every brief.
+    thread_local! {
+        static AGREED: std::cell::RefCell<Vec<(String, bool, String)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    const KEPT: usize = 32;
     let singular = (n.abs() - 1.0).abs() < 1e-12;
+    let known = AGREED.with(|seen| {
+        seen.borrow()
+            .iter()
+            .find(|(u, s, _)| u == unit && *s == singular)
+            .map(|(_, _, agreed)| agreed.clone())
+    });
+    if let Some(agreed) = known {
+        return agreed;
+    }
+    let agreed = agree(unit, singular);
+    AGREED.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= KEPT {
+            seen.clear();
+        }
+        seen.push((unit.to_string(), singular, agreed.clone()));
+    });
+    agreed
+}
+
+/// `unit` in the singular or the plural (`counted`, worked out).
+fn agree(unit: &str, singular: bool) -> String {
     let lower = unit.to_lowercase();
     for (one, many) in COUNTED {
         for form in [one, many] {
