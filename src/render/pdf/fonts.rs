@@ -208,6 +208,22 @@ impl Cleaner {
     /// back to the regular face (DejaVu Sans has the widest coverage), and
     /// characters no face has become '?' with a warning.
     pub fn pieces(&mut self, fonts: &Fonts, face: Face, text: &str) -> Vec<(Face, String)> {
+        // The usual case, every character printed as it is in `face`: one
+        // piece, copied whole rather than a character at a time.
+        let as_is = text.chars().all(|c| {
+            !matches!(
+                c,
+                '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\t' | '\n' | '\r'
+            ) && (c == '\u{a0}' || fonts.has(face, c))
+                && (self.rtl || !right_to_left(c))
+        });
+        if as_is {
+            return if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![(face, text.to_string())]
+            };
+        }
         let mut out: Vec<(Face, String)> = Vec::new();
         for c in text.chars() {
             // The layout has no bidirectional reordering or Arabic shaping:
