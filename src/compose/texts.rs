@@ -261,9 +261,9 @@ fn reads(a: &Assessment, rules: &Rules, ladder: bool) -> Reads {
             .iter()
             .chain(s.letter.iter().flat_map(|l| [&l.subject, &l.body]))
     });
-    let rungs = Stage::VALUES
+    let stages: &[Stage] = if ladder { Stage::VALUES } else { &[] };
+    let rungs = stages
         .iter()
-        .filter(|_| ladder)
         .filter_map(|&stage| best_script(rules, stage))
         .flat_map(|(_, s)| &s.say);
     fired

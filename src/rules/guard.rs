@@ -77,7 +77,8 @@ struct Budget {
     bytes: u64,
     deadline: Instant,
     /// The step count at which the clock is read next: reading it at every
-    /// step was 1% of a build, and a step is far shorter than the limit.
+    /// step was 0.7% of a build's samples, and a step is far shorter than the
+    /// limit.
     clock_at: u64,
     stopped: Option<Stop>,
 }

@@ -193,6 +193,31 @@ impl Fonts {
     }
 }
 
+/// Where a character of text set in a face prints.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Place {
+    /// A layout-only character: invisible by design, not missing.
+    Dropped,
+    /// In this face, as this character.
+    In(Face, char),
+    /// In no face.
+    Missing,
+}
+
+/// Where `c`, set in `face`, prints: a line break or tab as a space, a
+/// character `face` lacks in the regular face (DejaVu Sans has the widest
+/// coverage).
+fn place(fonts: &Fonts, face: Face, c: char) -> Place {
+    match c {
+        '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => Place::Dropped,
+        '\t' | '\n' | '\r' => Place::In(face, ' '),
+        '\u{a0}' => Place::In(face, '\u{a0}'),
+        c if fonts.has(face, c) => Place::In(face, c),
+        c if fonts.has(Face::Regular, c) => Place::In(Face::Regular, c),
+        _ => Place::Missing,
+    }
+}
+
 /// Makes text printable with the bundled faces and remembers what it had to
 /// replace, so each missing character is reported exactly once per document.
 #[derive(Default)]
@@ -211,11 +236,7 @@ impl Cleaner {
         // The usual case, every character printed as it is in `face`: one
         // piece, copied whole rather than a character at a time.
         let as_is = text.chars().all(|c| {
-            !matches!(
-                c,
-                '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\t' | '\n' | '\r'
-            ) && (c == '\u{a0}' || fonts.has(face, c))
-                && (self.rtl || !right_to_left(c))
+            place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c))
         });
         if as_is {
             return if text.is_empty() {
@@ -235,14 +256,10 @@ impl Cleaner {
                     "right-to-left text (Hebrew, Arabic) is printed left to right in the PDF, its letters unjoined; the HTML, Markdown and e-mail show it correctly".to_string(),
                 );
             }
-            let (f, c) = match c {
-                // Layout-only characters: invisible by design, not missing.
-                '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => continue,
-                '\t' | '\n' | '\r' => (face, ' '),
-                '\u{a0}' => (face, '\u{a0}'),
-                c if fonts.has(face, c) => (face, c),
-                c if fonts.has(Face::Regular, c) => (Face::Regular, c),
-                c => {
+            let (f, c) = match place(fonts, face, c) {
+                Place::Dropped => continue,
+                Place::In(f, shown) => (f, shown),
+                Place::Missing => {
                     self.report(c);
                     (face, '?')
                 }
