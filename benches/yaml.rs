@@ -1,8 +1,9 @@
-//! Benchmark: reading the bundled examples into the located tree, the quick
-//! way (`yaml::parse_str`, which reads a plain document from granit-parser's
-//! events) against serde-saphyr's (`yaml::parse_full`), and granit-parser's
-//! events alone, the floor of both. Median of 200 rounds, one core, in
-//! microseconds per brief. Run with `cargo bench --bench yaml`.
+//! Benchmark: reading the bundled examples into the located tree: the way
+//! briefs are read (`yaml::parse_str`, the lean reading for all of them), the
+//! quick reading alone (straight from granit-parser's events), serde-saphyr's
+//! (`yaml::parse_full`), and granit-parser's events alone, the floor of the
+//! last two. Median of 200 rounds, one core, in microseconds per brief. Run
+//! with `cargo bench --bench yaml`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,8 +42,15 @@ fn main() {
         })
         .collect();
     briefs.sort();
-    let quick = time(&briefs, |p, t| {
+    assert!(
+        briefs.iter().all(|(_, t)| yaml::lean_reading(t).is_some()),
+        "every example is read the lean way"
+    );
+    let lean = time(&briefs, |p, t| {
         std::hint::black_box(yaml::parse_str(p, t).expect("parses"));
+    });
+    let quick = time(&briefs, |_, t| {
+        std::hint::black_box(yaml::quick_reading(t).expect("parses"));
     });
     let full = time(&briefs, |p, t| {
         std::hint::black_box(yaml::parse_full(p, t).expect("parses"));
@@ -59,10 +67,17 @@ fn main() {
         "{} examples, median of {ROUNDS} rounds, one core, µs per brief",
         briefs.len()
     );
-    println!("  parse_str (quick path)     {quick:8.1}");
+    println!("  parse_str (lean reading)   {lean:8.1}");
+    println!(
+        "  quick reading              {quick:8.1}   {:.2}x",
+        quick / lean
+    );
     println!(
         "  parse_full (serde-saphyr)  {full:8.1}   {:.2}x",
-        full / quick
+        full / lean
     );
-    println!("  granit-parser events only  {events:8.1}");
+    println!(
+        "  granit-parser events only  {events:8.1}   {:.2}x",
+        events / lean
+    );
 }
