@@ -286,7 +286,7 @@ impl<'a> Lean<'a> {
         let mut entries: Vec<(Node, Node)> = Vec::new();
         loop {
             let (key, after) = self.key(li, at, false)?;
-            if entries.len() >= MAX_MAP || entries.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+            if !room_for(&entries, &key) {
                 return None;
             }
             let value = self.value(li, n, after, depth + 1)?;
@@ -531,9 +531,7 @@ impl<'a> Lean<'a> {
                     if after >= e || b[after] != b' ' {
                         return None;
                     }
-                    if entries.len() >= MAX_MAP
-                        || entries.iter().any(|(k, _)| k.as_str() == key.as_str())
-                    {
+                    if !room_for(&entries, &key) {
                         return None;
                     }
                     let (v, _) = self.skip_spaces(li, after);
@@ -690,6 +688,12 @@ impl<'a> Lean<'a> {
             raw: None,
         })
     }
+}
+
+/// Whether a mapping read so far takes `key`: not given before, and the
+/// mapping not past [`MAX_MAP`] entries.
+fn room_for(entries: &[(Node, Node)], key: &Node) -> bool {
+    entries.len() < MAX_MAP && !entries.iter().any(|(k, _)| k.as_str() == key.as_str())
 }
 
 /// The end of `b[at..end]` without its trailing spaces.
