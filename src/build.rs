@@ -67,7 +67,21 @@ pub fn assess_file(
     rules: &Rules,
     today: jiff::civil::Date,
 ) -> Result<(Brief, Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (b, mut warnings) = brief::load_file(path)?;
+    assess_loaded(brief::load_file(path), rules, today)
+}
+
+/// A brief as `brief::load_file` read it: the brief and its warnings, or its
+/// errors.
+pub type Loaded = Result<(Brief, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Assess a brief already read, as [`assess_file`] does (`check` reads its
+/// briefs while the rules load).
+pub fn assess_loaded(
+    loaded: Loaded,
+    rules: &Rules,
+    today: jiff::civil::Date,
+) -> Result<(Brief, Assessment, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (b, mut warnings) = loaded?;
     let a = assess::assess(&b, rules, today)?;
     warnings.extend(a.warnings.iter().cloned());
     Ok((b, a, warnings))

@@ -337,6 +337,30 @@ fn a_condition_wrong_in_itself_is_a_rules_error() {
     }
 }
 
+/// `check` of several briefs reads them while the rules load: wrong rules
+/// are still the one error, before any brief's, and no verdict is printed.
+#[test]
+fn wrong_rules_stop_a_check_of_several_briefs() {
+    let p = Project::temp();
+    p.write("a.yaml", BRIEF);
+    p.write("b.yaml", BRIEF);
+    p.write("c.yaml", "title: [\n");
+    p.write("house.yaml", &rules_with("scroe > 50", "A."));
+    let r = p.run(&[
+        "check",
+        "a.yaml",
+        "b.yaml",
+        "c.yaml",
+        "--rules",
+        "house.yaml",
+        "--today",
+        TODAY,
+    ]);
+    assert_located_error(&r, "house.yaml:7:", "`scroe`");
+    assert!(!r.stderr.contains("c.yaml"), "{}", short(&r.stderr));
+    assert_eq!(r.stdout, "", "no verdict from wrong rules");
+}
+
 #[test]
 fn missing_data_is_still_not_evaluable() {
     let p = Project::temp();
