@@ -1221,6 +1221,20 @@ mod tests {
         for doc in either {
             lean_agrees(doc).unwrap_or_else(|e| panic!("{e}"));
         }
+        // Characters the lean reading does not take as they are.
+        for c in [
+            '\t', '\r', '\u{0}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}', '\u{2028}', '\u{2029}',
+            '\u{feff}', '\u{fffe}', '\u{ffff}',
+        ] {
+            for doc in [
+                format!("a: x{c}y\n"),
+                format!("a: 'é{c}'\n"),
+                format!("a: [b]\n# {c}\n"),
+            ] {
+                assert!(lean::read(&doc).is_none(), "{doc:?}");
+            }
+        }
+        assert!(lean::read("a: x\u{a0}y é\u{a0}\n").is_some());
         // Deep nesting is left to the general readings.
         let mut deep = String::new();
         for i in 0..40 {
