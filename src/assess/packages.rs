@@ -139,22 +139,20 @@ pub fn target(terms: &[Term]) -> f64 {
 
 /// The weight-averaged score of a full set of values.
 pub fn deal_score(terms: &[Term], values: &[TermValue]) -> f64 {
-    let (sum, weights) = terms.iter().zip(values).fold((0.0, 0.0), |(s, w), (t, v)| {
-        (s + t.weight * score(t, *v), w + t.weight)
-    });
-    average(sum, weights)
+    weighted(terms, terms.iter().zip(values).map(|(t, v)| score(t, *v)))
 }
 
-/// [`deal_score`] from each term's score, already worked out: the same sums
-/// in the same order, so the same bits.
+/// [`deal_score`] from each term's score, already worked out.
 fn deal_score_of(terms: &[Term], scores: &[f64]) -> f64 {
+    weighted(terms, scores.iter().copied())
+}
+
+/// The weight-averaged score, summed in the terms' order: the same sums, so
+/// the same bits, however the scores were come by.
+fn weighted(terms: &[Term], scores: impl Iterator<Item = f64>) -> f64 {
     let (sum, weights) = terms.iter().zip(scores).fold((0.0, 0.0), |(s, w), (t, x)| {
         (s + t.weight * x, w + t.weight)
     });
-    average(sum, weights)
-}
-
-fn average(sum: f64, weights: f64) -> f64 {
     if weights > 0.0 {
         tidy(sum / weights)
     } else {

@@ -61,7 +61,6 @@ pub(super) fn read(text: &str) -> Option<Node> {
     }
     let mut r = Lean {
         text,
-        b: text.as_bytes(),
         lines,
         li: 0,
         nodes: 0,
@@ -107,7 +106,6 @@ fn plain_characters(b: &[u8]) -> bool {
 
 struct Lean<'a> {
     text: &'a str,
-    b: &'a [u8],
     /// Each line's byte range, without its line feed.
     lines: Vec<(usize, usize)>,
     /// The next line not yet read.
@@ -125,16 +123,20 @@ enum End {
 }
 
 impl<'a> Lean<'a> {
+    fn b(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     fn indent(&self, li: usize) -> usize {
         let (s, e) = self.lines[li];
-        self.b[s..e].iter().take_while(|&&c| c == b' ').count()
+        self.b()[s..e].iter().take_while(|&&c| c == b' ').count()
     }
 
     /// The first line at or after `li` with content (not blank, not a comment).
     fn next_content(&self, mut li: usize) -> Option<usize> {
         while li < self.lines.len() {
             let (s, e) = self.lines[li];
-            match self.b[s..e].iter().find(|&&c| c != b' ') {
+            match self.b()[s..e].iter().find(|&&c| c != b' ') {
                 None | Some(b'#') => li += 1,
                 Some(_) => return Some(li),
             }
@@ -169,17 +171,17 @@ impl<'a> Lean<'a> {
     /// or the end of the line).
     fn is_dash(&self, li: usize, at: usize) -> bool {
         let e = self.line_end(li);
-        at < e && self.b[at] == b'-' && (at + 1 == e || self.b[at + 1] == b' ')
+        at < e && self.b()[at] == b'-' && (at + 1 == e || self.b()[at + 1] == b' ')
     }
 
     /// The offset of the first non-space at or after `at` on line `li`, and
     /// whether the line ends there (or a comment starts there).
     fn skip_spaces(&self, li: usize, mut at: usize) -> (usize, bool) {
         let e = self.line_end(li);
-        while at < e && self.b[at] == b' ' {
+        while at < e && self.b()[at] == b' ' {
             at += 1;
         }
-        (at, at == e || self.b[at] == b'#')
+        (at, at == e || self.b()[at] == b'#')
     }
 
     /// After a value that ends its line at `at`: only spaces, then the end of
@@ -211,14 +213,12 @@ impl<'a> Lean<'a> {
     /// the lean reading takes: it starts with an indicator, or is empty.
     fn plain_end(&self, li: usize, at: usize, flow: bool) -> Option<End> {
         let e = self.line_end(li);
-        let b = self.b;
+        let b = self.b();
         if at >= e {
             return None;
         }
         let first = b[at];
-        let next_is_safe = at + 1 < e
-            && b[at + 1] != b' '
-            && !(flow && matches!(b[at + 1], b',' | b'[' | b']' | b'{' | b'}'));
+        let next_is_safe = at + 1 < e && b[at + 1] != b' ' && !(flow && flow_indicator(b[at + 1]));
         match first {
             b'-' if next_is_safe => {}
             b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
@@ -228,16 +228,11 @@ impl<'a> Lean<'a> {
         let mut i = at;
         while i < e {
             match b[i] {
-                b':' if i + 1 == e
-                    || b[i + 1] == b' '
-                    || (flow && matches!(b[i + 1], b',' | b'[' | b']' | b'{' | b'}')) =>
-                {
+                b':' if i + 1 == e || b[i + 1] == b' ' || (flow && flow_indicator(b[i + 1])) => {
                     return Some(End::Colon(trim_end(b, at, i), i));
                 }
                 b'#' if b[i - 1] == b' ' => return Some(End::Line(trim_end(b, at, i))),
-                b',' | b'[' | b']' | b'{' | b'}' if flow => {
-                    return Some(End::Line(trim_end(b, at, i)));
-                }
+                c if flow && flow_indicator(c) => return Some(End::Line(trim_end(b, at, i))),
                 _ => i += 1,
             }
         }
@@ -378,7 +373,7 @@ impl<'a> Lean<'a> {
                 // serde-saphyr places a sequence without its own indentation
                 // at its first item, which must then be on the `-` line (a
                 // block scalar is placed at its first line of text).
-                if ends || matches!(self.b[p], b'|' | b'>') {
+                if ends || matches!(self.b()[p], b'|' | b'>') {
                     return None;
                 }
                 pos = item.pos;
@@ -414,7 +409,7 @@ impl<'a> Lean<'a> {
             return None;
         }
         self.li = li + 1;
-        let node = match self.b[at] {
+        let node = match self.b()[at] {
             b'|' | b'>' => return self.block_scalar(li, n, at),
             b'[' | b'{' => {
                 let (node, end) = self.flow(li, at, depth)?;
@@ -438,7 +433,7 @@ impl<'a> Lean<'a> {
     fn quoted(&mut self, li: usize, at: usize) -> Option<(Node, usize)> {
         self.count()?;
         let e = self.line_end(li);
-        let b = self.b;
+        let b = self.b();
         let quote = b[at];
         let mut s = String::new();
         let mut i = at + 1;
@@ -474,11 +469,9 @@ impl<'a> Lean<'a> {
                         Some(b'n') => '\n',
                         Some(b't') => '\t',
                         Some(b' ') => ' ',
+                        // Another escape, or the line's end.
                         _ => return None,
                     };
-                    if i + 1 >= e {
-                        return None;
-                    }
                     s.push(c);
                     i += 2;
                     run = i;
@@ -507,7 +500,7 @@ impl<'a> Lean<'a> {
         }
         self.count()?;
         let e = self.line_end(li);
-        let b = self.b;
+        let b = self.b();
         let pos = self.pos(li, at);
         let seq = b[at] == b'[';
         let close = if seq { b']' } else { b'}' };
@@ -578,7 +571,7 @@ impl<'a> Lean<'a> {
         if at >= e {
             return None;
         }
-        match self.b[at] {
+        match self.b()[at] {
             b'[' | b'{' => self.flow(li, at, depth + 1),
             b'\'' | b'"' => self.quoted(li, at),
             _ => match self.plain_end(li, at, true)? {
@@ -595,7 +588,7 @@ impl<'a> Lean<'a> {
     /// than that.
     fn block_scalar(&mut self, li: usize, n: usize, at: usize) -> Option<Node> {
         self.count()?;
-        let b = self.b;
+        let b = self.b();
         let e = self.line_end(li);
         let folded = b[at] == b'>';
         let mut p = at + 1;
@@ -629,7 +622,6 @@ impl<'a> Lean<'a> {
         }
         let mut s = String::new();
         let mut blanks = 0usize;
-        let mut any = false;
         let mut l = first;
         while l < self.lines.len() {
             let (ls, le) = self.lines[l];
@@ -650,34 +642,23 @@ impl<'a> Lean<'a> {
                 // A more-indented line keeps its line breaks: not folded here.
                 return None;
             }
-            if any {
-                if folded {
-                    if blanks == 0 {
-                        s.push(' ');
-                    }
-                    for _ in 0..blanks {
-                        s.push('\n');
-                    }
-                } else {
-                    s.push('\n');
-                    for _ in 0..blanks {
-                        s.push('\n');
-                    }
+            // Between two lines of text (each adds some: `s` is empty only
+            // before the first): a folded scalar joins them with a space, or
+            // keeps only the blank lines' breaks; a literal one keeps all.
+            if !s.is_empty() {
+                match (folded, blanks) {
+                    (true, 0) => s.push(' '),
+                    (true, k) => s.extend(std::iter::repeat_n('\n', k)),
+                    (false, k) => s.extend(std::iter::repeat_n('\n', k + 1)),
                 }
             }
             s.push_str(&self.text[ls + ci..le]);
-            any = true;
             blanks = 0;
             l += 1;
         }
         match chomp {
             b'-' => {}
-            b'+' => {
-                s.push('\n');
-                for _ in 0..blanks {
-                    s.push('\n');
-                }
-            }
+            b'+' => s.extend(std::iter::repeat_n('\n', blanks + 1)),
             _ => s.push('\n'),
         }
         self.li = l;
@@ -694,6 +675,11 @@ impl<'a> Lean<'a> {
 /// mapping not past [`MAX_MAP`] entries.
 fn room_for(entries: &[(Node, Node)], key: &Node) -> bool {
     entries.len() < MAX_MAP && !entries.iter().any(|(k, _)| k.as_str() == key.as_str())
+}
+
+/// A character that opens, closes or separates a flow collection's entries.
+fn flow_indicator(c: u8) -> bool {
+    matches!(c, b',' | b'[' | b']' | b'{' | b'}')
 }
 
 /// The end of `b[at..end]` without its trailing spaces.
