@@ -109,7 +109,18 @@ impl Templates {
         }
         let texts: Vec<(String, String, guard::Instrumented, Option<PathBuf>)> = sources
             .iter()
-            .map(|(n, t, p)| (n.clone(), t.clone(), guard::instrument(t), p.clone()))
+            .map(|(n, t, p)| {
+                // Only a user's template gets the budget's calls. The
+                // built-in ones loop over the pack's lists once each and
+                // print each value once, so their work grows with the brief,
+                // which is read with a size limit; the calls were a twentieth
+                // of a build.
+                let inst = match p {
+                    Some(_) => guard::instrument(t),
+                    None => guard::Instrumented::as_written(t),
+                };
+                (n.clone(), t.clone(), inst, p.clone())
+            })
             .collect();
         let markdown = build(Family::Markdown, &sources, &texts, &mut diags);
         let html = build(Family::Html, &sources, &texts, &mut diags);
@@ -386,6 +397,27 @@ mod tests {
         for (name, text) in BUILTIN {
             assert_eq!(unknown_names(name, text), vec![], "{name}");
         }
+    }
+
+    /// The budget's calls go into a user's template only: the built-in ones
+    /// render as written (their work grows only with the brief).
+    #[test]
+    fn only_a_users_templates_carry_the_budgets_calls() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mine = "{% for r in rows %}{{ r.label }}{% endfor %}\n";
+        std::fs::write(dir.path().join("prep-pack.md.tera"), mine).expect("writes");
+        let t = Templates::load(Some(dir.path())).expect("loads");
+        for (name, text, inst, path) in &t.texts {
+            if path.is_some() {
+                assert_eq!(name, "prep-pack.md.tera");
+                assert!(inst.text.contains("__walkaway_step"), "{}", inst.text);
+                assert!(inst.text.contains("__walkaway_out"), "{}", inst.text);
+            } else {
+                assert_eq!(&inst.text, text, "{name}");
+                assert!(!inst.text.contains("__walkaway_"), "{name}");
+            }
+        }
+        assert_eq!(t.texts.iter().filter(|x| x.3.is_some()).count(), 1);
     }
 
     #[test]

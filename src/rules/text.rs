@@ -279,6 +279,9 @@ pub struct Text {
     escape: Escape,
     compiled: Arc<OnceLock<Result<Tera, SyntaxError>>>,
     reads: Arc<OnceLock<Reads>>,
+    /// With the budget's calls (a user's text); the built-in texts render
+    /// without them.
+    guarded: bool,
 }
 
 impl std::fmt::Debug for Text {
@@ -299,22 +302,27 @@ impl Text {
     /// Compile a text. A syntax error is reported against the text as written
     /// (its line and column within the text); the names it reads are checked by the loader (`unknown_names`).
     pub fn compile(source: String, escape: Escape) -> Result<Text, SyntaxError> {
-        let tera = build(&source, escape)?;
+        let tera = build(&source, escape, true)?;
         Ok(Text {
             source,
             escape,
             compiled: Arc::new(OnceLock::from(Ok(tera))),
             reads: Arc::default(),
+            guarded: true,
         })
     }
 
-    /// A text compiled the first time it renders (the built-in rules').
+    /// A built-in rule's text: compiled the first time it renders, and
+    /// without the budget's calls. Each prints a few names of the brief once
+    /// (no loop runs longer than a list of the brief), and the calls cost
+    /// more than the rest of its render.
     pub fn deferred(source: String, escape: Escape) -> Text {
         Text {
             source,
             escape,
             compiled: Arc::new(OnceLock::new()),
             reads: Arc::default(),
+            guarded: false,
         }
     }
 
@@ -330,7 +338,7 @@ impl Text {
 
     fn compiled(&self) -> Result<&Tera, String> {
         self.compiled
-            .get_or_init(|| build(&self.source, self.escape))
+            .get_or_init(|| build(&self.source, self.escape, self.guarded))
             .as_ref()
             .map_err(ToString::to_string)
     }
@@ -350,14 +358,19 @@ impl Text {
     }
 }
 
-/// The text's Tera instance: its escaping, the budget's calls instrumented in.
-fn build(source: &str, escape: Escape) -> Result<Tera, SyntaxError> {
+/// The text's Tera instance: its escaping, and the budget's calls
+/// instrumented in when `guarded`.
+fn build(source: &str, escape: Escape, guarded: bool) -> Result<Tera, SyntaxError> {
     let mut tera = new_tera();
     if escape == Escape::Markdown {
         tera.set_escape_fn(crate::escape::tera_markdown);
         tera.autoescape_on([NAME]);
     }
-    let inst = guard::instrument(source);
+    let inst = if guarded {
+        guard::instrument(source)
+    } else {
+        guard::Instrumented::as_written(source)
+    };
     if let Err(e) = tera.add_raw_template(NAME, &inst.text) {
         // The error as the text was written (the instrumented one is only
         // refused near one of Tera's limits: then its own error).
