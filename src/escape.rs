@@ -11,8 +11,7 @@ use std::io::{self, Write};
 /// "Finch & Co." or "lee_park" read as written in `letter.md` (DESIGN §5: no
 /// escape is ever visible in a letter). Linear in the length of the text.
 pub fn markdown(s: &str) -> String {
-    // Read as a line: a line break is a space. Walked over the text itself,
-    // not a copy of its characters (that copy was most of the cost).
+    // Read as a line: a line break is a space.
     let nl = |c: char| if c == '\n' { ' ' } else { c };
     let mut out = String::with_capacity(s.len() + 8);
     // Only spaces so far: a value may be laid at the start of a line.
@@ -20,11 +19,37 @@ pub fn markdown(s: &str) -> String {
     // The digits of a "1." or "1)" list marker at the start.
     let mut leading_digits = true;
     let mut prev: Option<char> = None;
-    let mut chars = s.char_indices().peekable();
-    while let Some((at, raw)) = chars.next() {
+    let mut at = 0;
+    while at < s.len() {
+        // A run of characters no rule looks at (most of a sentence) is
+        // copied whole; walking it a character at a time was most of the
+        // cost. The special bytes are ASCII, so a run ends on a boundary.
+        let end = s.as_bytes()[at..]
+            .iter()
+            .position(|&b| MARKDOWN_SPECIAL.has(b))
+            .map_or(s.len(), |p| at + p);
+        if end > at {
+            let run = &s[at..end];
+            out.push_str(run);
+            // Once a list marker cannot start, neither can a heading.
+            if leading_digits {
+                for b in run.bytes() {
+                    line_start &= b == b' ';
+                    if !b.is_ascii_digit() && b != b' ' {
+                        leading_digits = false;
+                        break;
+                    }
+                }
+            }
+            prev = run.chars().next_back();
+            at = end;
+            continue;
+        }
+        let raw = char::from(s.as_bytes()[at]);
+        at += 1;
         let c = nl(raw);
-        let next = chars.peek().map(|&(_, n)| nl(n));
-        let rest = || s[at + raw.len_utf8()..].chars().map(nl);
+        let next = s[at..].chars().next().map(nl);
+        let rest = || s[at..].chars().map(nl);
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let escape = match c {
             '\r' => {
@@ -87,7 +112,54 @@ fn entity_follows(rest: impl Iterator<Item = char>) -> bool {
     false
 }
 
+/// The bytes `markdown` may escape, drop or change; a text with none of them
+/// comes out as it is.
+const MARKDOWN_SPECIAL: ByteSet = ByteSet::of(b"\\`*|~_[]!<&#>-+=.)\r\n");
+
+/// The bytes `html` escapes.
+const HTML_SPECIAL: ByteSet = ByteSet::of(b"&<>\"'");
+
+/// A set of bytes: the quick test that a text needs no escape at all.
+pub struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    pub const fn of(bytes: &[u8]) -> ByteSet {
+        let mut set = [false; 256];
+        let mut i = 0;
+        while i < bytes.len() {
+            set[bytes[i] as usize] = true;
+            i += 1;
+        }
+        ByteSet(set)
+    }
+
+    /// The set with the bytes `from..=to` added.
+    pub const fn with_range(mut self, from: u8, to: u8) -> ByteSet {
+        let mut b = from;
+        while b <= to {
+            self.0[b as usize] = true;
+            if b == u8::MAX {
+                break;
+            }
+            b += 1;
+        }
+        self
+    }
+
+    pub fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b)]
+    }
+
+    /// True when no byte of `s` is in the set.
+    pub fn none_in(&self, s: &str) -> bool {
+        !s.bytes().any(|b| self.has(b))
+    }
+}
+
 pub fn html(s: &str) -> String {
+    if HTML_SPECIAL.none_in(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -104,10 +176,16 @@ pub fn html(s: &str) -> String {
 
 /// Tera escape functions (Tera takes a plain `fn`).
 pub fn tera_markdown(s: &str, w: &mut dyn Write) -> io::Result<()> {
+    if MARKDOWN_SPECIAL.none_in(s) {
+        return w.write_all(s.as_bytes());
+    }
     w.write_all(markdown(s).as_bytes())
 }
 
 pub fn tera_html(s: &str, w: &mut dyn Write) -> io::Result<()> {
+    if HTML_SPECIAL.none_in(s) {
+        return w.write_all(s.as_bytes());
+    }
     w.write_all(html(s).as_bytes())
 }
 
