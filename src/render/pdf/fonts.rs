@@ -83,6 +83,8 @@ struct Metrics {
     /// Glyph and advance (em) for each char below `FAST_RANGE`; `None` = not
     /// in the face.
     fast: Vec<Option<(u16, f32)>>,
+    /// Bit `b` set: the printable ASCII character `b` is in the face.
+    ascii: u128,
     descriptor: Descriptor,
 }
 
@@ -113,11 +115,15 @@ impl Metrics {
             face,
             units_per_em,
             fast: Vec::new(),
+            ascii: 0,
             descriptor,
         };
         m.fast = (0..FAST_RANGE as u32)
             .map(|cp| char::from_u32(cp).and_then(|c| m.lookup(c)))
             .collect();
+        m.ascii = (b' '..=b'~')
+            .filter(|&b| m.fast.get(usize::from(b)).is_some_and(Option::is_some))
+            .fold(0, |set, b| set | 1 << b);
         Ok(m)
     }
 
@@ -171,6 +177,13 @@ impl Fonts {
         self.metrics(face)
             .glyph(c)
             .map_or((0, 600.0), |(g, em)| (g, em * 1000.0))
+    }
+
+    /// True when `text` is printable ASCII that `face` has, all of it: it
+    /// prints as it is (the usual case, answered without a lookup each).
+    fn prints_ascii(&self, face: Face, text: &str) -> bool {
+        let set = self.metrics(face).ascii;
+        text.bytes().all(|b| b < 128 && set & (1 << b) != 0)
     }
 
     pub fn descriptor(&self, face: Face) -> Descriptor {
@@ -235,9 +248,10 @@ impl Cleaner {
     pub fn pieces(&mut self, fonts: &Fonts, face: Face, text: &str) -> Vec<(Face, String)> {
         // The usual case, every character printed as it is in `face`: one
         // piece, copied whole rather than a character at a time.
-        let as_is = text.chars().all(|c| {
-            place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c))
-        });
+        let as_is = fonts.prints_ascii(face, text)
+            || text.chars().all(|c| {
+                place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c))
+            });
         if as_is {
             return if text.is_empty() {
                 Vec::new()
@@ -350,6 +364,26 @@ mod tests {
         assert!(f.descriptor(Face::Italic).italic_angle < 0.0);
         let d = f.descriptor(Face::Regular);
         assert!(d.ascent > 700.0 && d.descent < -150.0, "{d:?}");
+    }
+
+    /// The ASCII shortcut says "as it is" for exactly the characters that
+    /// `place` leaves as they are, in every face.
+    #[test]
+    fn the_ascii_shortcut_agrees_with_place() {
+        let f = fonts();
+        for face in Face::ALL {
+            for b in 0u8..128 {
+                let c = char::from(b);
+                let as_is = place(&f, face, c) == Place::In(face, c);
+                assert_eq!(
+                    f.prints_ascii(face, c.encode_utf8(&mut [0; 4])),
+                    as_is,
+                    "{face:?} {b}"
+                );
+            }
+            assert!(f.prints_ascii(face, "Price: 48,500 EUR (net)"));
+            assert!(!f.prints_ascii(face, "48\u{a0}500"));
+        }
     }
 
     #[test]
