@@ -149,8 +149,19 @@ impl Settings {
     /// What every brief of a build shares: rules, templates and the options.
     /// A missing Typst compiler is a failure (exit 1), reported once here.
     pub fn setup(&self) -> Result<Setup, Error> {
-        let rules = self.load_rules()?;
-        let templates = Templates::load(self.templates.as_deref())?;
+        // Side by side: each is a few milliseconds of one core (compiling the
+        // rules' CEL, parsing the templates) before any brief can start. The
+        // rules' error comes first, as when they were loaded one after the other.
+        let (rules, templates) = std::thread::scope(|s| {
+            let templates = s.spawn(|| Templates::load(self.templates.as_deref()));
+            let rules = self.load_rules();
+            (rules, templates.join())
+        });
+        let rules = rules?;
+        let templates = match templates {
+            Ok(loaded) => loaded?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         crate::terminal::print_diagnostics(&templates.warnings);
         if let Some(cmd) = &self.typst_cmd
             && self.formats.contains(&Format::Pdf)
