@@ -152,15 +152,22 @@ impl Settings {
         // Side by side: each is a few milliseconds of one core (compiling the
         // rules' CEL, parsing the templates) before any brief can start. The
         // rules' error comes first, as when they were loaded one after the other.
+        // The thread gets the main thread's stack (8 MiB, where a spawned one
+        // has 2): templates that load on one load on the other. Tera bounds
+        // its own nesting far below either.
         let (rules, templates) = std::thread::scope(|s| {
-            let templates = s.spawn(|| Templates::load(self.templates.as_deref()));
+            let templates = std::thread::Builder::new()
+                .stack_size(8 * 1024 * 1024)
+                .spawn_scoped(s, || Templates::load(self.templates.as_deref()));
             let rules = self.load_rules();
-            (rules, templates.join())
+            (rules, templates.map(|t| t.join()))
         });
         let rules = rules?;
         let templates = match templates {
-            Ok(loaded) => loaded?,
-            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(Ok(loaded)) => loaded?,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had: load them here.
+            Err(_) => Templates::load(self.templates.as_deref())?,
         };
         crate::terminal::print_diagnostics(&templates.warnings);
         if let Some(cmd) = &self.typst_cmd
