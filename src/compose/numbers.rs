@@ -45,6 +45,30 @@ fn plain_decimal(a: f64, decimals: u32) -> String {
 /// could differ from std, which rounds the exact binary value half to even: a
 /// tie or near one, a product too large to be exact, NaN or an infinity.
 pub fn std_decimals(v: f64, decimals: u32) -> Option<String> {
+    std_fixed(v, decimals).map(|f| f.as_str().to_string())
+}
+
+/// What [`std_decimals`] writes, in a buffer of its own (no allocation: an SVG
+/// coordinate is formatted this way thousands of times a build).
+pub struct Fixed {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Fixed {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits, '-' and '.' are ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+
+    fn push(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
+}
+
+/// [`std_decimals`] without the allocation.
+pub fn std_fixed(v: f64, decimals: u32) -> Option<Fixed> {
     if decimals > 9 {
         return None;
     }
@@ -58,27 +82,38 @@ pub fn std_decimals(v: f64, decimals: u32) -> Option<String> {
     if !(whole || clear) {
         return None;
     }
-    let digits = (t.round().abs() as u64).to_string();
+    // At most 16 digits (below 10^15, rounded), a sign, a point and nine
+    // zeros: 27 bytes of the 32.
+    let mut n = t.round().abs() as u64;
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = &digits[start..];
     let d = decimals as usize;
-    let mut out = String::with_capacity(digits.len() + d + 3);
+    let mut out = Fixed {
+        buf: [0; 32],
+        len: 0,
+    };
     if v.is_sign_negative() {
-        out.push('-');
+        out.push(b'-');
     }
-    if d == 0 {
-        out.push_str(&digits);
-        return Some(out);
+    let int = digits.len().saturating_sub(d);
+    if int == 0 {
+        out.push(b'0');
+    } else {
+        digits[..int].iter().for_each(|&b| out.push(b));
     }
-    match digits.len().checked_sub(d) {
-        Some(int) if int > 0 => {
-            out.push_str(&digits[..int]);
-            out.push('.');
-            out.push_str(&digits[int..]);
-        }
-        _ => {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', d - digits.len()));
-            out.push_str(&digits);
-        }
+    if d > 0 {
+        out.push(b'.');
+        (digits.len()..d).for_each(|_| out.push(b'0'));
+        digits[int..].iter().for_each(|&b| out.push(b));
     }
     Some(out)
 }
@@ -435,6 +470,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Signed values, large and small, whole and not, at every precision:
+    /// `std_fixed` writes what `format!` does, or declines.
+    #[test]
+    fn std_fixed_writes_what_std_writes() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut checked = 0;
+        for _ in 0..5_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let base = (x % 2_000_000_000) as f64 - 1_000_000_000.0;
+            for v in [
+                base,
+                base / 10.0,
+                base / 1e4,
+                base / 1e9,
+                base / 3.0,
+                -0.0,
+                0.04,
+                -0.04,
+            ] {
+                for d in 0..=9 {
+                    if let Some(f) = std_fixed(v, d) {
+                        assert_eq!(f.as_str(), format!("{:.*}", d as usize, v), "{v} with {d}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 250_000, "{checked}");
     }
 
     #[test]

@@ -10,10 +10,12 @@
 //! the larger of a per-character table shaped like DejaVu Sans, one of the
 //! wider sans faces, and 0.6 em a character.
 
+use std::fmt::Write as _;
+
 use super::gauge_plan::{self, Key, Kind, Mark};
 use super::lanes::{self, Side, Want};
 use crate::compose::Gauge;
-use crate::compose::numbers::std_decimals;
+use crate::compose::numbers::std_fixed;
 use crate::escape;
 
 #[cfg(test)]
@@ -97,27 +99,28 @@ fn wrap(text: &str, size: f64, bold: bool, max: f64) -> Vec<String> {
 
 /// A coordinate, written as std writes an `f64`, but where the precision is
 /// one decimal (all of ours) without std's exact float formatting, which was
-/// 3% of a 400-brief build (`numbers::std_decimals`).
+/// 3% of a 400-brief build (`numbers::std_fixed`).
 #[derive(Clone, Copy)]
 struct Dec1(f64);
 
 impl std::fmt::Display for Dec1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plain = f.precision() == Some(1) && f.width().is_none() && !f.sign_plus();
-        match plain.then(|| std_decimals(self.0, 1)).flatten() {
-            Some(s) => f.write_str(&s),
+        match plain.then(|| std_fixed(self.0, 1)).flatten() {
+            Some(s) => f.write_str(s.as_str()),
             None => std::fmt::Display::fmt(&self.0, f),
         }
     }
 }
 
 fn text(out: &mut String, x: f64, y: f64, size: f64, extra: &str, s: &str) {
-    out.push_str(&format!(
-        "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\"{extra}>{}</text>\n",
+    let _ = writeln!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\"{extra}>{}</text>",
         escape::html(s),
         x = Dec1(x),
         y = Dec1(y),
-    ));
+    );
 }
 
 /// The gauges as one inline SVG block for the HTML page.
@@ -240,7 +243,8 @@ fn row(out: &mut String, g: &Gauge, top: f64) -> f64 {
 
     // Zones: the whole bar light, walk..wish lighter, beyond walk hatched.
     let (x_lo, x_walk, x_hi) = (x(lo), x(0.0), x(hi));
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "<rect x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"#fff\"/>\n\
          <rect x=\"{x_walk:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"#eef2f7\"/>\n\
          <rect x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"url(#walkaway-beyond)\"/>\n",
@@ -250,22 +254,24 @@ fn row(out: &mut String, g: &Gauge, top: f64) -> f64 {
         x_lo = Dec1(x_lo),
         x_walk = Dec1(x_walk),
         bar_y = Dec1(bar_y),
-    ));
+    );
     if let Some((a, b)) = g.zopa {
-        out.push_str(&format!(
-            "<rect class=\"zone\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#c9d8f2\" stroke=\"{THEIRS}\" stroke-width=\"1.5\"><title>zone of agreement</title></rect>\n",
+        let _ = writeln!(
+            out,
+            "<rect class=\"zone\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#c9d8f2\" stroke=\"{THEIRS}\" stroke-width=\"1.5\"><title>zone of agreement</title></rect>",
             Dec1(x(a)),
             Dec1(bar_y - 1.0),
             Dec1((x(b) - x(a)).max(1.5)),
             Dec1(BAR_H + 2.0),
-        ));
+        );
     }
-    out.push_str(&format!(
-        "<rect class=\"bar\" x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"none\" stroke=\"#718096\" stroke-width=\"0.5\"/>\n",
+    let _ = writeln!(
+        out,
+        "<rect class=\"bar\" x=\"{x_lo:.1}\" y=\"{bar_y:.1}\" width=\"{:.1}\" height=\"{BAR_H}\" fill=\"none\" stroke=\"#718096\" stroke-width=\"0.5\"/>",
         Dec1(x_hi - x_lo),
         x_lo = Dec1(x_lo),
         bar_y = Dec1(bar_y),
-    ));
+    );
     for (m, _, _) in &marks {
         let mx = x(m.pos);
         out.push_str(&match m.kind {
