@@ -5,7 +5,7 @@
 
 use super::fonts::{Face, Fonts};
 use super::text::{Line, face_size};
-use super::writer::{Glyphs, num};
+use super::writer::{Glyphs, HATCH, num};
 
 pub const MM: f32 = 72.0 / 25.4;
 
@@ -49,6 +49,8 @@ pub struct Canvas<'f> {
     pub y: f32,
     /// What each page's content stream has set so far (as `pages`).
     states: Vec<PageState>,
+    /// A page fills with the hatching pattern (the file then holds it).
+    pub hatched: bool,
 }
 
 /// The font, colours and line width a page's content stream has set. PDF
@@ -107,6 +109,7 @@ impl<'f> Canvas<'f> {
             glyphs: Default::default(),
             y: geo.top,
             states: vec![PageState::default()],
+            hatched: false,
         }
     }
 
@@ -213,6 +216,25 @@ impl<'f> Canvas<'f> {
             out.push(b' ');
         }
         out.extend_from_slice(b"re f\n");
+    }
+
+    /// Hatches a rectangle (grey diagonals over what is under it) with the
+    /// file's pattern, `writer::HATCH`.
+    pub fn hatch_rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let bottom = self.geo.height - y - h;
+        let page = self.page_index();
+        let (out, st) = self.page_mut(page);
+        out.extend_from_slice(b"/Pattern cs /");
+        out.extend_from_slice(HATCH.as_bytes());
+        out.extend_from_slice(b" scn\n");
+        for v in [x, bottom, w, h] {
+            num(out, v);
+            out.push(b' ');
+        }
+        out.extend_from_slice(b"re f\n");
+        // The fill is now the pattern: the next colour must be set again.
+        st.fill = None;
+        self.hatched = true;
     }
 
     pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32, c: Rgbf) {

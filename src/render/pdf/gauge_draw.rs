@@ -10,7 +10,6 @@ use super::gauge::{BAR, LABEL_LEAD, LABEL_SIZE, MARK_SIZE, Row, TRI};
 use super::layout::Flow;
 use crate::render::gauge_plan::{self, Key, Kind};
 
-const HATCH: Rgbf = Rgbf(0.45, 0.45, 0.45);
 const BEYOND: Rgbf = Rgbf(0.8, 0.8, 0.8);
 const INSIDE: Rgbf = Rgbf(0.97, 0.97, 0.97);
 const OFFER_BAD: Rgbf = Rgbf(0.6, 0.08, 0.08);
@@ -24,23 +23,7 @@ const SWATCH: f32 = 14.0;
 /// Diagonal hatching over `x0..x1`, `h` high from `top` (the beyond-walk zone).
 fn hatch(cv: &mut Canvas, x0: f32, x1: f32, top: f32, h: f32) {
     cv.fill_rect(x0, top, x1 - x0, h, BEYOND);
-    let bot = top + h;
-    let mut s = x0 - h;
-    while s < x1 {
-        let t0 = ((x0 - s) / h).max(0.0);
-        let t1 = ((x1 - s) / h).min(1.0);
-        if t1 > t0 {
-            cv.line(
-                s + t0 * h,
-                bot - t0 * h,
-                s + t1 * h,
-                bot - t1 * h,
-                0.5,
-                HATCH,
-            );
-        }
-        s += 3.5;
-    }
+    cv.hatch_rect(x0, top, x1 - x0, h);
 }
 
 /// A vertical dashed line (their walk).

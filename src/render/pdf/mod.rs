@@ -117,6 +117,7 @@ fn finish(
         &cv.pages,
         &cv.glyphs,
         cv.fonts,
+        cv.hatched,
     )?;
     Ok(PdfOutput { bytes, warnings })
 }

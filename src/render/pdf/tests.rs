@@ -240,6 +240,20 @@ fn headings_stay_with_what_follows() {
     assert!(checked > 10, "the test must cross page boundaries");
 }
 
+/// The beyond-walk hatching is one tiling pattern in the file, named by the
+/// pages' resources, and only in a file that hatches something.
+#[test]
+fn hatching_is_one_pattern_and_only_where_used() {
+    let gauges = sample_gauges();
+    let with = render_prep_pack(&sample_pack(SAMPLE, &gauges, Paper::A4)).expect("render");
+    let text = String::from_utf8_lossy(&with.bytes);
+    assert_eq!(text.matches("/Type /Pattern /PatternType 1").count(), 1);
+    assert_eq!(text.matches("/Pattern <</H ").count(), 1);
+    let without = render_prep_pack(&sample_pack(SAMPLE, &[], Paper::A4)).expect("render");
+    let text = String::from_utf8_lossy(&without.bytes);
+    assert!(!text.contains("/Pattern"), "no gauges, no hatching");
+}
+
 #[test]
 fn fonts_are_embedded_and_subset() {
     let out = render_prep_pack(&sample_pack(SAMPLE, &[], Paper::A4)).expect("render");

@@ -333,8 +333,23 @@ fn text_string(s: &str) -> String {
     }
 }
 
+/// The name of the hatching pattern in the pages' resources.
+pub const HATCH: &str = "H";
+
+/// The hatching of the beyond-walk zone: grey diagonal lines, 3.5 pt apart
+/// across, drawn once as a tile the viewer repeats. Drawn line by line, they
+/// were a tenth of each page's content stream. The tile holds its diagonal and
+/// the two corner pieces of its neighbours', so that the lines run on
+/// unbroken from tile to tile.
+const HATCH_DICT: &str = "/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 3.5 3.5] /XStep 3.5 /YStep 3.5 /Resources <<>>";
+const HATCH_TILE: &[u8] =
+    b"0.45 0.45 0.45 RG 0.5 w -1 -1 m 4.5 4.5 l -1 2.5 m 1 4.5 l 2.5 -1 m 4.5 1 l S";
+
 /// The PDF of `pages` (content streams as the canvas wrote them) on paper of
-/// `size` (width, height in points), with the faces `glyphs` says were used.
+/// `size` (width, height in points), with the faces `glyphs` says were used,
+/// with `hatched`: whether a page fills with [`HATCH`], which the pages'
+/// resources then name.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     title: &str,
     author: Option<&str>,
@@ -342,9 +357,16 @@ pub fn write(
     pages: &[Vec<u8>],
     glyphs: &[Glyphs; 5],
     fonts: &Fonts,
+    hatched: bool,
 ) -> Result<Vec<u8>, PdfError> {
     let mut f = File::new();
     let (catalog, tree, info, resources) = (f.reserve(), f.reserve(), f.reserve(), f.reserve());
+    let mut pattern_refs = String::new();
+    if hatched {
+        let id = f.reserve();
+        f.stream(id, HATCH_DICT, HATCH_TILE);
+        pattern_refs = format!(" /Pattern <</{HATCH} {id} 0 R>>");
+    }
 
     let mut font_refs = String::new();
     for face in Face::ALL {
@@ -357,7 +379,7 @@ pub fn write(
     }
     f.object(
         resources,
-        format!("<</Font <<{font_refs} >> /ProcSet [/PDF /Text]>>").as_bytes(),
+        format!("<</Font <<{font_refs} >>{pattern_refs} /ProcSet [/PDF /Text]>>").as_bytes(),
     );
 
     let mut kids = Vec::with_capacity(pages.len());
@@ -626,6 +648,7 @@ mod tests {
                 &[content],
                 &glyphs,
                 &fonts,
+                false,
             )
             .expect("write")
         };
