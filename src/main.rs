@@ -26,7 +26,11 @@ fn main() -> ExitCode {
 /// the kernel then clears 2 MB at the first touch of memory a run uses a few
 /// kilobytes of: a fifth of `check`'s time on 400 briefs went to clearing
 /// pages, and the peak memory of a build halves without them (README,
-/// Benchmarks). Nothing is lost when the call fails (an older kernel).
+/// Benchmarks). mimalloc is also built without its request (`no_thp` in
+/// `Cargo.toml`): Rust's runtime allocates before `main`, so this call alone
+/// came after the first huge page had been cleared. The call still matters
+/// where the kernel gives huge pages unasked (`always`). Nothing is lost when
+/// it fails (an older kernel).
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of
