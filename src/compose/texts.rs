@@ -10,7 +10,7 @@ use super::numbers::and_list;
 use super::plan::{Rung, purpose};
 use super::rows::retraction_text;
 use super::summary::stage_label;
-use super::view::{BatnaView, BriefView, ContextView, Once, TermView};
+use super::view::{BatnaView, BriefView, ContextView, Once};
 use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
 use crate::brief::{Brief, TermValue, Tone};
@@ -80,8 +80,8 @@ pub struct TextViews<'a> {
     #[serde(flatten)]
     pub context: ContextView<'a>,
     pub brief: BriefView<'a>,
-    pub met: Vec<Once<TermView<'a>>>,
-    pub unmet: Vec<Once<TermView<'a>>>,
+    pub met: Vec<Once<'a>>,
+    pub unmet: Vec<Once<'a>>,
     pub batna: Option<BatnaView<'a>>,
     pub tone: Tone,
     pub sign_off: &'a str,

@@ -183,36 +183,53 @@ pub struct AlternativeView<'a> {
     pub score: Option<Num>,
 }
 
-/// A view that appears more than once in what texts are given (a term is in
-/// `terms`, in `term` and in `met` or `unmet`), turned into Tera's value once:
-/// its clones share that value, which Tera's serialiser then takes whole. Other
-/// serialisers (JSON) see the view itself.
+/// A term's view, made when something first reads it and then shared: a term
+/// is in `terms`, in `term` and in `met` or `unmet`, and its clones share one
+/// view and one Tera value, which Tera's serialiser then takes whole (other
+/// serialisers, JSON, see the view itself). A rule text that names no term
+/// never pays for the terms' texts: `check` renders only the texts of the
+/// rules that fired, and most read no term.
 #[derive(Debug, Clone)]
-pub struct Once<T> {
-    view: T,
-    value: std::sync::Arc<std::sync::OnceLock<tera::Value>>,
+pub struct Once<'a>(std::sync::Arc<TermCell<'a>>);
+
+#[derive(Debug)]
+struct TermCell<'a> {
+    term: &'a Term,
+    facts: &'a TermFacts,
+    view: std::sync::OnceLock<TermView<'a>>,
+    value: std::sync::OnceLock<tera::Value>,
 }
 
-impl<T> Once<T> {
-    pub fn new(view: T) -> Once<T> {
-        Once {
-            view,
+impl<'a> Once<'a> {
+    pub fn new(term: &'a Term, facts: &'a TermFacts) -> Once<'a> {
+        Once(std::sync::Arc::new(TermCell {
+            term,
+            facts,
+            view: Default::default(),
             value: Default::default(),
-        }
+        }))
+    }
+
+    /// Where the offer stands, without making the view.
+    pub fn position(&self) -> Position {
+        self.0.facts.position
     }
 }
 
-impl<T> std::ops::Deref for Once<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.view
+impl<'a> std::ops::Deref for Once<'a> {
+    type Target = TermView<'a>;
+    fn deref(&self) -> &TermView<'a> {
+        let cell = &*self.0;
+        cell.view
+            .get_or_init(|| TermView::new(cell.term, cell.facts))
     }
 }
 
-impl<T: Serialize> Serialize for Once<T> {
+impl Serialize for Once<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.value
-            .get_or_init(|| tera::Value::from_serializable(&self.view))
+        self.0
+            .value
+            .get_or_init(|| tera::Value::from_serializable(&**self))
             .serialize(s)
     }
 }
@@ -225,8 +242,8 @@ pub struct ContextView<'a> {
     pub relationship: Relationship,
     pub investment: Level,
     pub authority: Authority,
-    pub terms: Vec<Once<TermView<'a>>>,
-    pub term: BTreeMap<&'a str, Once<TermView<'a>>>,
+    pub terms: Vec<Once<'a>>,
+    pub term: BTreeMap<&'a str, Once<'a>>,
     pub observed: Vec<&'a str>,
     pub alternatives: Vec<AlternativeView<'a>>,
     pub options: usize,
@@ -245,13 +262,18 @@ pub struct ContextView<'a> {
 impl<'a> ContextView<'a> {
     pub fn new(b: &'a Brief, a: &'a Assessment) -> ContextView<'a> {
         let f = &a.facts;
-        let terms: Vec<Once<TermView>> = b
+        let terms: Vec<Once> = b
             .terms
             .iter()
             .zip(&f.terms)
-            .map(|(t, e)| Once::new(TermView::new(t, e)))
+            .map(|(t, e)| Once::new(t, e))
             .collect();
-        let term = terms.iter().map(|t| (t.id, t.clone())).collect();
+        let term = b
+            .terms
+            .iter()
+            .zip(&terms)
+            .map(|(t, v)| (t.id.as_str(), v.clone()))
+            .collect();
         let alternatives = b
             .alternatives
             .iter()
@@ -287,15 +309,12 @@ impl<'a> ContextView<'a> {
     }
 
     /// The terms at want or better (`met`) and the others with an offer (`unmet`).
-    pub fn met_and_unmet(
-        &self,
-        b: &'a Brief,
-    ) -> (Vec<Once<TermView<'a>>>, Vec<Once<TermView<'a>>>) {
-        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<Once<TermView<'a>>> {
+    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<Once<'a>>, Vec<Once<'a>>) {
+        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<Once<'a>> {
             b.terms
                 .iter()
                 .zip(&self.terms)
-                .filter(|(_, v)| keep(v.position))
+                .filter(|(_, v)| keep(v.position()))
                 .map(|(_, v)| v.clone())
                 .collect()
         };
@@ -497,5 +516,29 @@ mod tests {
         assert_eq!(json["term"]["fee"]["score"], serde_json::json!(25));
         assert_eq!(json["score"], serde_json::json!(25));
         assert_eq!(json["terms"][0]["better"], "higher");
+    }
+
+    /// A term's view is made when something reads it, once, and shared by
+    /// `terms`, `term` and `met`/`unmet`.
+    #[test]
+    fn a_terms_view_is_made_once_when_read() {
+        let text = "title: T\nside: seller\nterms:\n  - { id: fee, wish: 120, want: 100, walk: 80, offer: 110 }\n  - { id: days, wish: 10, want: 20, walk: 30, offer: 40, better: lower }\n";
+        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
+        let rules = crate::rules::load_default().expect("rules");
+        let a =
+            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let c = ContextView::new(&b, &a);
+        let (met, unmet) = c.met_and_unmet(&b);
+        let made = |o: &Once| o.0.view.get().is_some();
+        assert!(!c.terms.iter().any(made), "nothing read a term yet");
+        assert_eq!((met.len(), unmet.len()), (1, 1));
+        assert!(std::sync::Arc::ptr_eq(&c.terms[0].0, &c.term["fee"].0));
+        assert!(std::sync::Arc::ptr_eq(&c.terms[0].0, &met[0].0));
+        assert!(std::sync::Arc::ptr_eq(&c.terms[1].0, &unmet[0].0));
+        assert_eq!(unmet[0].offer_text, "40");
+        assert!(made(&c.terms[1]) && !made(&c.terms[0]));
+        let json = serde_json::to_value(&c.term).expect("serialises");
+        assert_eq!(json["fee"]["offer_text"], "110");
+        assert!(made(&c.terms[0]));
     }
 }
