@@ -107,7 +107,7 @@ pub fn run(
         match c {
             Ok(c) => {
                 text.push_str(&c.text);
-                reports.push(c.report);
+                reports.extend(c.report);
                 verdicts.push(c.verdict);
                 diags.extend(c.warnings);
             }
@@ -141,7 +141,7 @@ type Checked = Result<CheckedBrief, Vec<crate::diag::Diagnostic>>;
 
 struct CheckedBrief {
     text: String,
-    report: Explained,
+    report: Option<Explained>,
     verdict: Verdict,
     warnings: Vec<crate::diag::Diagnostic>,
 }
@@ -175,10 +175,12 @@ fn check_one(
     }
     Ok(CheckedBrief {
         text,
-        report: Explained {
+        // Only `--json` prints the reports: without it, making 400 of them
+        // and freeing them on the main thread was a cost with no output.
+        report: output.json.then(|| Explained {
             report: Report::new(&b, &a, &t.fired, &reasons),
             explain: explained,
-        },
+        }),
         verdict: a.verdict,
         warnings,
     })
