@@ -48,16 +48,14 @@ pub(super) fn read(text: &str) -> Option<Node> {
     }
     let mut lines = Vec::with_capacity(text.len() / 24);
     let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b == b'\n' {
-            let line = &text.as_bytes()[start..i];
-            // A document marker or a directive.
-            if line.starts_with(b"---") || line.starts_with(b"...") || line.starts_with(b"%") {
-                return None;
-            }
-            lines.push((start, i));
-            start = i + 1;
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = &text.as_bytes()[start..i];
+        // A document marker or a directive.
+        if line.starts_with(b"---") || line.starts_with(b"...") || line.starts_with(b"%") {
+            return None;
         }
+        lines.push((start, i));
+        start = i + 1;
     }
     let mut r = Lean {
         text,
@@ -80,6 +78,13 @@ pub(super) fn read(text: &str) -> Option<Node> {
 fn plain_characters(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
+        // Most of a brief is printable ASCII: eight such bytes at a time.
+        if let Some(&eight) = b.get(i..).and_then(|rest| rest.first_chunk::<8>())
+            && printable_ascii(u64::from_le_bytes(eight))
+        {
+            i += 8;
+            continue;
+        }
         let c = b[i];
         if c < 0x80 {
             if (c < 0x20 && c != b'\n') || c == 0x7F {
@@ -102,6 +107,18 @@ fn plain_characters(b: &[u8]) -> bool {
         i += 1;
     }
     true
+}
+
+/// Whether all eight bytes of `x` are printable ASCII (0x20 to 0x7E), by
+/// the word-at-a-time tests for a byte below a bound and for a zero byte
+/// (exact as to whether any byte matches).
+fn printable_ascii(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+    let del = x ^ (0x7F * ONES);
+    let has_del = del.wrapping_sub(ONES) & !del & HIGH;
+    x & HIGH == 0 && below_space == 0 && has_del == 0
 }
 
 struct Lean<'a> {
@@ -688,4 +705,70 @@ fn trim_end(b: &[u8], at: usize, mut end: usize) -> usize {
         end -= 1;
     }
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{plain_characters, printable_ascii};
+
+    /// The byte-at-a-time answer `printable_ascii` must give.
+    fn each_printable(w: [u8; 8]) -> bool {
+        w.iter().all(|b| (0x20..0x7F).contains(b))
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_agree_with_one_at_a_time() {
+        // Every byte value in every place of a printable word…
+        for place in 0..8 {
+            for v in 0..=255u8 {
+                let mut w = *b"key: abc";
+                w[place] = v;
+                assert_eq!(
+                    printable_ascii(u64::from_le_bytes(w)),
+                    each_printable(w),
+                    "{w:?}"
+                );
+            }
+        }
+        // …and words of bytes around the bounds, several off at once.
+        let near = [
+            0x00, 0x01, 0x0A, 0x1F, 0x20, 0x21, 0x3A, 0x7E, 0x7F, 0x80, 0x9F, 0xC2, 0xFE, 0xFF,
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..200_000 {
+            let mut w = [0u8; 8];
+            for b in &mut w {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = near[(seed % near.len() as u64) as usize];
+            }
+            assert_eq!(
+                printable_ascii(u64::from_le_bytes(w)),
+                each_printable(w),
+                "{w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_control_character_anywhere_is_found() {
+        let line = b"title: Renewal of the 2027 carton supply\n".repeat(3);
+        assert!(plain_characters(&line));
+        for at in 0..line.len() {
+            for bad in [0x00u8, 0x09, 0x0D, 0x1B, 0x7F] {
+                let mut t = line.clone();
+                t[at] = bad;
+                assert!(!plain_characters(&t), "{bad:#x} at {at}");
+            }
+        }
+        // NEL (U+0085) and a byte-order mark, at every offset.
+        for at in 0..line.len() - 3 {
+            for bad in [&[0xC2u8, 0x85][..], &[0xEF, 0xBB, 0xBF]] {
+                let mut t = line.clone();
+                t[at..at + bad.len()].copy_from_slice(bad);
+                assert!(!plain_characters(&t), "{bad:x?} at {at}");
+            }
+        }
+    }
 }
