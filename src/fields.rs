@@ -4,6 +4,7 @@
 //! and the rules loaders.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -75,7 +76,7 @@ impl<'a> Checker<'a> {
     pub fn fields<'n>(
         &mut self,
         node: &'n Node,
-        what: &str,
+        what: impl Display + Copy,
         known: &[&str],
         required: &[&str],
     ) -> Option<Fields<'n>> {
@@ -143,7 +144,13 @@ impl<'a> Checker<'a> {
         Some(fields)
     }
 
-    fn expected(&mut self, node: &Node, what: &str, expected: &str, hint: Option<String>) {
+    fn expected(
+        &mut self,
+        node: &Node,
+        what: impl Display + Copy,
+        expected: &str,
+        hint: Option<String>,
+    ) {
         let found = match &node.value {
             Value::Str(s) => format!("text `{}`", clip(s)),
             Value::Seq(_) | Value::Map(_) => node.value.kind().to_string(),
@@ -160,7 +167,7 @@ impl<'a> Checker<'a> {
     /// taken exactly as written — YAML would read `0x1F` as 31, `2027.10` as
     /// 2027.1 and `yes` as true — with a warning that it is. Empty text is an
     /// error: a key with nothing to say is left out.
-    pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub fn text(&mut self, node: &Node, what: impl Display + Copy) -> Option<String> {
         let text = match &node.value {
             Value::Str(s) => s.clone(),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
@@ -222,7 +229,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Text on one line (a greeting, a topic): a line break in it is an error.
-    pub fn line(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub fn line(&mut self, node: &Node, what: impl Display + Copy) -> Option<String> {
         let s = self.text(node, what)?;
         if s.contains(['\r', '\n', '\u{2028}', '\u{2029}']) {
             self.error(node.pos, format!("{what} must be on one line"), None);
@@ -232,7 +239,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A whole number from 0 to `max`.
-    pub fn count(&mut self, node: &Node, what: &str, max: u32) -> Option<u32> {
+    pub fn count(&mut self, node: &Node, what: impl Display + Copy, max: u32) -> Option<u32> {
         match node.value {
             Value::Int(i) if (0..=i64::from(max)).contains(&i) => u32::try_from(i).ok(),
             _ => {
@@ -243,7 +250,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A finite number.
-    pub fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
+    pub fn number(&mut self, node: &Node, what: impl Display + Copy) -> Option<f64> {
         match node.value {
             Value::Int(i) => Some(i as f64),
             Value::Float(x) if x.is_finite() => Some(x),
@@ -285,7 +292,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub fn boolean(&mut self, node: &Node, what: &str) -> Option<bool> {
+    pub fn boolean(&mut self, node: &Node, what: impl Display + Copy) -> Option<bool> {
         match &node.value {
             Value::Bool(b) => Some(*b),
             Value::Str(s) => {
@@ -303,7 +310,12 @@ impl<'a> Checker<'a> {
     }
 
     /// One of a fixed set of words; suggests the closest one.
-    pub fn choice<'c>(&mut self, node: &Node, what: &str, allowed: &[&'c str]) -> Option<&'c str> {
+    pub fn choice<'c>(
+        &mut self,
+        node: &Node,
+        what: impl Display + Copy,
+        allowed: &[&'c str],
+    ) -> Option<&'c str> {
         let list = allowed
             .iter()
             .map(|a| format!("`{a}`"))
@@ -330,12 +342,12 @@ impl<'a> Checker<'a> {
     }
 
     /// One word of a vocabulary (`side: buyer`); suggests the closest one.
-    pub fn word<T: Word>(&mut self, node: &Node, what: &str) -> Option<T> {
+    pub fn word<T: Word>(&mut self, node: &Node, what: impl Display + Copy) -> Option<T> {
         let allowed: Vec<&str> = T::words().collect();
         self.choice(node, what, &allowed).and_then(T::from_word)
     }
 
-    pub fn date(&mut self, node: &Node, what: &str) -> Option<Date> {
+    pub fn date(&mut self, node: &Node, what: impl Display + Copy) -> Option<Date> {
         let text = match &node.value {
             Value::Str(s) => s.trim().to_string(),
             _ => {
@@ -407,7 +419,7 @@ impl<'a> Checker<'a> {
     pub fn unique_id(
         &mut self,
         node: &Node,
-        what: &str,
+        what: impl Display + Copy,
         kind: &str,
         seen: &mut HashMap<String, Pos>,
     ) -> Option<String> {
@@ -444,7 +456,7 @@ impl<'a> Checker<'a> {
         Some(id)
     }
 
-    pub fn seq<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+    pub fn seq<'n>(&mut self, node: &'n Node, what: impl Display + Copy) -> &'n [Node] {
         match node.as_seq() {
             Some(items) => items,
             None => {

@@ -141,12 +141,12 @@ fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
     };
     let name = f
         .get("name")
-        .and_then(|n| c.text(n, &format!("{what} name")));
+        .and_then(|n| c.text(n, format_args!("{what} name")));
     let organisation = f
         .get("organisation")
-        .and_then(|n| c.text(n, &format!("{what} organisation")));
+        .and_then(|n| c.text(n, format_args!("{what} organisation")));
     let email = f.get("email").and_then(|n| {
-        let s = c.text(n, &format!("{what} email"))?;
+        let s = c.text(n, format_args!("{what} email"))?;
         match crate::address::check_address(&s) {
             Ok(()) => Some(s),
             Err(why) => {
@@ -167,7 +167,7 @@ fn party(c: &mut Checker, node: &Node, what: &str, known: &[&str]) -> Party {
     }
     let salutation = f
         .get("salutation")
-        .and_then(|n| c.line(n, &format!("{what} salutation")));
+        .and_then(|n| c.line(n, format_args!("{what} salutation")));
     Party {
         name,
         organisation,
@@ -247,10 +247,10 @@ fn read_alternatives(
         };
         let name = f
             .get("name")
-            .and_then(|n| c.text(n, &format!("{what} name")));
+            .and_then(|n| c.text(n, format_args!("{what} name")));
         let summary = f
             .get("summary")
-            .and_then(|n| c.text(n, &format!("{what} summary")));
+            .and_then(|n| c.text(n, format_args!("{what} summary")));
         let values = f
             .get("terms")
             .map(|n| term_values(c, n, terms, broken, &what))
@@ -275,10 +275,10 @@ fn read_offers(c: &mut Checker, node: &Node, terms: &[Term], broken: &[String]) 
         };
         let date = f
             .get("date")
-            .and_then(|n| c.date(n, &format!("{what} date")));
+            .and_then(|n| c.date(n, format_args!("{what} date")));
         let from: Option<From> = f
             .get("from")
-            .and_then(|n| c.word(n, &format!("{what} from")));
+            .and_then(|n| c.word(n, format_args!("{what} from")));
         let values = f
             .get("terms")
             .map(|n| term_values(c, n, terms, broken, &what))
@@ -313,13 +313,13 @@ fn read_stakeholders(c: &mut Checker, node: &Node) -> Vec<Stakeholder> {
         };
         let name = f
             .get("name")
-            .and_then(|n| c.text(n, &format!("{what} name")));
+            .and_then(|n| c.text(n, format_args!("{what} name")));
         let role = f
             .get("role")
-            .and_then(|n| c.text(n, &format!("{what} role")));
+            .and_then(|n| c.text(n, format_args!("{what} role")));
         let signed_off = f
             .get("signed_off")
-            .and_then(|n| c.boolean(n, &format!("{what} signed_off")))
+            .and_then(|n| c.boolean(n, format_args!("{what} signed_off")))
             .unwrap_or(false);
         if let Some(name) = name {
             out.push(Stakeholder {

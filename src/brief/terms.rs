@@ -56,12 +56,12 @@ fn read_term(
 ) -> Option<Term> {
     let label = f
         .get("label")
-        .and_then(|n| c.text(n, &format!("{what} label")));
+        .and_then(|n| c.text(n, format_args!("{what} label")));
     let unit = f
         .get("unit")
-        .and_then(|n| c.text(n, &format!("{what} unit")));
+        .and_then(|n| c.text(n, format_args!("{what} unit")));
     let weight = match f.get("weight") {
-        Some(n) => match c.number(n, &format!("{what} weight")) {
+        Some(n) => match c.number(n, format_args!("{what} weight")) {
             Some(w) if w > MAX_WEIGHT => {
                 c.error(
                     n.pos,
@@ -85,7 +85,7 @@ fn read_term(
     };
     let deal_breaker = f
         .get("deal_breaker")
-        .and_then(|n| c.boolean(n, &format!("{what} deal_breaker")))
+        .and_then(|n| c.boolean(n, format_args!("{what} deal_breaker")))
         .unwrap_or(true);
     let walk_node = f.get("walk");
 
@@ -102,7 +102,7 @@ fn read_term(
             );
         }
         let mut options = Vec::new();
-        let items = c.seq(opts, &format!("{what} options"));
+        let items = c.seq(opts, format_args!("{what} options"));
         if items.is_empty() && opts.as_seq().is_some() {
             c.error(
                 opts.pos,
@@ -111,7 +111,7 @@ fn read_term(
             );
         }
         for o in items {
-            if let Some(s) = c.text(o, &format!("an option of {what}")) {
+            if let Some(s) = c.text(o, format_args!("an option of {what}")) {
                 if options.contains(&s) {
                     c.error(
                         o.pos,
@@ -140,7 +140,7 @@ fn read_term(
         TermKind::YesNo
     } else {
         let better = match f.get("better") {
-            Some(n) => c.word(n, &format!("{what} better")),
+            Some(n) => c.word(n, format_args!("{what} better")),
             None => default_better,
         };
         direction_known = better.is_some();
@@ -151,7 +151,7 @@ fn read_term(
 
     let mut value = |key: &str| {
         f.get(key)
-            .and_then(|n| term_value(c, n, &kind, &format!("{what} {key}")).map(|v| (v, n)))
+            .and_then(|n| term_value(c, n, &kind, format_args!("{what} {key}")).map(|v| (v, n)))
     };
     let wish = value("wish");
     let want = value("want");
@@ -171,7 +171,7 @@ fn read_term(
         _ => value("their_walk"),
     };
     let decimals = match f.get("decimals") {
-        Some(n) => c.count(n, &format!("{what} decimals"), MAX_DECIMALS),
+        Some(n) => c.count(n, format_args!("{what} decimals"), MAX_DECIMALS),
         None => None,
     }
     .unwrap_or_else(|| {
@@ -264,7 +264,12 @@ pub(crate) const MAX_WEIGHT: f64 = 1e6;
 pub(crate) const MAX_DECIMALS: u32 = 6;
 
 /// A value for a term of the given kind.
-fn term_value(c: &mut Checker, node: &Node, kind: &TermKind, what: &str) -> Option<TermValue> {
+fn term_value(
+    c: &mut Checker,
+    node: &Node,
+    kind: &TermKind,
+    what: impl std::fmt::Display + Copy,
+) -> Option<TermValue> {
     match kind {
         TermKind::Number { .. } => {
             let x = c.number(node, what)?;
@@ -312,13 +317,13 @@ pub(super) fn term_values(
         .map(|t| t.id.as_str())
         .chain(broken.iter().map(String::as_str))
         .collect();
-    let Some(f) = c.fields(node, &format!("the terms of {what}"), &ids, &[]) else {
+    let Some(f) = c.fields(node, format_args!("the terms of {what}"), &ids, &[]) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (i, t) in terms.iter().enumerate() {
         if let Some(n) = f.get(&t.id)
-            && let Some(v) = term_value(c, n, &t.kind, &format!("`{}` in {what}", t.id))
+            && let Some(v) = term_value(c, n, &t.kind, format_args!("`{}` in {what}", t.id))
         {
             out.push((i, v));
         }

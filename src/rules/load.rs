@@ -135,7 +135,7 @@ fn unique_id(
         );
         return None;
     }
-    c.unique_id(node, &format!("the {what} `id`"), "rule", ids)
+    c.unique_id(node, format_args!("the {what} `id`"), "rule", ids)
 }
 
 fn read_rule(
@@ -162,10 +162,10 @@ fn read_rule(
         .map_or_else(|| format!("a {what}"), |id| format!("{what} `{id}`"));
     let severity: Option<Severity> = f
         .get("severity")
-        .and_then(|n| c.word(n, &format!("{label} severity")));
+        .and_then(|n| c.word(n, format_args!("{label} severity")));
     let title = f
         .get("title")
-        .and_then(|n| c.text(n, &format!("{label} title")));
+        .and_then(|n| c.text(n, format_args!("{label} title")));
     let when_at = f.get("when").map(|n| n.pos).unwrap_or(f.pos);
     let when = f.get("when").and_then(|n| condition(c, n, false, &label));
     let text = match f.get(text_key) {
@@ -209,7 +209,7 @@ fn read_exit(
     );
     let stage: Option<Stage> = f
         .get("stage")
-        .and_then(|n| c.word(n, &format!("{label} stage")));
+        .and_then(|n| c.word(n, format_args!("{label} stage")));
     let priority = match f.get("priority") {
         Some(n) => match n.value {
             Value::Int(i) => i,
@@ -251,7 +251,7 @@ fn read_exit(
     let letter = f.get("letter").and_then(|n| {
         let lf = c.fields(
             n,
-            &format!("the letter of {label}"),
+            format_args!("the letter of {label}"),
             LETTER,
             &["subject", "body"],
         )?;
