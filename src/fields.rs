@@ -316,11 +316,14 @@ impl<'a> Checker<'a> {
         what: impl Display + Copy,
         allowed: &[&'c str],
     ) -> Option<&'c str> {
-        let list = allowed
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // Only a message lists them.
+        let list = || {
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match &node.value {
             Value::Str(s) => {
                 if let Some(hit) = allowed.iter().find(|a| **a == s.as_str()) {
@@ -329,13 +332,13 @@ impl<'a> Checker<'a> {
                 let hint = did_you_mean(s, allowed.iter().copied());
                 self.error(
                     node.pos,
-                    format!("{what} must be one of {list}, found `{}`", clip(s)),
+                    format!("{what} must be one of {}, found `{}`", list(), clip(s)),
                     hint,
                 );
                 None
             }
             _ => {
-                self.expected(node, what, &format!("one of {list}"), None);
+                self.expected(node, what, &format!("one of {}", list()), None);
                 None
             }
         }

@@ -203,23 +203,30 @@ pub fn amount_text(t: &Term, x: f64) -> String {
 /// `value` followed by its unit, the unit in the singular or plural as the
 /// count asks ("1 day", "2 days", "1 week") when it is a unit people count.
 pub fn with_unit(value: &str, unit: Option<&str>, count: Option<f64>) -> String {
+    // Joined by hand rather than with `format!`: every value of every term
+    // is written through here, several times a brief.
+    let join = |parts: &[&str]| {
+        let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        parts.iter().for_each(|p| s.push_str(p));
+        s
+    };
     match unit.map(str::trim) {
         // A percentage is written against its number.
-        Some(u @ ("%" | "‰")) => format!("{value}{u}"),
+        Some(u @ ("%" | "‰")) => join(&[value, u]),
         // A currency symbol goes before the number and after its sign, as
         // English writes it: "$899", "−£5". A code or a word ("EUR", "zł")
         // follows the number.
         Some(u) if currency_symbol(u) => match value.chars().next() {
-            Some(sign @ ('−' | '-' | '+')) => format!("{sign}{u}{}", &value[sign.len_utf8()..]),
-            _ => format!("{u}{value}"),
+            Some(sign @ ('−' | '-' | '+')) => {
+                let (sign, rest) = value.split_at(sign.len_utf8());
+                join(&[sign, u, rest])
+            }
+            _ => join(&[u, value]),
         },
-        Some(u) if !u.is_empty() => {
-            let u = match count {
-                Some(n) => counted(u, n),
-                None => u.to_string(),
-            };
-            format!("{value} {u}")
-        }
+        Some(u) if !u.is_empty() => match count {
+            Some(n) => join(&[value, " ", &counted(u, n)]),
+            None => join(&[value, " ", u]),
+        },
         _ => value.to_string(),
     }
 }
