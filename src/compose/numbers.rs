@@ -9,10 +9,31 @@ use crate::brief::{Term, TermKind, TermValue};
 /// A number with `decimals` decimals, thousands grouped with commas and a true
 /// minus sign: `fixed(-104000.5, 2)` is "−104,000.50".
 pub fn fixed(x: f64, decimals: u32) -> String {
-    let s = plain_decimal(x.abs(), decimals);
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::with_capacity(s.len() + s.len() / 3 + 3);
+    // Usually written from a buffer on the stack into one string of the
+    // right size: every value of every term comes through here.
+    let kept;
+    let owned;
+    let s = match std_fixed(x.abs(), decimals) {
+        Some(f) => {
+            kept = f;
+            kept.as_str()
+        }
+        None => {
+            owned = format!("{:.*}", decimals as usize, x.abs());
+            owned.as_str()
+        }
+    };
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    // "−0.00" is zero.
+    let zero = s.bytes().all(|b| matches!(b, b'0' | b'.'));
+    let negative = x < 0.0 && !zero;
     let digits = int.len();
+    let mut grouped = String::with_capacity(
+        usize::from(negative) * '−'.len_utf8() + digits + digits / 3 + 1 + frac.len(),
+    );
+    if negative {
+        grouped.push('−');
+    }
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (digits - i) % 3 == 0 {
             grouped.push(',');
@@ -23,17 +44,12 @@ pub fn fixed(x: f64, decimals: u32) -> String {
         grouped.push('.');
         grouped.push_str(frac);
     }
-    // "−0.00" is zero.
-    let zero = grouped.bytes().all(|b| matches!(b, b'0' | b'.' | b','));
-    if x < 0.0 && !zero {
-        format!("−{grouped}")
-    } else {
-        grouped
-    }
+    grouped
 }
 
 /// `a` (not negative) with exactly `decimals` decimals, as
 /// `format!("{:.*}", decimals, a)` writes it.
+#[cfg(test)]
 fn plain_decimal(a: f64, decimals: u32) -> String {
     std_decimals(a, decimals).unwrap_or_else(|| format!("{:.*}", decimals as usize, a))
 }
@@ -509,6 +525,64 @@ mod tests {
             }
         }
         assert!(checked > 250_000, "{checked}");
+    }
+
+    /// `fixed` is std's digits, grouped by threes, with a true minus sign on
+    /// anything that does not print as zero.
+    #[test]
+    fn fixed_is_std_grouped_with_a_true_minus() {
+        let reference = |x: f64, d: u32| {
+            let s = format!("{:.*}", d as usize, x.abs());
+            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+            let mut out = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            if !frac.is_empty() {
+                out.push('.');
+                out.push_str(frac);
+            }
+            let zero = s.bytes().all(|b| matches!(b, b'0' | b'.'));
+            if x < 0.0 && !zero {
+                format!("−{out}")
+            } else {
+                out
+            }
+        };
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for k in 0..60_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mag = 10f64.powi((k % 14) - 3);
+            let x = ((seed % 2_000_001) as f64 - 1_000_000.0) / 1_000_000.0 * mag;
+            let x = if k % 5 == 0 {
+                (x * 100.0).round() / 100.0
+            } else {
+                x
+            };
+            for d in 0..=4 {
+                assert_eq!(fixed(x, d), reference(x, d), "{x} with {d}");
+            }
+        }
+        for x in [
+            0.0,
+            -0.0,
+            0.005,
+            -0.005,
+            0.125,
+            -2.5,
+            1e15,
+            -1e15,
+            123456789.0,
+        ] {
+            for d in 0..=6 {
+                assert_eq!(fixed(x, d), reference(x, d), "{x} with {d}");
+            }
+        }
     }
 
     #[test]
