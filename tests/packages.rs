@@ -103,7 +103,7 @@ proptest! {
     ) {
         let b = brief(&terms, if seller { "seller" } else { "buyer" });
         let a = walkaway::assess::assess(&b, &common::default_rules(), common::today()).expect("assesses");
-        let packages = &a.facts.packages;
+        let packages = a.packages(&b);
         let negotiable: Vec<usize> = (0..b.terms.len()).filter(|&i| has_scale(&b.terms[i])).collect();
         if negotiable.len() < 2 {
             prop_assert!(packages.is_empty());
@@ -228,7 +228,7 @@ fn two_negotiable_terms_give_two_packages() {
         };
         let a = walkaway::assess::assess(&b, &common::default_rules(), common::today())
             .expect("assesses");
-        let packages = &a.facts.packages;
+        let packages = a.packages(&b);
         assert_eq!(packages.len(), 2, "{yaml}{packages:?}");
         let target_values: Vec<(usize, TermValue)> = b
             .terms

@@ -4,7 +4,7 @@
 //! Every number produced here is finite, whatever the limits (wish = want = walk).
 
 use super::scale::{Leverage, Position, finite, gap_to_walk, position, score, tidy};
-use super::{Batna, Facts, TermFacts, concessions, history, packages, zopa};
+use super::{Batna, Facts, TermFacts, concessions, history, zopa};
 use crate::brief::{Brief, Level, Term, TermValue};
 use jiff::civil::Date;
 
@@ -65,7 +65,6 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
             }
         })
         .collect();
-    let packages = packages::packages(b, &terms);
     Facts {
         terms,
         score: weighted_score(&b.terms, |i| b.terms[i].offer),
@@ -77,7 +76,7 @@ pub fn facts(b: &Brief, today: Date) -> Facts {
         stakeholders_aligned: b.stakeholders.iter().all(|s| s.signed_off),
         days_to_deadline: days_to_deadline(b, today),
         retractions: history::retractions(b),
-        packages,
+        packages: Default::default(),
     }
 }
 

@@ -108,8 +108,10 @@ pub struct Facts {
     pub days_to_deadline: Option<i64>,
     /// Each concession they took back, in the order of the history.
     pub retractions: Vec<Retraction>,
-    /// Packages of equal value to put on the table together (MESO).
-    pub packages: Vec<Package>,
+    /// Packages of equal value to put on the table together (MESO), worked
+    /// out when first asked for ([`Assessment::packages`]): only the prep
+    /// pack and `assessment.json` show them, and they were a tenth of `check`.
+    pub(crate) packages: std::sync::OnceLock<Vec<Package>>,
 }
 
 /// A deal breaker or red flag that fired: its place in `Rules::deal_breakers`
@@ -154,6 +156,16 @@ pub struct Assessment {
     pub exit_script: Option<ChosenExit>,
     /// Warnings about the brief found while evaluating (unknown observed ids).
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Assessment {
+    /// The packages of equal value (MESO) for `b`, the brief this assessment
+    /// is of: worked out on the first call, then kept.
+    pub fn packages(&self, b: &Brief) -> &[Package] {
+        self.facts
+            .packages
+            .get_or_init(|| packages::packages(b, &self.facts.terms))
+    }
 }
 
 pub use crate::rules::SCORE_RULE;

@@ -251,7 +251,7 @@ pub struct PackageRow {
 }
 
 pub fn packages(b: &Brief, a: &Assessment) -> Option<PackagesTable> {
-    let packages = &a.facts.packages;
+    let packages = a.packages(b);
     if packages.is_empty() {
         return None;
     }

@@ -160,8 +160,8 @@ impl<N: From<f64>> Report<N> {
                 stage: e.stage,
             }),
             reasons: reasons.to_vec(),
-            packages: f
-                .packages
+            packages: a
+                .packages(b)
                 .iter()
                 .map(|p| PackageReport {
                     terms: p
