@@ -242,17 +242,22 @@ pub struct Cleaner {
 }
 
 impl Cleaner {
+    /// Whether every character of `text` is printed as it is in `face` (the
+    /// usual case): then `pieces` gives it back whole, and nothing is said.
+    pub fn as_is(&self, fonts: &Fonts, face: Face, text: &str) -> bool {
+        fonts.prints_ascii(face, text)
+            || text.chars().all(|c| {
+                place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c))
+            })
+    }
+
     /// Splits `text` into (face, text) pieces: characters `face` lacks fall
     /// back to the regular face (DejaVu Sans has the widest coverage), and
     /// characters no face has become '?' with a warning.
     pub fn pieces(&mut self, fonts: &Fonts, face: Face, text: &str) -> Vec<(Face, String)> {
         // The usual case, every character printed as it is in `face`: one
         // piece, copied whole rather than a character at a time.
-        let as_is = fonts.prints_ascii(face, text)
-            || text.chars().all(|c| {
-                place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c))
-            });
-        if as_is {
+        if self.as_is(fonts, face, text) {
             return if text.is_empty() {
                 Vec::new()
             } else {

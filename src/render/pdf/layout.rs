@@ -93,14 +93,20 @@ impl<'a, 'f> Flow<'a, 'f> {
     pub fn clean_spans(&mut self, spans: &[Span]) -> Vec<Span> {
         let mut out = Vec::with_capacity(spans.len());
         for s in spans {
+            // Most spans print as they are: copied once, not split.
+            if !s.text.is_empty() && self.clean.as_is(self.cv.fonts, s.face, &s.text) {
+                out.push(s.clone());
+                continue;
+            }
             let pieces = self.clean.pieces(self.cv.fonts, s.face, &s.text);
             let n = pieces.len();
             for (i, (face, text)) in pieces.into_iter().enumerate() {
                 out.push(Span {
                     face,
                     text,
+                    strike: s.strike,
+                    muted: s.muted,
                     hard_break: s.hard_break && i + 1 == n,
-                    ..s.clone()
                 });
             }
             if n == 0 && s.hard_break {
