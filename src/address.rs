@@ -26,8 +26,12 @@ pub fn check_address(s: &str) -> Result<(), String> {
         return Err("the email address is empty".to_owned());
     }
     // escape_debug keeps a CR/LF in the message visible instead of breaking the line.
-    let shown = s.escape_debug().to_string();
-    let bad = |why: &str| Err(format!("`{shown}` is not a valid email address: {why}"));
+    let bad = |why: &str| {
+        Err(format!(
+            "`{}` is not a valid email address: {why}",
+            s.escape_debug()
+        ))
+    };
 
     if s.contains(['\r', '\n']) {
         return bad("it contains a line break");

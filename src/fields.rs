@@ -206,7 +206,16 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        if let Some(c) = text.chars().find(|&c| unshowable(c)) {
+        // Printable ASCII, tabs and line breaks (most text) need no closer look.
+        let plain = text
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+        let found = if plain {
+            None
+        } else {
+            text.chars().find(|&c| unshowable(c))
+        };
+        if let Some(c) = found {
             let (kind, hint) = if c.is_control() {
                 (
                     "a control character",
