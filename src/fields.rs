@@ -13,7 +13,9 @@ use crate::diag::{Diagnostic, Pos, closest, did_you_mean};
 use crate::words::Word;
 use crate::yaml::{Node, Value};
 
-/// Collects diagnostics for one file.
+/// Collects diagnostics for one file. Its readers take `what`, the value's
+/// name in messages ("term `price` walk"), as anything `Display`: callers pass
+/// `format_args!`, so the name is written only when a message needs it.
 pub struct Checker<'a> {
     pub path: &'a Path,
     pub source: &'a str,

@@ -186,9 +186,9 @@ pub struct AlternativeView<'a> {
 /// A term's view, made when something first reads it and then shared: a term
 /// is in `terms`, in `term` and in `met` or `unmet`, and its clones share one
 /// view and one Tera value, which Tera's serialiser then takes whole (other
-/// serialisers, JSON, see the view itself). A rule text that names no term
-/// never pays for the terms' texts: `check` renders only the texts of the
-/// rules that fired, and most read no term.
+/// serialisers, JSON, see the view itself). When no text that renders names
+/// a term (`check` renders only the texts of the rules that fired), the
+/// terms' texts are never written.
 #[derive(Debug, Clone)]
 pub struct Once<'a>(std::sync::Arc<TermCell<'a>>);
 
