@@ -10,7 +10,7 @@ use super::numbers::and_list;
 use super::plan::{Rung, purpose};
 use super::rows::retraction_text;
 use super::summary::stage_label;
-use super::view::{BatnaView, BriefView, ContextView, Once};
+use super::view::{BatnaView, ContextView, LazyBrief, Once};
 use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
 use crate::brief::{Brief, TermValue, Tone};
@@ -79,7 +79,7 @@ pub struct TakenBack {
 pub struct TextViews<'a> {
     #[serde(flatten)]
     pub context: ContextView<'a>,
-    pub brief: BriefView<'a>,
+    pub brief: LazyBrief<'a>,
     pub met: Vec<Once<'a>>,
     pub unmet: Vec<Once<'a>>,
     pub batna: Option<BatnaView<'a>>,
@@ -116,7 +116,7 @@ impl<'a> TextViews<'a> {
             .map(|(t, _)| t.label.as_str())
             .collect();
         TextViews {
-            brief: BriefView::new(b),
+            brief: LazyBrief::new(b),
             met,
             unmet,
             batna: a.facts.batna.map(|x| {

@@ -374,6 +374,37 @@ pub struct LetterAsWritten<'a> {
     pub sign_off: &'a str,
 }
 
+/// The brief as written, made when something first reads it: a rule text
+/// that does not name `brief` (most of those `check` renders) never pays for
+/// it; templates always read it.
+#[derive(Debug, Clone)]
+pub struct LazyBrief<'a> {
+    brief: &'a Brief,
+    view: std::sync::OnceLock<BriefView<'a>>,
+}
+
+impl<'a> LazyBrief<'a> {
+    pub fn new(brief: &'a Brief) -> LazyBrief<'a> {
+        LazyBrief {
+            brief,
+            view: Default::default(),
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for LazyBrief<'a> {
+    type Target = BriefView<'a>;
+    fn deref(&self) -> &BriefView<'a> {
+        self.view.get_or_init(|| BriefView::new(self.brief))
+    }
+}
+
+impl Serialize for LazyBrief<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
 impl<'a> BriefView<'a> {
     pub fn new(b: &'a Brief) -> BriefView<'a> {
         let values = |vals: &'a [(usize, TermValue)]| -> BTreeMap<&'a str, ValueView<'a>> {
@@ -540,5 +571,21 @@ mod tests {
         let json = serde_json::to_value(&c.term).expect("serialises");
         assert_eq!(json["fee"]["offer_text"], "110");
         assert!(made(&c.terms[0]));
+    }
+
+    /// The brief's view is made when something reads it, and serialises as
+    /// the view itself.
+    #[test]
+    fn the_briefs_view_is_made_when_read() {
+        let text = "title: T\nside: seller\nterms:\n  - { id: fee, wish: 120, want: 100, walk: 80, offer: 90 }\n";
+        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
+        let lazy = LazyBrief::new(&b);
+        assert!(lazy.view.get().is_none());
+        assert_eq!(
+            serde_json::to_value(&lazy).expect("serialises"),
+            serde_json::to_value(BriefView::new(&b)).expect("serialises")
+        );
+        assert!(lazy.view.get().is_some());
+        assert_eq!(lazy.title, "T");
     }
 }
