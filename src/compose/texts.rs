@@ -190,7 +190,14 @@ impl TextViews<'_> {
         // every name and compares with the views serialised whole.
         macro_rules! give {
             ($($name:ident: $value:expr),* $(,)?) => {$(
-                if reads.has(stringify!($name)) {
+                // The name's bit, found when compiling (a name that is not
+                // one of `given_names` does not compile).
+                if reads.has_bit(const {
+                    match crate::rules::text::bit_of(stringify!($name)) {
+                        Some(bit) => bit,
+                        None => panic!(concat!("not a name texts are given: ", stringify!($name))),
+                    }
+                }) {
                     ctx.insert_value(
                         stringify!($name),
                         tera::Value::try_from_serializable(&$value)?,

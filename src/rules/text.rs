@@ -209,6 +209,40 @@ pub fn given_names() -> impl Iterator<Item = &'static str> {
         .copied()
 }
 
+/// The bit of `name` in [`Reads`]: its place in `given_names`.
+pub const fn bit_of(name: &str) -> Option<u32> {
+    use super::cond::{CONTEXT_NAMES, EXIT_NAMES};
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let lists: [&[&str]; 4] = [CONTEXT_NAMES, EXIT_NAMES, TEXT_NAMES, EXIT_TEXT_NAMES];
+    let mut bit = 0;
+    let mut l = 0;
+    while l < lists.len() {
+        let mut j = 0;
+        while j < lists[l].len() {
+            if same(lists[l][j], name) {
+                return Some(bit);
+            }
+            bit += 1;
+            j += 1;
+        }
+        l += 1;
+    }
+    None
+}
+
 /// Tera's name for the whole context: a text that mentions it reads every name.
 const WHOLE_CONTEXT: &str = "__tera_context";
 
@@ -249,9 +283,13 @@ impl Reads {
 
     /// Whether `name` is among them (a name no text can be given is not).
     pub fn has(self, name: &str) -> bool {
-        given_names()
-            .position(|n| n == name)
-            .is_some_and(|i| self.0 & (1 << i) != 0)
+        bit_of(name).is_some_and(|i| self.has_bit(i))
+    }
+
+    /// Whether the name with bit `i` ([`bit_of`]) is among them: for a name
+    /// known when compiling, `has_bit(const { … })` looks for it once, there.
+    pub const fn has_bit(self, i: u32) -> bool {
+        self.0 & (1 << i) != 0
     }
 
     /// The names either reads.
@@ -497,6 +535,13 @@ mod tests {
             ["terms", "term", "brief", "met", "greeting", "fired"]
         );
         assert!(!r.has("nosuch"));
+        // Each name's bit is its place among the names, found the same way
+        // when compiling.
+        for (i, n) in given_names().enumerate() {
+            assert_eq!(bit_of(n), u32::try_from(i).ok(), "{n}");
+        }
+        assert_eq!(bit_of("nosuch"), None);
+        assert_eq!(bit_of("term_"), None);
         assert_eq!(Reads::of("{{ __tera_context }}"), Reads::ALL);
         assert_eq!(Reads::of("plain"), Reads::default());
         assert_eq!(
