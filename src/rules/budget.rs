@@ -13,7 +13,8 @@
 //! at all once it is spent — the read then fails, and the failure ends the
 //! evaluation. The budget counts steps (deterministic) and, as a safety net for
 //! steps that are each slow, time; a cancellation flag (Ctrl-C in `watch`)
-//! ends it too.
+//! ends it too. A condition without a comprehension has no tick, so nothing
+//! here could stop it: it runs without the scope (`Condition::eval`).
 //!
 //! Where the tick goes keeps the crate's own optimisations and semantics: in
 //! the loop condition of `all` and `exists` (their step must stay `@result &&

@@ -111,6 +111,10 @@ pub struct Condition {
     expression: IdedExpr,
     /// The same tree with the budget's ticks in it (`budget.rs`): what runs.
     guarded: IdedExpr,
+    /// Whether it has a tick. Without one (no comprehension), nothing the
+    /// budget counts can happen: the condition runs without it, and without
+    /// the scope that answers the ticks, which each name read passed through.
+    budgeted: bool,
     /// The context variables the condition reads.
     pub reads: Vec<String>,
     /// Where the condition is written, as a diagnostic to fill in when it fails
@@ -209,6 +213,7 @@ impl Condition {
         Ok(Condition {
             source: source.to_string(),
             expression: program.expression().clone(),
+            budgeted: guarded != *program.expression(),
             guarded,
             reads,
             site: None,
@@ -237,9 +242,13 @@ impl Condition {
     /// the condition "not evaluable", explained by `missing` from the names it
     /// reads; any other failure is the condition's own fault (`Outcome::Error`).
     pub fn eval(&self, ctx: &Context, missing: impl Fn(&[String]) -> Option<String>) -> Outcome {
-        let result = match super::budget::execute(&self.guarded, ctx) {
-            Ok(result) => result,
-            Err(stop) => return self.error(stop.message(), None),
+        let result = if self.budgeted {
+            match super::budget::execute(&self.guarded, ctx) {
+                Ok(result) => result,
+                Err(stop) => return self.error(stop.message(), None),
+            }
+        } else {
+            Value::resolve(&self.guarded, ctx)
         };
         let not_evaluable =
             |default: String| Outcome::NotEvaluable(missing(&self.reads).unwrap_or(default));
@@ -485,6 +494,36 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(c.reads, vec!["score".to_string(), "terms".to_string()]);
+    }
+
+    /// Only a condition with a comprehension runs within the budget; one
+    /// without runs directly, to the same outcomes.
+    #[test]
+    fn only_comprehensions_run_within_the_budget() {
+        let cases = [
+            ("terms.exists(t, t.deal_breaker)", true),
+            ("size(red_flags.filter(f, f == 'rude')) > 0", true),
+            ("'rude' in observed || score < 40", false),
+            ("term.price.offer > 3 && leverage == 'weak'", false),
+        ];
+        let text = "title: T\nside: seller\nobserved: [rude]\nterms:\n  - { id: price, wish: 9, want: 6, walk: 4, offer: 5, deal_breaker: true }\n";
+        let (b, _) = crate::brief::load_str(std::path::Path::new("t.yaml"), text).expect("loads");
+        let facts = crate::assess::derive::facts(&b, jiff::civil::date(2026, 11, 23));
+        let mut ctx = crate::assess::context::cel_context(&b, &facts);
+        crate::assess::context::add(
+            &mut ctx,
+            crate::assess::context::exit_variables(crate::assess::Verdict::Caution, &[], &[]),
+        );
+        for (src, budgeted) in cases {
+            let c = Condition::compile(src, true).expect(src);
+            assert_eq!(c.budgeted, budgeted, "{src}");
+            let direct = matches!(c.eval(&ctx, |_| None), Outcome::True);
+            let within = matches!(
+                super::super::budget::execute(&c.guarded, &ctx),
+                Ok(Ok(Value::Bool(true)))
+            );
+            assert_eq!(direct, within, "{src}");
+        }
     }
 
     #[test]
