@@ -168,6 +168,16 @@ impl Assessment {
     }
 }
 
+/// For tests: the brief written in `text`, the built-in rules, and the
+/// brief assessed against them on 23 November 2026.
+#[cfg(test)]
+pub(crate) fn assessed(text: &str) -> (Brief, Rules, Assessment) {
+    let (b, _) = crate::brief::load_str(std::path::Path::new("t.yaml"), text).expect("loads");
+    let rules = crate::rules::load_default().expect("rules");
+    let a = assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+    (b, rules, a)
+}
+
 pub use crate::rules::SCORE_RULE;
 
 /// Evaluate a brief. An error is a rule whose condition is wrong in itself (a

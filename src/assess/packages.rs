@@ -351,17 +351,12 @@ pub fn value_at(t: &Term, s: f64) -> TermValue {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     /// Assessing a brief leaves its packages to whoever shows them (the prep
     /// pack, `assessment.json`): `check` never pays for them.
     #[test]
     fn packages_are_worked_out_when_first_asked_for() {
         let text = "title: T\nside: buyer\nterms:\n  - { id: price, wish: 90, want: 100, walk: 120, offer: 110, better: lower }\n  - { id: days, wish: 60, want: 45, walk: 30, offer: 40, better: higher }\n";
-        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
-        let rules = crate::rules::load_default().expect("rules");
-        let a =
-            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let (b, _, a) = crate::assess::assessed(text);
         assert!(a.facts.packages.get().is_none());
         let expected = super::packages(&b, &a.facts.terms);
         assert!(!expected.is_empty());

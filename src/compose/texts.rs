@@ -462,10 +462,7 @@ mod tests {
     #[test]
     fn the_checkers_know_exactly_the_names_of_the_text_views_and_the_pack() {
         let brief = "title: T\nside: buyer\nterms:\n  - { id: price, walk: 10, offer: 9 }\n";
-        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), brief).expect("loads");
-        let rules = crate::rules::load_default().expect("rules");
-        let a =
-            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let (b, rules, a) = crate::assess::assessed(brief);
         // A serialised value's keys, sorted.
         let keys = |v: &serde_json::Value| {
             let mut k: Vec<String> = v.as_object().expect("a map").keys().cloned().collect();
@@ -601,10 +598,7 @@ notes: Some notes.
     /// ids): a field added to a view and not to the list fails here.
     #[test]
     fn the_checker_knows_exactly_the_fields_of_the_text_views() {
-        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), RICH).expect("loads");
-        let rules = crate::rules::load_default().expect("rules");
-        let a =
-            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let (b, rules, a) = crate::assess::assessed(RICH);
         let t = super::render(&b, &a, &rules, true).expect("renders");
         let mut v = serde_json::to_value(&t.views).expect("serialises");
         v["fired"] = serde_json::to_value(&t.fired).expect("serialises");

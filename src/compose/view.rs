@@ -527,10 +527,7 @@ mod tests {
     #[test]
     fn texts_see_the_names_conditions_see() {
         let text = "title: T\nside: seller\nterms:\n  - { id: fee, wish: 120, want: 100, walk: 80, offer: 90 }\n";
-        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
-        let rules = crate::rules::load_default().expect("rules");
-        let a =
-            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let (b, _, a) = crate::assess::assessed(text);
         let json = serde_json::to_value(ContextView::new(&b, &a)).expect("serialises");
         let mut keys: Vec<&str> = json
             .as_object()
@@ -554,10 +551,7 @@ mod tests {
     #[test]
     fn a_terms_view_is_made_once_when_read() {
         let text = "title: T\nside: seller\nterms:\n  - { id: fee, wish: 120, want: 100, walk: 80, offer: 110 }\n  - { id: days, wish: 10, want: 20, walk: 30, offer: 40, better: lower }\n";
-        let (b, _) = crate::brief::load_str(Path::new("t.yaml"), text).expect("loads");
-        let rules = crate::rules::load_default().expect("rules");
-        let a =
-            crate::assess::assess(&b, &rules, jiff::civil::date(2026, 11, 23)).expect("assesses");
+        let (b, _, a) = crate::assess::assessed(text);
         let c = ContextView::new(&b, &a);
         let (met, unmet) = c.met_and_unmet(&b);
         let made = |o: &Once| o.0.view.get().is_some();
