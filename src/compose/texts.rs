@@ -10,7 +10,7 @@ use super::numbers::and_list;
 use super::plan::{Rung, purpose};
 use super::rows::retraction_text;
 use super::summary::stage_label;
-use super::view::{BatnaView, ContextView, LazyBrief, Once};
+use super::view::{BatnaView, ContextView, LazyBrief, LazyTerm};
 use super::voice::{Voice, greeting, topic};
 use crate::assess::Assessment;
 use crate::brief::{Brief, TermValue, Tone};
@@ -80,8 +80,8 @@ pub struct TextViews<'a> {
     #[serde(flatten)]
     pub context: ContextView<'a>,
     pub brief: LazyBrief<'a>,
-    pub met: Vec<Once<'a>>,
-    pub unmet: Vec<Once<'a>>,
+    pub met: Vec<LazyTerm<'a>>,
+    pub unmet: Vec<LazyTerm<'a>>,
     pub batna: Option<BatnaView<'a>>,
     pub tone: Tone,
     pub sign_off: &'a str,

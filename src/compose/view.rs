@@ -190,7 +190,7 @@ pub struct AlternativeView<'a> {
 /// a term (`check` renders only the texts of the rules that fired), the
 /// terms' texts are never written.
 #[derive(Debug, Clone)]
-pub struct Once<'a>(std::sync::Arc<TermCell<'a>>);
+pub struct LazyTerm<'a>(std::sync::Arc<TermCell<'a>>);
 
 #[derive(Debug)]
 struct TermCell<'a> {
@@ -200,9 +200,9 @@ struct TermCell<'a> {
     value: std::sync::OnceLock<tera::Value>,
 }
 
-impl<'a> Once<'a> {
-    pub fn new(term: &'a Term, facts: &'a TermFacts) -> Once<'a> {
-        Once(std::sync::Arc::new(TermCell {
+impl<'a> LazyTerm<'a> {
+    pub fn new(term: &'a Term, facts: &'a TermFacts) -> LazyTerm<'a> {
+        LazyTerm(std::sync::Arc::new(TermCell {
             term,
             facts,
             view: Default::default(),
@@ -216,7 +216,7 @@ impl<'a> Once<'a> {
     }
 }
 
-impl<'a> std::ops::Deref for Once<'a> {
+impl<'a> std::ops::Deref for LazyTerm<'a> {
     type Target = TermView<'a>;
     fn deref(&self) -> &TermView<'a> {
         let cell = &*self.0;
@@ -225,7 +225,7 @@ impl<'a> std::ops::Deref for Once<'a> {
     }
 }
 
-impl Serialize for Once<'_> {
+impl Serialize for LazyTerm<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0
             .value
@@ -242,8 +242,8 @@ pub struct ContextView<'a> {
     pub relationship: Relationship,
     pub investment: Level,
     pub authority: Authority,
-    pub terms: Vec<Once<'a>>,
-    pub term: BTreeMap<&'a str, Once<'a>>,
+    pub terms: Vec<LazyTerm<'a>>,
+    pub term: BTreeMap<&'a str, LazyTerm<'a>>,
     pub observed: Vec<&'a str>,
     pub alternatives: Vec<AlternativeView<'a>>,
     pub options: usize,
@@ -262,11 +262,11 @@ pub struct ContextView<'a> {
 impl<'a> ContextView<'a> {
     pub fn new(b: &'a Brief, a: &'a Assessment) -> ContextView<'a> {
         let f = &a.facts;
-        let terms: Vec<Once> = b
+        let terms: Vec<LazyTerm> = b
             .terms
             .iter()
             .zip(&f.terms)
-            .map(|(t, e)| Once::new(t, e))
+            .map(|(t, e)| LazyTerm::new(t, e))
             .collect();
         let term = b
             .terms
@@ -309,8 +309,8 @@ impl<'a> ContextView<'a> {
     }
 
     /// The terms at want or better (`met`) and the others with an offer (`unmet`).
-    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<Once<'a>>, Vec<Once<'a>>) {
-        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<Once<'a>> {
+    pub fn met_and_unmet(&self, b: &'a Brief) -> (Vec<LazyTerm<'a>>, Vec<LazyTerm<'a>>) {
+        let pick = |keep: &dyn Fn(Position) -> bool| -> Vec<LazyTerm<'a>> {
             b.terms
                 .iter()
                 .zip(&self.terms)
@@ -554,7 +554,7 @@ mod tests {
         let (b, _, a) = crate::assess::assessed(text);
         let c = ContextView::new(&b, &a);
         let (met, unmet) = c.met_and_unmet(&b);
-        let made = |o: &Once| o.0.view.get().is_some();
+        let made = |o: &LazyTerm| o.0.view.get().is_some();
         assert!(!c.terms.iter().any(made), "nothing read a term yet");
         assert_eq!((met.len(), unmet.len()), (1, 1));
         assert!(std::sync::Arc::ptr_eq(&c.terms[0].0, &c.term["fee"].0));

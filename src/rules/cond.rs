@@ -109,12 +109,11 @@ pub struct Condition {
     pub source: String,
     /// The compiled tree as written: what `reads` and `explain` look into.
     expression: IdedExpr,
-    /// The same tree with the budget's ticks in it (`budget.rs`): what runs.
-    guarded: IdedExpr,
-    /// Whether it has a tick. Without one (no comprehension), nothing the
-    /// budget counts can happen: the condition runs without it, and without
-    /// the scope that answers the ticks, which each name read passed through.
-    budgeted: bool,
+    /// The same tree with the budget's ticks in it (`budget.rs`), which runs
+    /// within the budget. None without a comprehension: then nothing the
+    /// budget counts can happen, and `expression` runs as it is, without the
+    /// scope that answers the ticks, which each name read passed through.
+    guarded: Option<IdedExpr>,
     /// The context variables the condition reads.
     pub reads: Vec<String>,
     /// Where the condition is written, as a diagnostic to fill in when it fails
@@ -213,8 +212,7 @@ impl Condition {
         Ok(Condition {
             source: source.to_string(),
             expression: program.expression().clone(),
-            budgeted: guarded != *program.expression(),
-            guarded,
+            guarded: (guarded != *program.expression()).then_some(guarded),
             reads,
             site: None,
         })
@@ -242,13 +240,12 @@ impl Condition {
     /// the condition "not evaluable", explained by `missing` from the names it
     /// reads; any other failure is the condition's own fault (`Outcome::Error`).
     pub fn eval(&self, ctx: &Context, missing: impl Fn(&[String]) -> Option<String>) -> Outcome {
-        let result = if self.budgeted {
-            match super::budget::execute(&self.guarded, ctx) {
+        let result = match &self.guarded {
+            Some(guarded) => match super::budget::execute(guarded, ctx) {
                 Ok(result) => result,
                 Err(stop) => return self.error(stop.message(), None),
-            }
-        } else {
-            Value::resolve(&self.guarded, ctx)
+            },
+            None => Value::resolve(&self.expression, ctx),
         };
         let not_evaluable =
             |default: String| Outcome::NotEvaluable(missing(&self.reads).unwrap_or(default));
@@ -516,10 +513,11 @@ mod tests {
         );
         for (src, budgeted) in cases {
             let c = Condition::compile(src, true).expect(src);
-            assert_eq!(c.budgeted, budgeted, "{src}");
+            assert_eq!(c.guarded.is_some(), budgeted, "{src}");
             let direct = matches!(c.eval(&ctx, |_| None), Outcome::True);
+            let ticked = super::super::budget::instrument(&c.expression);
             let within = matches!(
-                super::super::budget::execute(&c.guarded, &ctx),
+                super::super::budget::execute(&ticked, &ctx),
                 Ok(Ok(Value::Bool(true)))
             );
             assert_eq!(direct, within, "{src}");

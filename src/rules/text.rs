@@ -200,18 +200,19 @@ pub fn unknown_names(source: &str, exit: bool) -> Vec<(usize, String, Option<Str
 /// Every name a text can be given, in the order of `Reads`' bits: the
 /// context's, exit scripts', the views' and `fired`.
 pub fn given_names() -> impl Iterator<Item = &'static str> {
-    use super::cond::{CONTEXT_NAMES, EXIT_NAMES};
-    CONTEXT_NAMES
-        .iter()
-        .chain(EXIT_NAMES)
-        .chain(TEXT_NAMES)
-        .chain(EXIT_TEXT_NAMES)
-        .copied()
+    GIVEN.iter().flat_map(|names| names.iter()).copied()
 }
+
+/// The lists `given_names` reads, in order.
+const GIVEN: [&[&str]; 4] = [
+    super::cond::CONTEXT_NAMES,
+    super::cond::EXIT_NAMES,
+    TEXT_NAMES,
+    EXIT_TEXT_NAMES,
+];
 
 /// The bit of `name` in [`Reads`]: its place in `given_names`.
 pub const fn bit_of(name: &str) -> Option<u32> {
-    use super::cond::{CONTEXT_NAMES, EXIT_NAMES};
     const fn same(a: &str, b: &str) -> bool {
         let (a, b) = (a.as_bytes(), b.as_bytes());
         if a.len() != b.len() {
@@ -226,13 +227,12 @@ pub const fn bit_of(name: &str) -> Option<u32> {
         }
         true
     }
-    let lists: [&[&str]; 4] = [CONTEXT_NAMES, EXIT_NAMES, TEXT_NAMES, EXIT_TEXT_NAMES];
     let mut bit = 0;
     let mut l = 0;
-    while l < lists.len() {
+    while l < GIVEN.len() {
         let mut j = 0;
-        while j < lists[l].len() {
-            if same(lists[l][j], name) {
+        while j < GIVEN[l].len() {
+            if same(GIVEN[l][j], name) {
                 return Some(bit);
             }
             bit += 1;
@@ -274,7 +274,7 @@ impl Reads {
             if word == WHOLE_CONTEXT {
                 return Reads::ALL;
             }
-            if let Some(i) = given_names().position(|n| n == word) {
+            if let Some(i) = bit_of(word) {
                 bits |= 1 << i;
             }
         }
