@@ -179,6 +179,12 @@ impl Fonts {
             .map_or((0, 600.0), |(g, em)| (g, em * 1000.0))
     }
 
+    /// The glyphs of the printable ASCII characters `face` has.
+    pub fn ascii_glyphs(&self, face: Face) -> impl Iterator<Item = u16> + '_ {
+        let m = self.metrics(face);
+        (b' '..=b'~').filter_map(|b| m.glyph(char::from(b)).map(|(g, _)| g))
+    }
+
     /// True when `text` is printable ASCII that `face` has, all of it: it
     /// prints as it is (the usual case, answered without a lookup each).
     fn prints_ascii(&self, face: Face, text: &str) -> bool {

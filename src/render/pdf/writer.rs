@@ -1,7 +1,10 @@
 //! The PDF file itself, written directly: catalog, page tree, one content
 //! stream per page, and each face the pages used embedded as a subset
 //! (a CID-keyed TrueType font with its widths and a ToUnicode map, so text
-//! can be searched and copied). The bytes depend only on the content:
+//! can be searched and copied). A face's program is shared by the
+//! documents that set the same characters in it (see `program_glyphs`); each
+//! document maps its own glyph numbers onto it with a CIDToGIDMap. The bytes
+//! depend only on the content:
 //! subset tags and the file ID are hashes of it, and no clock is read, so
 //! building an unchanged brief again yields the same file.
 
@@ -128,13 +131,46 @@ type Programs = Mutex<HashMap<(Face, Vec<u16>), Arc<Program>>>;
 static PROGRAMS: OnceLock<Programs> = OnceLock::new();
 const PROGRAMS_KEPT: usize = 256;
 
-fn program(face: Face, remapper: &GlyphRemapper) -> Result<Arc<Program>, PdfError> {
-    let key = (face, remapper.remapped_gids().collect::<Vec<u16>>());
+/// A face that set at least this many different printable ASCII characters
+/// in a document set running text in it: its program holds every printable
+/// ASCII character (see [`program_glyphs`]). Headings, a letter's bold
+/// subject line or a few words in italics stay below it.
+const RUNNING_TEXT: usize = 30;
+
+/// The glyphs of the program embedded for a face that a document used, in
+/// ascending order (.notdef first): those the document used and, when it
+/// set running text in the face, every printable ASCII character the face
+/// has. Documents then share a program when they share their characters
+/// beyond ASCII, not only when they use exactly the same letters and digits
+/// (which a name or an amount changes). So a build subsets and compresses
+/// each face a handful of times, not once for every other brief; a document
+/// carries a few kilobytes of glyphs it does not show.
+fn program_glyphs(
+    face: Face,
+    remapper: &GlyphRemapper,
+    used: &[(char, f32)],
+    fonts: &Fonts,
+) -> Vec<u16> {
+    let mut gids: Vec<u16> = remapper.remapped_gids().collect();
+    let ascii = used.iter().filter(|(c, _)| (' '..='~').contains(c)).count();
+    if ascii >= RUNNING_TEXT {
+        gids.extend(fonts.ascii_glyphs(face));
+    }
+    gids.sort_unstable();
+    gids.dedup();
+    gids
+}
+
+/// The program of `face` holding the glyphs `gids` (ascending), in that
+/// order.
+fn program(face: Face, gids: &[u16]) -> Result<Arc<Program>, PdfError> {
+    let key = (face, gids.to_vec());
     let cache = PROGRAMS.get_or_init(Default::default);
     if let Some(p) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(p);
     }
-    let font = subsetter::subset(face.bytes(), 0, remapper)
+    let remapper = GlyphRemapper::new_from_glyphs(gids);
+    let font = subsetter::subset(face.bytes(), 0, &remapper)
         .map_err(|e| PdfError(format!("cannot subset the bundled font {face:?}: {e}")))?;
     let length1 = font.len();
     let p = Arc::new(match deflate(&font) {
@@ -436,13 +472,17 @@ fn embed(
     used: &[(char, f32)],
     fonts: &Fonts,
 ) -> Result<usize, PdfError> {
-    let program = program(face, remapper)?;
-    let gids: Vec<u8> = remapper
-        .remapped_gids()
-        .flat_map(|g| g.to_be_bytes())
-        .collect();
-    let name = format!("{}+{}", subset_tag(face, &gids), face.postscript_name());
-    let (type0, cid, descriptor, file, cmap) = (
+    let glyphs = program_glyphs(face, remapper, used, fonts);
+    let program = program(face, &glyphs)?;
+    let tag_bytes: Vec<u8> = glyphs.iter().flat_map(|g| g.to_be_bytes()).collect();
+    // Named after its program: documents that share one name it alike.
+    let name = format!(
+        "{}+{}",
+        subset_tag(face, &tag_bytes),
+        face.postscript_name()
+    );
+    let (type0, cid, descriptor, file, cmap, to_gid) = (
+        f.reserve(),
         f.reserve(),
         f.reserve(),
         f.reserve(),
@@ -464,11 +504,12 @@ fn embed(
     f.object(
         cid,
         format!(
-            "<</Type /Font /Subtype /CIDFontType2 /BaseFont /{name} /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor {descriptor} 0 R /DW 0 /W [0 [{}]] /CIDToGIDMap /Identity>>",
+            "<</Type /Font /Subtype /CIDFontType2 /BaseFont /{name} /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor {descriptor} 0 R /DW 0 /W [0 [{}]] /CIDToGIDMap {to_gid} 0 R>>",
             widths
         )
         .as_bytes(),
     );
+    f.stream(to_gid, "", &cid_to_gid(remapper, &glyphs));
 
     let d = fonts.descriptor(face);
     // Flags: symbolic (4: the glyphs are reached by CID, not a standard
@@ -516,6 +557,24 @@ fn embed(
     Ok(type0)
 }
 
+/// The CIDToGIDMap: for each CID (a glyph numbered in order of first use in
+/// the document), its glyph in the program, two bytes high first. The
+/// program holds its glyphs in ascending order of their IDs in the face
+/// ([`program_glyphs`]), every glyph the document used among them.
+fn cid_to_gid(remapper: &GlyphRemapper, program: &[u16]) -> Vec<u8> {
+    remapper
+        .remapped_gids()
+        .flat_map(|g| {
+            let new = program
+                .binary_search(&g)
+                .ok()
+                .and_then(|i| u16::try_from(i).ok())
+                .unwrap_or(0);
+            new.to_be_bytes()
+        })
+        .collect()
+}
+
 /// The ToUnicode CMap: which character each CID stands for, so text
 /// extraction, search and copy give back what was written.
 fn to_unicode(used: &[(char, f32)]) -> Vec<u8> {
@@ -555,6 +614,7 @@ fn to_unicode(used: &[(char, f32)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read as _;
 
     fn n(v: f32) -> String {
         let mut out = Vec::new();
@@ -629,6 +689,90 @@ mod tests {
             cmap.contains("2 beginbfchar\n<0001> <0061>\n<0002> <0062>\n"),
             "{cmap}"
         );
+    }
+
+    /// The glyphs `text` uses in `face`, as a document's pages would number them.
+    fn glyphs_of(fonts: &Fonts, face: Face, text: &str) -> Glyphs {
+        let mut g = Glyphs::default();
+        let mut out = Vec::new();
+        for c in text.chars() {
+            g.encode(fonts, face, c, &mut out);
+        }
+        g
+    }
+
+    /// The program's glyph for each CID, by the CIDToGIDMap, is the face's
+    /// glyph for the CID's character: same advance, same outline box.
+    fn assert_each_cid_shows_its_character(fonts: &Fonts, face: Face, g: &Glyphs) {
+        let remapper = g.remapper.as_ref().expect("glyphs used");
+        let gids = program_glyphs(face, remapper, &g.used, fonts);
+        let program = program(face, &gids).expect("program");
+        let mut data = Vec::new();
+        flate2::read::ZlibDecoder::new(program.data.as_slice())
+            .read_to_end(&mut data)
+            .expect("inflate");
+        let subset = ttf_parser::Face::parse(&data, 0).expect("a font");
+        let full = ttf_parser::Face::parse(face.bytes(), 0).expect("a font");
+        let map = cid_to_gid(remapper, &gids);
+        assert_eq!(map.len(), 2 * g.used.len());
+        for (cid, (c, _)) in g.used.iter().enumerate().skip(1) {
+            let shown = ttf_parser::GlyphId(u16::from_be_bytes([map[2 * cid], map[2 * cid + 1]]));
+            let wanted = ttf_parser::GlyphId(fonts.glyph(face, *c).0);
+            assert_eq!(
+                subset.glyph_hor_advance(shown),
+                full.glyph_hor_advance(wanted),
+                "{c:?}"
+            );
+            assert_eq!(
+                subset.glyph_bounding_box(shown),
+                full.glyph_bounding_box(wanted),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn running_text_shares_one_program_that_shows_each_character() {
+        let fonts = Fonts::load().expect("fonts");
+        // Two documents with different letters, digits and order of first
+        // use, and the same characters beyond ASCII.
+        let a = "Walk-away point: 104,000 zł. Quick brown foxes jump over lazy dogs (ñ, ë).";
+        let b = "Zoë's lease renewal: 2,350 zł a month, 12 months; VAT & fees extra?";
+        let ga = glyphs_of(&fonts, Face::Regular, a);
+        let gb = glyphs_of(&fonts, Face::Regular, &format!("{b} ñ"));
+        let program_of = |g: &Glyphs| {
+            let gids = program_glyphs(
+                Face::Regular,
+                g.remapper.as_ref().expect("used"),
+                &g.used,
+                &fonts,
+            );
+            (program(Face::Regular, &gids).expect("program"), gids)
+        };
+        let ((pa, gids_a), (pb, gids_b)) = (program_of(&ga), program_of(&gb));
+        assert_eq!(gids_a, gids_b);
+        assert!(Arc::ptr_eq(&pa, &pb), "made once, then shared");
+        // Every printable ASCII character, ł, ñ and ë, and .notdef.
+        assert_eq!(gids_a.len(), 1 + 95 + 3);
+        assert!(gids_a.is_sorted());
+        assert_each_cid_shows_its_character(&fonts, Face::Regular, &ga);
+        assert_each_cid_shows_its_character(&fonts, Face::Regular, &gb);
+    }
+
+    #[test]
+    fn a_face_used_for_a_few_words_holds_only_their_glyphs() {
+        let fonts = Fonts::load().expect("fonts");
+        let g = glyphs_of(&fonts, Face::Bold, "Walk away now");
+        let gids = program_glyphs(
+            Face::Bold,
+            g.remapper.as_ref().expect("used"),
+            &g.used,
+            &fonts,
+        );
+        // .notdef and W, a, l, k, space, w, y, n, o.
+        assert_eq!(gids.len(), 10);
+        assert_eq!(g.used.len(), 10);
+        assert_each_cid_shows_its_character(&fonts, Face::Bold, &g);
     }
 
     #[test]
