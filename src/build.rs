@@ -325,7 +325,15 @@ pub fn find_files(
             continue;
         }
         for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
+            let entry = entry?;
+            let path = entry.path();
+            // What the listing says the entry is, without two more system
+            // calls an entry (they ran before any brief could start); a link
+            // is followed.
+            let kind = match entry.file_type() {
+                Ok(t) if !t.is_symlink() => Some(t),
+                _ => std::fs::metadata(&path).ok().map(|m| m.file_type()),
+            };
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -334,11 +342,15 @@ pub fn find_files(
             if name.starts_with('.') || abs == out || exclude.contains(&abs) {
                 continue;
             }
-            if path.is_dir() {
+            let Some(kind) = kind else {
+                // A link to nothing.
+                continue;
+            };
+            if kind.is_dir() {
                 if !skip.contains(&name.as_str()) {
                     stack.push(path);
                 }
-            } else if accept(&name) && crate::input::is_regular_file(&path) {
+            } else if accept(&name) && kind.is_file() {
                 // A named pipe or a device with such a name is not a file to
                 // read (reading it would block or never end).
                 found.push(path);
@@ -390,6 +402,30 @@ mod tests {
         assert_eq!(
             clashes,
             vec![(PathBuf::from("a/x.yaml"), PathBuf::from("b/x.yml"))]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn discover_follows_links_to_briefs_and_folders_and_skips_broken_ones() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (root, elsewhere) = (dir.path().join("briefs"), dir.path().join("elsewhere"));
+        std::fs::create_dir_all(elsewhere.join("more")).expect("mkdir");
+        std::fs::create_dir_all(&root).expect("mkdir");
+        std::fs::write(elsewhere.join("a.yaml"), "x").expect("write");
+        std::fs::write(elsewhere.join("more/b.yaml"), "x").expect("write");
+        symlink(elsewhere.join("a.yaml"), root.join("linked.yaml")).expect("symlink");
+        symlink(elsewhere.join("more"), root.join("more")).expect("symlink");
+        symlink(elsewhere.join("gone.yaml"), root.join("broken.yaml")).expect("symlink");
+        let found = discover(&root, &root.join("out"), &[]).expect("discover");
+        let rel: Vec<_> = found
+            .iter()
+            .map(|p| p.strip_prefix(&root).expect("inside").to_path_buf())
+            .collect();
+        assert_eq!(
+            rel,
+            vec![PathBuf::from("linked.yaml"), PathBuf::from("more/b.yaml")]
         );
     }
 
