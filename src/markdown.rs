@@ -11,6 +11,12 @@ pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// A Markdown document read into its events, once for every backend that
+/// lays it out: the prep pack's HTML page and its PDF read the same events.
+pub fn events(md: &str) -> Vec<Event<'_>> {
+    Parser::new_ext(md, options()).collect()
+}
+
 /// A brief's Markdown (its notes) made safe to paste into a Markdown document:
 /// raw HTML is escaped so that it reads as text, and links with a scheme other
 /// than http(s), mailto or tel lose their target. The Markdown otherwise stays as

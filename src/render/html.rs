@@ -9,7 +9,17 @@ use crate::markdown::{is_safe_url, options};
 
 /// Convert Markdown to an HTML fragment. `gauges` replaces the gauges marker line.
 pub fn markdown_to_html(md: &str, gauges: &str) -> String {
-    let events = Parser::new_ext(md, options()).map(|ev| match ev {
+    events_to_html(Parser::new_ext(md, options()), gauges, md.len() * 2)
+}
+
+/// [`markdown_to_html`] of a document already read into its events
+/// ([`crate::markdown::events`]); `capacity` is a guess at the HTML's length.
+pub fn events_to_html<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    gauges: &str,
+    capacity: usize,
+) -> String {
+    let events = events.map(|ev| match ev {
         Event::Html(s) | Event::InlineHtml(s) if s.trim() == GAUGES_MARKER => {
             Event::Html(CowStr::from(gauges.to_string()))
         }
@@ -45,7 +55,7 @@ pub fn markdown_to_html(md: &str, gauges: &str) -> String {
         }
         other => other,
     });
-    let mut out = String::with_capacity(md.len() * 2);
+    let mut out = String::with_capacity(capacity);
     html::push_html(&mut out, events);
     out
 }

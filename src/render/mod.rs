@@ -68,6 +68,12 @@ pub fn render(
             .as_ref()
             .map_err(Clone::clone)
     };
+    // Read once into its events, for the HTML page and the PDF.
+    let events = OnceLock::new();
+    let prep_pack_events = || -> Result<&[pulldown_cmark::Event], Vec<Diagnostic>> {
+        let md = prep_pack_md()?;
+        Ok(events.get_or_init(|| crate::markdown::events(md)))
+    };
     let typst_ctx = OnceLock::new();
     let typst_ctx = || typst_ctx.get_or_init(|| typst::context(pack, &tctx));
 
@@ -76,7 +82,11 @@ pub fn render(
         let bytes = match artifact {
             Artifact::PrepPackMarkdown => prep_pack_md()?.clone().into_bytes(),
             Artifact::PrepPackHtml => {
-                let body = html::markdown_to_html(prep_pack_md()?, &gauges::svg(&pack.gauges));
+                let body = html::events_to_html(
+                    prep_pack_events()?.iter().cloned(),
+                    &gauges::svg(&pack.gauges),
+                    prep_pack_md()?.len() * 2,
+                );
                 let mut hctx = tctx.clone();
                 hctx.insert("body", &body);
                 opts.templates
@@ -108,7 +118,7 @@ pub fn render(
             }
             Artifact::PrepPackPdf => {
                 let doc = pdf::PrepPackPdf {
-                    markdown: prep_pack_md()?,
+                    markdown: prep_pack_events()?,
                     title: &pack.source.title,
                     date: pack.views.brief.date.as_deref(),
                     verdict: pack.views.context.verdict,

@@ -80,7 +80,7 @@ fn crowded_gauge_labels_never_meet_and_stay_in_the_text_area() {
     let gauges = crowded_gauges();
     let md = terms_table(&["Rent", "Fit-out"]);
     for paper in [Paper::A4, Paper::Letter] {
-        let out = render_prep_pack(&sample_pack(&md, &gauges, paper)).expect("render");
+        let out = render_sample(&md, &gauges, paper).expect("render");
         let Some(pages) = pages(&out.bytes) else {
             return;
         };
@@ -133,7 +133,7 @@ fn crowded_gauge_labels_never_meet_and_stay_in_the_text_area() {
 #[test]
 fn a_legend_above_the_gauges_names_the_band_and_the_marker() {
     let gauges = sample_gauges();
-    let out = render_prep_pack(&sample_pack(SAMPLE, &gauges, Paper::A4)).expect("render");
+    let out = render_sample(SAMPLE, &gauges, Paper::A4).expect("render");
     let Some(pages) = pages(&out.bytes) else {
         return;
     };
@@ -180,7 +180,7 @@ fn gauges_keep_with_the_table_and_are_never_split() {
             md.push_str(&format!("Line {i} of filler text.\n\n"));
         }
         md.push_str(&terms_table(&["Alpha", "Beta", "Gamma", "Omega"]));
-        let out = render_prep_pack(&sample_pack(&md, &gauges, Paper::A4)).expect("render");
+        let out = render_sample(&md, &gauges, Paper::A4).expect("render");
         let Some(pages) = pages(&out.bytes) else {
             return;
         };
@@ -303,6 +303,6 @@ fn write_crowded_sample_for_viewing() {
     };
     let gauges = crowded_gauges();
     let md = terms_table(&["Rent", "Fit-out"]);
-    let out = render_prep_pack(&sample_pack(&md, &gauges, Paper::A4)).expect("render");
+    let out = render_sample(&md, &gauges, Paper::A4).expect("render");
     std::fs::write(std::path::Path::new(&dir).join("crowded.pdf"), out.bytes).expect("write");
 }

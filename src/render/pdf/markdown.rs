@@ -3,7 +3,7 @@
 //! A tree first, layout second: keeping a heading with what follows and
 //! sizing table columns both need to look ahead.
 
-use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Parser, Tag, TagEnd};
 
 use super::fonts::Face;
 use super::text::Span;
@@ -189,8 +189,13 @@ impl Builder {
     }
 }
 
+/// The blocks of a Markdown text.
 pub fn parse(markdown: &str) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    from_events(Parser::new_ext(markdown, crate::markdown::options()))
+}
+
+/// The blocks of a Markdown document already read into its events.
+pub fn from_events<'a>(events: impl IntoIterator<Item = Event<'a>>) -> Vec<Block> {
     let mut b = Builder {
         stack: vec![Frame::Blocks(Vec::new())],
         inline: Inline::default(),
@@ -199,7 +204,7 @@ pub fn parse(markdown: &str) -> Vec<Block> {
         nesting: 0,
         flattened: Vec::new(),
     };
-    for ev in Parser::new_ext(markdown, opts) {
+    for ev in events {
         match ev {
             Event::Start(tag) => start(&mut b, tag),
             Event::End(tag) => end(&mut b, tag),

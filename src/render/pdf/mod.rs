@@ -39,9 +39,10 @@ pub use crate::assess::Verdict;
 pub use crate::compose::Gauge;
 
 pub struct PrepPackPdf<'a> {
-    /// The rendered prep pack (CommonMark + GFM tables). A line holding only
+    /// The rendered prep pack (CommonMark + GFM tables), read into its
+    /// events ([`crate::markdown::events`]). A line holding only
     /// `<!-- walkaway:gauges -->` is where the gauges are drawn.
-    pub markdown: &'a str,
+    pub markdown: &'a [pulldown_cmark::Event<'a>],
     pub title: &'a str,
     pub date: Option<&'a str>,
     pub verdict: Verdict,
@@ -87,7 +88,7 @@ pub fn render_prep_pack(doc: &PrepPackPdf) -> Result<PdfOutput, PdfError> {
     let mut clean = Cleaner::default();
     let geo = page::geometry(doc.paper);
     let mut cv = Canvas::new(&fonts, geo);
-    let blocks = markdown::parse(doc.markdown);
+    let blocks = markdown::from_events(doc.markdown.iter().cloned());
     {
         let mut flow = Flow::new(&mut cv, &mut clean, doc.gauges);
         page::banner(&mut flow, doc.verdict, doc.verdict_headline);

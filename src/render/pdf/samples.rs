@@ -3,7 +3,7 @@
 //! to say, notes with Unicode names, offer history), its gauges, and a
 //! walk-away letter of about 200 words.
 
-use super::{Gauge, LetterPdf, Paper, PrepPackPdf, Verdict};
+use super::{Gauge, LetterPdf, Paper, PdfError, PdfOutput, PrepPackPdf, Verdict, render_prep_pack};
 
 pub const SAMPLE: &str = r#"# Acme Components — 2027 supply renewal
 
@@ -216,7 +216,16 @@ pub fn crowded_gauges() -> Vec<Gauge> {
     ]
 }
 
-pub fn sample_pack<'a>(md: &'a str, gauges: &'a [Gauge], paper: Paper) -> PrepPackPdf<'a> {
+/// The sample pack of `md`, rendered.
+pub fn render_sample(md: &str, gauges: &[Gauge], paper: Paper) -> Result<PdfOutput, PdfError> {
+    render_prep_pack(&sample_pack(&crate::markdown::events(md), gauges, paper))
+}
+
+pub fn sample_pack<'a>(
+    md: &'a [pulldown_cmark::Event<'a>],
+    gauges: &'a [Gauge],
+    paper: Paper,
+) -> PrepPackPdf<'a> {
     PrepPackPdf {
         markdown: md,
         title: "Acme Components — 2027 supply renewal",

@@ -62,7 +62,7 @@ fn page_count(text: &str) -> usize {
 #[test]
 fn prep_pack_carries_what_a_reader_needs() {
     let gauges = sample_gauges();
-    let out = render_prep_pack(&sample_pack(SAMPLE, &gauges, Paper::A4)).expect("render");
+    let out = render_sample(SAMPLE, &gauges, Paper::A4).expect("render");
     assert!(out.bytes.len() < 120_000, "{} bytes", out.bytes.len());
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     let Some(text) = poppler("pdftotext", &["-layout"], &out.bytes) else {
@@ -112,7 +112,7 @@ fn prep_pack_carries_what_a_reader_needs() {
 fn missing_glyphs_are_reported_once_each() {
     // DejaVu Sans has U+1F600 but neither the crab emoji nor CJK.
     let md = "Crab 🦀 and again 🦀, plus 中 and 🦀.";
-    let out = render_prep_pack(&sample_pack(md, &[], Paper::Letter)).expect("render");
+    let out = render_sample(md, &[], Paper::Letter).expect("render");
     assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
     assert!(
         out.warnings[0].contains("U+1F980 '🦀'"),
@@ -161,7 +161,7 @@ fn long_document_paginates_inside_the_margins() {
         })
         .collect();
     for paper in [Paper::A4, Paper::Letter] {
-        let out = render_prep_pack(&sample_pack(&md, &gauges, paper)).expect("render");
+        let out = render_sample(&md, &gauges, paper).expect("render");
         let Some(bbox) = poppler("pdftotext", &["-bbox"], &out.bytes) else {
             return;
         };
@@ -217,7 +217,7 @@ fn headings_stay_with_what_follows() {
         }
         md.push_str("## Offer history\n\n| Date | From |\n|---|---|\n| 2026-11-02 | them |\n\n");
         md.push_str("## Closing\n\nFirst line of the closing paragraph.\n");
-        let out = render_prep_pack(&sample_pack(&md, &[], Paper::A4)).expect("render");
+        let out = render_sample(&md, &[], Paper::A4).expect("render");
         let Some(text) = poppler("pdftotext", &[], &out.bytes) else {
             return;
         };
@@ -245,18 +245,18 @@ fn headings_stay_with_what_follows() {
 #[test]
 fn hatching_is_one_pattern_and_only_where_used() {
     let gauges = sample_gauges();
-    let with = render_prep_pack(&sample_pack(SAMPLE, &gauges, Paper::A4)).expect("render");
+    let with = render_sample(SAMPLE, &gauges, Paper::A4).expect("render");
     let text = String::from_utf8_lossy(&with.bytes);
     assert_eq!(text.matches("/Type /Pattern /PatternType 1").count(), 1);
     assert_eq!(text.matches("/Pattern <</H ").count(), 1);
-    let without = render_prep_pack(&sample_pack(SAMPLE, &[], Paper::A4)).expect("render");
+    let without = render_sample(SAMPLE, &[], Paper::A4).expect("render");
     let text = String::from_utf8_lossy(&without.bytes);
     assert!(!text.contains("/Pattern"), "no gauges, no hatching");
 }
 
 #[test]
 fn fonts_are_embedded_and_subset() {
-    let out = render_prep_pack(&sample_pack(SAMPLE, &[], Paper::A4)).expect("render");
+    let out = render_sample(SAMPLE, &[], Paper::A4).expect("render");
     let Some(list) = poppler("pdffonts", &[], &out.bytes) else {
         return;
     };
@@ -306,9 +306,9 @@ fn write_samples_for_viewing() {
     let gauges = sample_gauges();
     let long = long_markdown();
     for (name, paper) in [("a4", Paper::A4), ("letter", Paper::Letter)] {
-        let pack = render_prep_pack(&sample_pack(SAMPLE, &gauges, paper)).expect("render");
+        let pack = render_sample(SAMPLE, &gauges, paper).expect("render");
         std::fs::write(dir.join(format!("pack-{name}.pdf")), pack.bytes).expect("write");
-        let long = render_prep_pack(&sample_pack(&long, &gauges, paper)).expect("render");
+        let long = render_sample(&long, &gauges, paper).expect("render");
         std::fs::write(dir.join(format!("long-{name}.pdf")), long.bytes).expect("write");
         let letter = render_letter(&sample_letter(paper)).expect("render");
         std::fs::write(dir.join(format!("letter-{name}.pdf")), letter.bytes).expect("write");
