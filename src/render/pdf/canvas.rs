@@ -5,7 +5,7 @@
 
 use super::fonts::{Face, Fonts};
 use super::text::{Line, face_size};
-use super::writer::{Glyphs, HATCH, num};
+use super::writer::{Glyphs, HATCH, PART, code, font_name, num};
 
 pub const MM: f32 = 72.0 / 25.4;
 
@@ -60,7 +60,8 @@ pub struct Canvas<'f> {
 /// streams a fifth larger, and deflating them is a tenth of a build.
 #[derive(Default)]
 struct PageState {
-    font: Option<(Face, f32)>,
+    /// The face, the part of its glyphs (`writer::PART`) and the size.
+    font: Option<(Face, u16, f32)>,
     fill: Option<Rgbf>,
     stroke: Option<Rgbf>,
     width: Option<f32>,
@@ -88,14 +89,14 @@ impl PageState {
         }
     }
 
-    fn font(&mut self, out: &mut Vec<u8>, face: Face, size: f32) {
-        if self.font != Some((face, size)) {
-            out.extend_from_slice(b"/F");
-            out.push(b'0' + face.index() as u8);
+    fn font(&mut self, out: &mut Vec<u8>, face: Face, part: u16, size: f32) {
+        if self.font != Some((face, part, size)) {
+            out.push(b'/');
+            font_name(out, face, part);
             out.push(b' ');
             num(out, size);
             out.extend_from_slice(b" Tf\n");
-            self.font = Some((face, size));
+            self.font = Some((face, part, size));
         }
     }
 }
@@ -145,20 +146,37 @@ impl<'f> Canvas<'f> {
         let (fonts, h) = (self.fonts, self.geo.height);
         let i = page.min(self.pages.len() - 1);
         let (out, st) = (&mut self.pages[i], &mut self.states[i]);
-        st.font(out, face, size);
-        st.fill(out, c);
-        out.extend_from_slice(b"1 0 0 1 ");
-        num(out, x);
-        out.push(b' ');
-        num(out, h - y);
-        out.extend_from_slice(b" Tm\n(");
         let glyphs = &mut self.glyphs[face.index()];
+        // The part of the face's glyphs the open string shows (None: no
+        // string yet). A glyph of another part ends the string and switches
+        // font resources; the text position carries on from where it ended.
+        let mut showing: Option<u16> = None;
         for ch in s.chars() {
             // U+00A0 only mattered for line breaking; a plain space extracts better.
             let ch = if ch == '\u{a0}' { ' ' } else { ch };
-            glyphs.encode(fonts, face, ch, out);
+            let cid = glyphs.cid(fonts, face, ch);
+            let part = cid / PART;
+            if showing != Some(part) {
+                if showing.is_some() {
+                    out.extend_from_slice(b") Tj\n");
+                }
+                st.font(out, face, part, size);
+                if showing.is_none() {
+                    st.fill(out, c);
+                    out.extend_from_slice(b"1 0 0 1 ");
+                    num(out, x);
+                    out.push(b' ');
+                    num(out, h - y);
+                    out.extend_from_slice(b" Tm\n");
+                }
+                out.push(b'(');
+                showing = Some(part);
+            }
+            code(out, (cid % PART) as u8);
         }
-        out.extend_from_slice(b") Tj\n");
+        if showing.is_some() {
+            out.extend_from_slice(b") Tj\n");
+        }
     }
 
     /// Text with its baseline at top-based `y`, on page `page`.

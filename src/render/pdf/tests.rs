@@ -314,3 +314,56 @@ fn write_samples_for_viewing() {
         std::fs::write(dir.join(format!("letter-{name}.pdf")), letter.bytes).expect("write");
     }
 }
+
+#[test]
+fn a_face_with_more_than_256_glyphs_shows_them_through_a_second_font() {
+    // Latin, Latin-1 and Latin Extended-A letters, Greek and Cyrillic, all
+    // in DejaVu Sans: about 360 glyphs of the regular face.
+    let groups: Vec<String> = [
+        ('a'..='z')
+            .chain('A'..='Z')
+            .chain('0'..='9')
+            .collect::<String>(),
+        ('À'..='ÿ').filter(|c| !matches!(c, '×' | '÷')).collect(),
+        ('Ā'..='ž').collect(),
+        ('α'..='ω')
+            .chain('Α'..='Ω')
+            .filter(|c| *c != '\u{3a2}')
+            .collect(),
+        ('а'..='я').chain('А'..='Я').collect(),
+    ]
+    .into();
+    let words: Vec<String> = groups
+        .iter()
+        .flat_map(|g| {
+            let chars: Vec<char> = g.chars().collect();
+            chars
+                .chunks(8)
+                .map(|w| w.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let md = words.join(" ");
+    let out = render_sample(&md, &[], Paper::A4).expect("render");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let raw = String::from_utf8_lossy(&out.bytes);
+    // The second part's resource, its CMap from CID 256, and its text.
+    assert!(raw.contains("/F0.1 "), "no second font resource");
+    assert!(
+        raw.contains("/CMapName /Walkaway-OneByte-1 def"),
+        "no second CMap"
+    );
+    assert!(
+        raw.contains("<00> <FF> 256\nendcidrange"),
+        "second CMap's CIDs"
+    );
+    if let Ok(dir) = std::env::var("WALKAWAY_PDF_OUT") {
+        let _ = std::fs::write(PathBuf::from(dir).join("many-glyphs.pdf"), &out.bytes);
+    }
+    if let Some(text) = poppler("pdftotext", &[], &out.bytes) {
+        let text = flat(&text);
+        for w in &words {
+            assert!(text.contains(w.as_str()), "missing {w:?} in:\n{text}");
+        }
+    }
+}

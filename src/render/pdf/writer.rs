@@ -1,12 +1,13 @@
 //! The PDF file itself, written directly: catalog, page tree, one content
 //! stream per page, and each face the pages used embedded as a subset
-//! (a CID-keyed TrueType font with its widths and a ToUnicode map, so text
+//! (a CID-keyed TrueType font with its widths, shown one byte a glyph
+//! through a Type0 font with a ToUnicode map for each 256 glyphs, so text
 //! can be searched and copied). A face's program is shared by the
 //! documents that set the same characters in it (see `program_glyphs`); each
 //! document maps its own glyph numbers onto it with a CIDToGIDMap. The bytes
-//! depend only on the content:
-//! subset tags and the file ID are hashes of it, and no clock is read, so
-//! building an unchanged brief again yields the same file.
+//! depend only on the content: subset tags and the file ID are hashes of it,
+//! and no clock is read, so building an unchanged brief again yields the same
+//! file.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -20,8 +21,8 @@ use super::PdfError;
 use super::fonts::{Face, Fonts};
 
 /// The glyphs one face has used in a document, numbered in order of first
-/// use: those numbers are the CIDs the content streams show and the glyph
-/// IDs of the embedded subset.
+/// use: those numbers are the CIDs. The content streams show them one byte a
+/// glyph, through font resources of [`PART`] glyphs each ([`font_name`]).
 #[derive(Default)]
 pub struct Glyphs {
     remapper: Option<GlyphRemapper>,
@@ -35,12 +36,11 @@ pub struct Glyphs {
 }
 
 impl Glyphs {
-    /// Appends the two-byte code of `c` to a content stream's literal string.
-    pub fn encode(&mut self, fonts: &Fonts, face: Face, c: char, out: &mut Vec<u8>) {
+    /// The CID of `c` set in `face`: its glyph's number in this document.
+    pub fn cid(&mut self, fonts: &Fonts, face: Face, c: char) -> u16 {
         let slot = usize::try_from(u32::from(c)).ok().filter(|&i| i < 256);
         if let Some(known) = slot.and_then(|i| self.latin.get(i)).filter(|&&k| k > 0) {
-            code(out, known - 1);
-            return;
+            return known - 1;
         }
         let (gid, advance) = fonts.glyph(face, c);
         let remapper = self.remapper.get_or_insert_with(|| {
@@ -56,22 +56,44 @@ impl Glyphs {
             self.latin.resize(256, 0);
             self.latin[i] = cid.saturating_add(1);
         }
-        code(out, cid);
+        cid
     }
 }
 
-/// `v` as two bytes of a literal string, high byte first. The bytes that
-/// would close or escape the string, or be read as a line end, are escaped.
-/// (Written in hex, the codes were nearly half of every content stream's bytes.)
-fn code(out: &mut Vec<u8>, v: u16) {
-    for b in v.to_be_bytes() {
-        match b {
-            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            _ => out.push(b),
-        }
+/// How many glyphs of a face one font resource shows: a document's CIDs
+/// `PART * k ..` are shown through its `k`th resource for the face, one byte
+/// a glyph (a one-byte CMap, [`part_cmap`]). A document with at most 256
+/// glyphs in a face, the usual case by far, has one resource per face. Two
+/// bytes a glyph (`Identity-H`) made glyph codes two fifths of every page's
+/// bytes before compression, half of them zeros, and deflating the pages is
+/// the largest single cost of a PDF.
+pub const PART: u16 = 256;
+
+/// The name of the font resource that shows `face`'s CIDs of part `part`.
+pub fn font_name(out: &mut Vec<u8>, face: Face, part: u16) {
+    out.push(b'F');
+    out.push(b'0' + face.index() as u8);
+    if part > 0 {
+        let _ = write!(out, ".{part}");
     }
+}
+
+/// The one-byte code `v` (a CID less its part's first) in a literal string.
+/// The bytes that would close or escape the string, or be read as a line
+/// end, are escaped.
+pub fn code(out: &mut Vec<u8>, v: u8) {
+    match v {
+        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', v]),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        _ => out.push(v),
+    }
+}
+
+fn hex2(out: &mut Vec<u8>, v: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push(HEX[usize::from(v >> 4)]);
+    out.push(HEX[usize::from(v & 0xF)]);
 }
 
 fn hex4(out: &mut Vec<u8>, v: u16) {
@@ -404,15 +426,28 @@ pub fn write(
         pattern_refs = format!(" /Pattern <</{HATCH} {id} 0 R>>");
     }
 
-    let mut font_refs = String::new();
+    let mut font_refs = Vec::new();
+    // The CMap of each part any face needs, written once for all of them.
+    let mut cmaps: Vec<usize> = Vec::new();
     for face in Face::ALL {
         let g = &glyphs[face.index()];
         let Some(remapper) = &g.remapper else {
             continue;
         };
-        let id = embed(&mut f, face, remapper, &g.used, fonts)?;
-        font_refs.push_str(&format!(" /F{} {id} 0 R", face.index()));
+        let parts = g.used.len().div_ceil(usize::from(PART));
+        while cmaps.len() < parts {
+            let (id, part) = (f.reserve(), cmaps.len());
+            let (dict, data) = part_cmap(part);
+            f.stream(id, &dict, data.as_bytes());
+            cmaps.push(id);
+        }
+        for (part, id) in embed(&mut f, face, remapper, &g.used, fonts, &cmaps)? {
+            font_refs.extend_from_slice(b" /");
+            font_name(&mut font_refs, face, part);
+            let _ = write!(font_refs, " {id} 0 R");
+        }
     }
+    let font_refs = String::from_utf8_lossy(&font_refs);
     f.object(
         resources,
         format!("<</Font <<{font_refs} >>{pattern_refs} /ProcSet [/PDF /Text]>>").as_bytes(),
@@ -463,15 +498,18 @@ pub fn write(
     Ok(f.finish(catalog, info))
 }
 
-/// Embeds one face's subset (Type0 font, CIDFontType2 descendant, font
-/// descriptor, font program, ToUnicode map); returns the Type0 font's object.
+/// Embeds one face's subset: its CIDFontType2 font with its descriptor,
+/// program and CIDToGIDMap, and for each part of [`PART`] CIDs a Type0 font
+/// (that part's CMap from `cmaps`, its ToUnicode map) over it. Returns each
+/// part's Type0 font object.
 fn embed(
     f: &mut File,
     face: Face,
     remapper: &GlyphRemapper,
     used: &[(char, f32)],
     fonts: &Fonts,
-) -> Result<usize, PdfError> {
+    cmaps: &[usize],
+) -> Result<Vec<(u16, usize)>, PdfError> {
     let glyphs = program_glyphs(face, remapper, used, fonts);
     let program = program(face, &glyphs)?;
     let tag_bytes: Vec<u8> = glyphs.iter().flat_map(|g| g.to_be_bytes()).collect();
@@ -481,22 +519,23 @@ fn embed(
         subset_tag(face, &tag_bytes),
         face.postscript_name()
     );
-    let (type0, cid, descriptor, file, cmap, to_gid) = (
-        f.reserve(),
-        f.reserve(),
-        f.reserve(),
-        f.reserve(),
-        f.reserve(),
-        f.reserve(),
-    );
-
-    f.object(
-        type0,
-        format!(
-            "<</Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {cmap} 0 R>>"
-        )
-        .as_bytes(),
-    );
+    let (cid, descriptor, file, to_gid) = (f.reserve(), f.reserve(), f.reserve(), f.reserve());
+    let mut type0s = Vec::new();
+    for (part, chunk) in (0..).zip(used.chunks(usize::from(PART))) {
+        let Some(&encoding) = cmaps.get(usize::from(part)) else {
+            return Err(PdfError(format!("no CMap for part {part} of {face:?}")));
+        };
+        let (type0, cmap) = (f.reserve(), f.reserve());
+        f.object(
+            type0,
+            format!(
+                "<</Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding {encoding} 0 R /DescendantFonts [{cid} 0 R] /ToUnicode {cmap} 0 R>>"
+            )
+            .as_bytes(),
+        );
+        f.stream_deflated(cmap, "", &to_unicode(chunk, part == 0));
+        type0s.push((part, type0));
+    }
 
     // Exact advances (not rounded to whole units), so text ends where the
     // layout measured it: right-aligned lines stay flush.
@@ -553,8 +592,24 @@ fn embed(
         &format!(" /Length1 {}{filter}", program.length1),
         &program.data,
     );
-    f.stream_deflated(cmap, "", &to_unicode(used));
-    Ok(type0)
+    Ok(type0s)
+}
+
+/// The CMap of part `part` (its stream dictionary's entries, and its text):
+/// one byte a code, code `c` is CID `PART * part + c`.
+fn part_cmap(part: usize) -> (String, String) {
+    let name = format!("Walkaway-OneByte-{part}");
+    let info = "/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>>";
+    let first = part * usize::from(PART);
+    let dict = format!(" /Type /CMap /CMapName /{name} {info}");
+    let text = format!(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n{info} def\n\
+/CMapName /{name} def\n/CMapType 1 def\n\
+1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+1 begincidrange\n<00> <FF> {first}\nendcidrange\n\
+endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    );
+    (dict, text)
 }
 
 /// The CIDToGIDMap: for each CID (a glyph numbered in order of first use in
@@ -575,29 +630,30 @@ fn cid_to_gid(remapper: &GlyphRemapper, program: &[u16]) -> Vec<u8> {
         .collect()
 }
 
-/// The ToUnicode CMap: which character each CID stands for, so text
-/// extraction, search and copy give back what was written.
-fn to_unicode(used: &[(char, f32)]) -> Vec<u8> {
+/// The ToUnicode CMap of one part (`used`, the characters of its CIDs, the
+/// first part's starting with .notdef's): which character each one-byte code
+/// stands for, so text extraction, search and copy give back what was
+/// written.
+fn to_unicode(used: &[(char, f32)], notdef_first: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(used.len() * 16 + 400);
     out.extend_from_slice(
         b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
 /CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n\
 /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+1 begincodespacerange\n<00> <FF>\nendcodespacerange\n",
     );
     // CID 0 is .notdef: it stands for nothing.
-    let pairs: Vec<(u16, char)> = used
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter_map(|(cid, (c, _))| u16::try_from(cid).ok().map(|cid| (cid, *c)))
+    let pairs: Vec<(u8, char)> = (0..=u8::MAX)
+        .zip(used)
+        .skip(usize::from(notdef_first))
+        .map(|(code, (c, _))| (code, *c))
         .collect();
     // At most 100 entries per block, as the CMap format requires.
     for chunk in pairs.chunks(100) {
         let _ = writeln!(out, "{} beginbfchar", chunk.len());
-        for (cid, c) in chunk {
+        for (code, c) in chunk {
             out.push(b'<');
-            hex4(&mut out, *cid);
+            hex2(&mut out, *code);
             out.extend_from_slice(b"> <");
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
@@ -642,15 +698,12 @@ mod tests {
 
     #[test]
     fn codes_that_look_like_delimiters_are_escaped_and_read_back() {
-        let codes = [0x0028, 0x2829, 0x005C, 0x0D0A, 0x0A00, 0x4142, 0xFFFF];
+        let codes = [0x28, 0x29, 0x5C, 0x0D, 0x0A, 0x00, 0x41, 0xFF];
         let mut out = Vec::new();
         for c in codes {
             code(&mut out, c);
         }
-        assert_eq!(
-            out,
-            b"\x00\\(\\(\\)\x00\\\\\\r\\n\\n\x00AB\xFF\xFF".to_vec()
-        );
+        assert_eq!(out, b"\\(\\)\\\\\\r\\n\x00A\xFF".to_vec());
         // Read back as a PDF reader reads a literal string: no byte is a bare
         // parenthesis or line end, and each escape gives the byte it stands for.
         let mut read = Vec::new();
@@ -671,22 +724,23 @@ mod tests {
                 None => panic!("a string ending in a backslash"),
             });
         }
-        let want: Vec<u8> = codes.iter().flat_map(|c: &u16| c.to_be_bytes()).collect();
-        assert_eq!(read, want);
+        assert_eq!(read, codes);
     }
 
     #[test]
     fn glyphs_are_numbered_in_order_of_use_and_mapped_back() {
         let fonts = Fonts::load().expect("fonts");
         let mut g = Glyphs::default();
-        let mut out = Vec::new();
-        for c in "abab".chars() {
-            g.encode(&fonts, Face::Regular, c, &mut out);
-        }
-        assert_eq!(out, b"\x00\x01\x00\x02\x00\x01\x00\x02");
-        let cmap = String::from_utf8(to_unicode(&g.used)).unwrap_or_default();
+        let cids: Vec<u16> = "abab"
+            .chars()
+            .map(|c| g.cid(&fonts, Face::Regular, c))
+            .collect();
+        assert_eq!(cids, [1, 2, 1, 2]);
+        let cmap = String::from_utf8(to_unicode(&g.used, true)).unwrap_or_default();
         assert!(
-            cmap.contains("2 beginbfchar\n<0001> <0061>\n<0002> <0062>\n"),
+            cmap.contains(
+                "<00> <FF>\nendcodespacerange\n2 beginbfchar\n<01> <0061>\n<02> <0062>\n"
+            ),
             "{cmap}"
         );
     }
@@ -694,9 +748,8 @@ mod tests {
     /// The glyphs `text` uses in `face`, as a document's pages would number them.
     fn glyphs_of(fonts: &Fonts, face: Face, text: &str) -> Glyphs {
         let mut g = Glyphs::default();
-        let mut out = Vec::new();
         for c in text.chars() {
-            g.encode(fonts, face, c, &mut out);
+            g.cid(fonts, face, c);
         }
         g
     }
@@ -780,11 +833,12 @@ mod tests {
         let fonts = Fonts::load().expect("fonts");
         let doc = || {
             let mut glyphs: [Glyphs; 5] = Default::default();
-            let mut content = b"BT /F1 10 Tf 1 0 0 1 50 700 Tm <".to_vec();
+            let mut content = b"BT /F1 10 Tf 1 0 0 1 50 700 Tm (".to_vec();
             for c in "Walk away".chars() {
-                glyphs[1].encode(&fonts, Face::Bold, c, &mut content);
+                let cid = glyphs[1].cid(&fonts, Face::Bold, c);
+                code(&mut content, u8::try_from(cid).expect("one part"));
             }
-            content.extend_from_slice(b"> Tj ET");
+            content.extend_from_slice(b") Tj ET");
             write(
                 "Zoë's lease",
                 Some("Dana Ruiz"),
@@ -800,7 +854,13 @@ mod tests {
         assert_eq!(a, b);
         let s = String::from_utf8_lossy(&a);
         assert!(s.starts_with("%PDF-1.7\n"));
-        assert!(s.contains("+DejaVuSans-Bold /Encoding /Identity-H"), "{s}");
+        assert!(s.contains("+DejaVuSans-Bold /Encoding 5 0 R"), "{s}");
+        assert!(
+            s.contains("5 0 obj\n<< /Type /CMap /CMapName /Walkaway-OneByte-0 "),
+            "{s}"
+        );
+        assert!(s.contains("<00> <FF> 0\nendcidrange"), "{s}");
+        assert!(s.contains("/Font << /F1 "), "{s}");
         assert!(
             s.contains(
                 "/Title <FEFF005A006F00EB002700730020006C0065006100730065> /Author (Dana Ruiz)"
