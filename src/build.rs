@@ -12,7 +12,7 @@ use crate::assess::{self, Assessment, Verdict};
 use crate::brief::{self, Brief};
 use crate::compose;
 use crate::diag::Diagnostic;
-use crate::output::write_atomic;
+use crate::output::{new_folder, remove_stale_temporaries, write_atomic, write_new};
 use crate::render::templates::Templates;
 use crate::render::{self, RenderOptions};
 use crate::rules::Rules;
@@ -135,7 +135,13 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
         Ok((a, outputs, warnings)) => {
             report.diagnostics = warnings;
             let dir = setup.out.join(&name);
-            crate::output::remove_stale_temporaries(&dir);
+            // A folder made now holds no earlier outputs: nothing to compare
+            // the new ones with, to keep safe while they replace it, or to
+            // tidy (ten questions to the file system a brief, on a first build).
+            let fresh = new_folder(&dir);
+            if !fresh {
+                remove_stale_temporaries(&dir);
+            }
             // All at once: a file that replaces one waits for its disk sync
             // (`write_atomic`), and a rebuild in `watch` replaces them all;
             // the syncs overlap. The first failure, in the plan's order, is
@@ -144,7 +150,11 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
                 .par_iter()
                 .map(|o| {
                     let target = dir.join(o.artifact.file_name());
-                    let written = write_atomic(&target, &o.bytes);
+                    let written = if fresh {
+                        write_new(&target, &o.bytes)
+                    } else {
+                        write_atomic(&target, &o.bytes)
+                    };
                     (target, written)
                 })
                 .collect();
@@ -157,7 +167,7 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
                     Err(_) => {}
                 }
             }
-            if report.io_error.is_none() {
+            if report.io_error.is_none() && !fresh {
                 remove_stale_letters(&dir, &setup.formats, &report.written);
             }
             report.summary = Some(a);

@@ -6,16 +6,43 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let existing = std::fs::metadata(path).ok();
     // Skip the write when nothing changed: viewers do not reload, and the watcher
     // sees no event for it.
     if existing.as_ref().is_some_and(|m| unchanged(m, path, bytes)) {
         return Ok(());
     }
+    write_through_temporary(path, bytes, existing.is_some())
+}
+
+/// [`write_atomic`] into a folder this process has just made ([`new_folder`]):
+/// there is nothing at `path` to compare with or to keep safe, so no question
+/// is asked about it first.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_through_temporary(path, bytes, false)
+}
+
+/// Makes the folder `dir`; true when it did not exist before (its parents
+/// are made as needed). A folder that exists already, or cannot be made,
+/// gives false: writes into it then check what is there, and report why
+/// they fail.
+pub fn new_folder(dir: &Path) -> bool {
+    match std::fs::create_dir(dir) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => dir.parent().is_some_and(|p| {
+            std::fs::create_dir_all(p).is_ok() && std::fs::create_dir(dir).is_ok()
+        }),
+        Err(_) => false,
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over
+/// `path`; `replacing`: a file is there now.
+fn write_through_temporary(path: &Path, bytes: &[u8], replacing: bool) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(".walkaway-").suffix(".tmp");
     // Outputs are documents to open and share, not secrets: readable like any
@@ -40,7 +67,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // new one, never an empty one. A file new to this build has nothing to
     // lose, and outputs can always be built again: syncing each of those cost
     // a third of a 400-brief build's wall time on ext4 (README, Benchmarks).
-    if existing.is_some() {
+    if replacing {
         tmp.as_file().sync_data()?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
@@ -126,5 +153,26 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_new_folder_is_made_once_and_written_into_without_temporaries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("out/brief");
+        assert!(new_folder(&folder), "made, with its parent");
+        assert!(!new_folder(&folder), "there already");
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "x").expect("write");
+        assert!(!new_folder(&file), "a file is no new folder");
+        write_new(&folder.join("prep-pack.md"), b"one").expect("write");
+        assert_eq!(
+            std::fs::read(folder.join("prep-pack.md")).expect("read"),
+            b"one"
+        );
+        let names: Vec<_> = std::fs::read_dir(&folder)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["prep-pack.md"]);
     }
 }
