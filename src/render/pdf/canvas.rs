@@ -65,9 +65,36 @@ struct PageState {
     fill: Option<Rgbf>,
     stroke: Option<Rgbf>,
     width: Option<f32>,
+    /// Where the open text object's current line starts (x, y from the
+    /// page's bottom, as written); None right after `BT`.
+    line_start: Option<(f32, f32)>,
 }
 
 impl PageState {
+    /// Opens a text object: its first line starts at the page's origin.
+    fn begin_text(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"BT\n");
+        self.line_start = None;
+    }
+
+    /// Moves to a new line starting at (`x`, `y`) with `Td`, which moves
+    /// from the current line's start: `x y Td` is eight bytes shorter than
+    /// `1 0 0 1 x y Tm`, and the next run on a line moves by its offset.
+    fn line_to(&mut self, out: &mut Vec<u8>, x: f32, y: f32) {
+        // Where a viewer puts it: the numbers as written, to the thousandth.
+        let at = |v: f32| ((f64::from(v) * 1000.0).round() / 1000.0) as f32;
+        let (x, y) = (at(x), at(y));
+        let (dx, dy) = match self.line_start {
+            Some((lx, ly)) => (x - lx, y - ly),
+            None => (x, y),
+        };
+        num(out, dx);
+        out.push(b' ');
+        num(out, dy);
+        out.extend_from_slice(b" Td\n");
+        self.line_start = Some((x, y));
+    }
+
     fn fill(&mut self, out: &mut Vec<u8>, c: Rgbf) {
         if self.fill != Some(c) {
             rgb(out, c);
@@ -163,11 +190,7 @@ impl<'f> Canvas<'f> {
                 st.font(out, face, part, size);
                 if showing.is_none() {
                     st.fill(out, c);
-                    out.extend_from_slice(b"1 0 0 1 ");
-                    num(out, x);
-                    out.push(b' ');
-                    num(out, h - y);
-                    out.extend_from_slice(b" Tm\n");
+                    st.line_to(out, x, h - y);
                 }
                 out.push(b'(');
                 showing = Some(part);
@@ -194,7 +217,8 @@ impl<'f> Canvas<'f> {
         if s.is_empty() {
             return;
         }
-        self.page_mut(page).0.extend_from_slice(b"BT\n");
+        let (out, st) = self.page_mut(page);
+        st.begin_text(out);
         self.run(page, x, y, face, size, c, s);
         self.page_mut(page).0.extend_from_slice(b"ET\n");
     }
@@ -207,7 +231,8 @@ impl<'f> Canvas<'f> {
     /// text object for the whole line (smaller, faster to compress).
     pub fn line_text(&mut self, x: f32, y: f32, size: f32, c: Rgbf, line: &Line) {
         let page = self.page_index();
-        self.page_mut(page).0.extend_from_slice(b"BT\n");
+        let (out, st) = self.page_mut(page);
+        st.begin_text(out);
         for f in line.frags.iter().filter(|f| !f.text.is_empty()) {
             let col = if f.muted { GREY } else { c };
             let size = face_size(f.face, size);
@@ -315,5 +340,53 @@ fn path(out: &mut Vec<u8>, height: f32, pts: &[(f32, f32)]) {
         out.push(b' ');
         num(out, height - y);
         out.extend_from_slice(if i == 0 { b" m\n" } else { b" l\n" });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::Paper;
+    use crate::render::pdf::text::Frag;
+
+    #[test]
+    fn a_line_moves_to_its_start_then_by_each_runs_offset() {
+        let fonts = Fonts::load().expect("fonts");
+        let geo = super::super::page::geometry(Paper::A4);
+        let mut cv = Canvas::new(&fonts, geo);
+        let frag = |face, text: &str, x| Frag {
+            face,
+            text: text.into(),
+            x,
+            width: 20.0,
+            strike: false,
+            muted: false,
+        };
+        let line = Line {
+            frags: vec![
+                frag(Face::Bold, "Term:", 0.0),
+                frag(Face::Regular, "price", 30.25),
+            ],
+            width: 50.25,
+        };
+        cv.line_text(50.0, 100.0, 10.0, TEXT, &line);
+        cv.line_text(50.0, 114.5, 10.0, TEXT, &line);
+        let page = String::from_utf8_lossy(&cv.pages[0]).into_owned();
+        let y = geo.height - 100.0;
+        let mut start = Vec::new();
+        num(&mut start, 50.0);
+        start.push(b' ');
+        num(&mut start, y);
+        let start = String::from_utf8_lossy(&start).into_owned();
+        // Each text object starts from the page's origin; the second run
+        // moves from the first's start, along the line only.
+        assert_eq!(
+            page.matches(&format!("\n{start} Td\n")).count(),
+            1,
+            "{page}"
+        );
+        assert_eq!(page.matches("\n30.25 0 Td\n").count(), 2, "{page}");
+        assert_eq!(page.matches("BT\n").count(), 2, "{page}");
+        assert!(!page.contains(" Tm"), "{page}");
     }
 }
