@@ -85,6 +85,9 @@ struct Metrics {
     fast: Vec<Option<(u16, f32)>>,
     /// Bit `b` set: the printable ASCII character `b` is in the face.
     ascii: u128,
+    /// The advance (em) of each ASCII character, 0.6 where the face lacks
+    /// it (as [`Fonts::width`] counts it): text is measured a byte at a time.
+    ascii_advance: [f32; 128],
     descriptor: Descriptor,
 }
 
@@ -116,11 +119,19 @@ impl Metrics {
             units_per_em,
             fast: Vec::new(),
             ascii: 0,
+            ascii_advance: [0.6; 128],
             descriptor,
         };
         m.fast = (0..FAST_RANGE as u32)
             .map(|cp| char::from_u32(cp).and_then(|c| m.lookup(c)))
             .collect();
+        let mut advances = [0.6; 128];
+        for (b, advance) in (0u8..).zip(advances.iter_mut()) {
+            if let Some((_, a)) = m.glyph(char::from(b)) {
+                *advance = a;
+            }
+        }
+        m.ascii_advance = advances;
         m.ascii = (b' '..=b'~')
             .filter(|&b| m.fast.get(usize::from(b)).is_some_and(Option::is_some))
             .fold(0, |set, b| set | 1 << b);
@@ -201,6 +212,14 @@ impl Fonts {
     /// they count as the '?' that the viewer would not draw either.
     pub fn width(&self, face: Face, size: f32, text: &str) -> f32 {
         let m = self.metrics(face);
+        if text.is_ascii() {
+            // Nearly all text: a table lookup a byte, no decoding.
+            let em: f32 = text
+                .bytes()
+                .map(|b| m.ascii_advance[usize::from(b & 0x7f)])
+                .sum();
+            return em * size;
+        }
         let em: f32 = text
             .chars()
             .map(|c| {
@@ -331,6 +350,31 @@ fn right_to_left(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_is_measured_as_each_glyphs_advance() {
+        let fonts = Fonts::load().expect("fonts");
+        // Every ASCII byte, controls (which the face lacks) included, alone
+        // and all together, against the advances looked up one by one.
+        let all: String = (0u8..128).map(char::from).collect();
+        for face in Face::ALL {
+            let m = fonts.metrics(face);
+            let by_char = |t: &str| -> f32 {
+                t.chars()
+                    .map(|c| m.glyph(c).map_or(0.6, |(_, a)| a))
+                    .sum::<f32>()
+                    * 9.5
+            };
+            for c in all.chars() {
+                let t = c.to_string();
+                assert_eq!(fonts.width(face, 9.5, &t), by_char(&t), "{face:?} {c:?}");
+            }
+            assert_eq!(fonts.width(face, 9.5, &all), by_char(&all), "{face:?}");
+            assert!(
+                fonts.width(face, 9.5, "W") > fonts.width(face, 9.5, "i") || face == Face::Mono
+            );
+        }
+    }
 
     #[test]
     fn right_to_left_text_is_told_once() {
