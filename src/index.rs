@@ -185,18 +185,17 @@ impl Tracker {
         // Five questions to the file system a brief, on the briefs' threads:
         // after a build of hundreds, nothing else is left to run beside them.
         let entries: Vec<&(PathBuf, IndexEntry)> = self.entries.values().collect();
-        let found: Vec<Option<IndexEntry>> = crate::build::in_pool(|| {
+        crate::build::in_pool(|| {
             entries
                 .par_iter()
-                .map(|(path, e)| {
+                .filter_map(|(path, e)| {
                     path.exists().then(|| IndexEntry {
                         files: Files::find(out, &e.name),
                         ..e.clone()
                     })
                 })
                 .collect()
-        });
-        found.into_iter().flatten().collect()
+        })
     }
 
     /// Forget the briefs whose file is gone (deleted or renamed); their names.

@@ -5,7 +5,7 @@
 
 use super::fonts::{Face, Fonts};
 use super::text::{Line, face_size};
-use super::writer::{Glyphs, HATCH, PART, code, font_name, num};
+use super::writer::{Glyphs, HATCH, PART, code, font_name, num, thousandths};
 
 pub const MM: f32 = 72.0 / 25.4;
 
@@ -82,7 +82,7 @@ impl PageState {
     /// `1 0 0 1 x y Tm`, and the next run on a line moves by its offset.
     fn line_to(&mut self, out: &mut Vec<u8>, x: f32, y: f32) {
         // Where a viewer puts it: the numbers as written, to the thousandth.
-        let at = |v: f32| ((f64::from(v) * 1000.0).round() / 1000.0) as f32;
+        let at = |v: f32| (thousandths(v) as f64 / 1000.0) as f32;
         let (x, y) = (at(x), at(y));
         let (dx, dy) = match self.line_start {
             Some((lx, ly)) => (x - lx, y - ly),

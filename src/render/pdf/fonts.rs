@@ -119,19 +119,14 @@ impl Metrics {
             units_per_em,
             fast: Vec::new(),
             ascii: 0,
-            ascii_advance: [0.6; 128],
+            ascii_advance: [0.0; 128],
             descriptor,
         };
         m.fast = (0..FAST_RANGE as u32)
             .map(|cp| char::from_u32(cp).and_then(|c| m.lookup(c)))
             .collect();
-        let mut advances = [0.6; 128];
-        for (b, advance) in (0u8..).zip(advances.iter_mut()) {
-            if let Some((_, a)) = m.glyph(char::from(b)) {
-                *advance = a;
-            }
-        }
-        m.ascii_advance = advances;
+        m.ascii_advance =
+            std::array::from_fn(|b| m.glyph(char::from(b as u8)).map_or(0.6, |(_, a)| a));
         m.ascii = (b' '..=b'~')
             .filter(|&b| m.fast.get(usize::from(b)).is_some_and(Option::is_some))
             .fold(0, |set, b| set | 1 << b);

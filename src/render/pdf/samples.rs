@@ -216,18 +216,10 @@ pub fn crowded_gauges() -> Vec<Gauge> {
     ]
 }
 
-/// The sample pack of `md`, rendered.
+/// The sample pack with `md` as its Markdown, rendered.
 pub fn render_sample(md: &str, gauges: &[Gauge], paper: Paper) -> Result<PdfOutput, PdfError> {
-    render_prep_pack(&sample_pack(&crate::markdown::events(md), gauges, paper))
-}
-
-pub fn sample_pack<'a>(
-    md: &'a [pulldown_cmark::Event<'a>],
-    gauges: &'a [Gauge],
-    paper: Paper,
-) -> PrepPackPdf<'a> {
-    PrepPackPdf {
-        markdown: md,
+    render_prep_pack(&PrepPackPdf {
+        markdown: &crate::markdown::events(md),
         title: "Acme Components — 2027 supply renewal",
         date: Some("3 December 2026"),
         verdict: Verdict::Walk,
@@ -235,7 +227,7 @@ pub fn sample_pack<'a>(
         gauges,
         paper,
         author: Some("Dana Ruiz"),
-    }
+    })
 }
 
 pub fn sample_letter(paper: Paper) -> LetterPdf<'static> {

@@ -97,17 +97,21 @@ fn hex2(out: &mut Vec<u8>, v: u8) {
 }
 
 fn hex4(out: &mut Vec<u8>, v: u16) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for shift in [12, 8, 4, 0] {
-        out.push(HEX[usize::from((v >> shift) & 0xF)]);
+    for b in v.to_be_bytes() {
+        hex2(out, b);
     }
+}
+
+/// `v` in thousandths, as [`num`] writes it. `as` saturates and maps NaN to
+/// 0: a bad coordinate cannot break the file.
+pub fn thousandths(v: f32) -> i64 {
+    (f64::from(v) * 1000.0).round() as i64
 }
 
 /// Writes `v` with at most three decimals and no trailing zeros, the way PDF
 /// numbers are usually written (`12`, `0.42`, `-3.5`).
 pub fn num(out: &mut Vec<u8>, v: f32) {
-    // `as` saturates and maps NaN to 0: a bad coordinate cannot break the file.
-    let r = (f64::from(v) * 1000.0).round() as i64;
+    let r = thousandths(v);
     if r < 0 {
         out.push(b'-');
     }
