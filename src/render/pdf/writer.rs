@@ -220,6 +220,52 @@ fn program(face: Face, gids: &[u16]) -> Result<Arc<Program>, PdfError> {
     Ok(p)
 }
 
+/// A stream's dictionary entries besides `/Length`, and its data, as written.
+struct Shared {
+    dict: &'static str,
+    data: Vec<u8>,
+}
+
+/// ToUnicode maps already written in this process, by the characters of
+/// their codes (and whether the first is .notdef's). Documents whose text
+/// uses its characters in the same order, as briefs built from one template
+/// and a brief rebuilt by the watcher do, have the same map: it is made and
+/// compressed once. Each compression begins by clearing the compressor's
+/// 128 KB hash table, which for a map of a kilobyte cost as much as
+/// compressing it. Bounded like [`PROGRAMS`].
+type UnicodeMaps = Mutex<HashMap<(bool, Vec<char>), Arc<Shared>>>;
+static UNICODE_MAPS: OnceLock<UnicodeMaps> = OnceLock::new();
+const UNICODE_MAPS_KEPT: usize = 1024;
+
+/// The ToUnicode map of one part ([`to_unicode`]), as its stream is written.
+fn unicode_map(used: &[(char, f32)], notdef_first: bool) -> Arc<Shared> {
+    let key = (notdef_first, used.iter().map(|(c, _)| *c).collect());
+    let cache = UNICODE_MAPS.get_or_init(Default::default);
+    if let Some(m) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return m;
+    }
+    let map = Arc::new(shared_stream(to_unicode(used, notdef_first)));
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= UNICODE_MAPS_KEPT {
+            c.clear();
+        }
+        c.insert(key, Arc::clone(&map));
+    }
+    map
+}
+
+/// `data` as a stream: deflated when that makes it smaller (a filter costs
+/// about 19 bytes of dictionary: only worth it when it saves more).
+fn shared_stream(data: Vec<u8>) -> Shared {
+    match deflate(&data) {
+        Some(z) if z.len() + 19 < data.len() => Shared {
+            dict: " /Filter /FlateDecode",
+            data: z,
+        },
+        _ => Shared { dict: "", data },
+    }
+}
+
 /// `data` zlib-compressed, or `None` if the compressor failed (a bug: the
 /// caller then stores the data uncompressed rather than write a bad stream).
 fn deflate(data: &[u8]) -> Option<Vec<u8>> {
@@ -331,15 +377,17 @@ impl File {
         self.buf.extend_from_slice(b"\nendstream\nendobj\n");
     }
 
-    /// A stream deflated when that makes it smaller.
-    fn stream_deflated(&mut self, id: usize, dict: &str, data: &[u8]) {
+    /// A stream deflated when that makes it smaller (see [`shared_stream`]).
+    fn stream_deflated(&mut self, id: usize, data: &[u8]) {
         match deflate(data) {
-            // A filter costs ~19 bytes of dictionary: only worth it when it saves more.
-            Some(z) if z.len() + 19 < data.len() => {
-                self.stream(id, &format!("{dict} /Filter /FlateDecode"), &z);
-            }
-            _ => self.stream(id, dict, data),
+            Some(z) if z.len() + 19 < data.len() => self.stream(id, " /Filter /FlateDecode", &z),
+            _ => self.stream(id, "", data),
         }
+    }
+
+    /// A stream made once for several documents.
+    fn stream_shared(&mut self, id: usize, s: &Shared) {
+        self.stream(id, s.dict, &s.data);
     }
 
     fn finish(mut self, root: usize, info: usize) -> Vec<u8> {
@@ -468,7 +516,7 @@ pub fn write(
             )
             .as_bytes(),
         );
-        f.stream_deflated(stream, "", content);
+        f.stream_deflated(stream, content);
         kids.push(format!("{page} 0 R"));
     }
     f.object(
@@ -537,7 +585,7 @@ fn embed(
             )
             .as_bytes(),
         );
-        f.stream_deflated(cmap, "", &to_unicode(chunk, part == 0));
+        f.stream_shared(cmap, &unicode_map(chunk, part == 0));
         type0s.push((part, type0));
     }
 
@@ -786,6 +834,37 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_unicode_map_is_made_once_for_the_same_characters() {
+        let fonts = Fonts::load().expect("fonts");
+        let a = glyphs_of(
+            &fonts,
+            Face::Regular,
+            "Halvorsen Packaging — renewal at 0.86 €/unit",
+        );
+        let b = glyphs_of(
+            &fonts,
+            Face::Regular,
+            "Halvorsen Packaging — renewal at 0.86 €/unit!",
+        );
+        let (ma, mb) = (unicode_map(&a.used, true), unicode_map(&b.used, true));
+        let again = unicode_map(&a.used, true);
+        assert!(Arc::ptr_eq(&ma, &again), "the same characters: made once");
+        assert!(!Arc::ptr_eq(&ma, &mb), "'!' is one more character");
+        // What is written is the map, deflated.
+        assert_eq!(ma.dict, " /Filter /FlateDecode");
+        let mut text = Vec::new();
+        flate2::read::ZlibDecoder::new(ma.data.as_slice())
+            .read_to_end(&mut text)
+            .expect("inflates");
+        assert_eq!(text, to_unicode(&a.used, true));
+        // Codes in order of first use, after .notdef: the dash is the 16th
+        // character, the euro sign the 23rd.
+        let text = String::from_utf8_lossy(&text);
+        assert!(text.contains("<10> <2014>\n"), "{text}");
+        assert!(text.contains("<17> <20AC>\n"), "{text}");
     }
 
     #[test]
