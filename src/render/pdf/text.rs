@@ -67,8 +67,11 @@ pub fn face_size(face: Face, size: f32) -> f32 {
 }
 
 fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>, Vec<Token<'a>>) {
-    let mut pieces: Vec<Piece<'a>> = Vec::new();
-    let mut out: Vec<Token<'a>> = Vec::new();
+    // Sized for one word in four bytes: growing them from empty was a third
+    // of the time spent here.
+    let guess = spans.iter().map(|s| s.text.len() / 4 + 1).sum::<usize>() + 1;
+    let mut pieces: Vec<Piece<'a>> = Vec::with_capacity(guess);
+    let mut out: Vec<Token<'a>> = Vec::with_capacity(2 * guess);
     // Where the word being gathered starts in `pieces`.
     let mut word = 0;
     let end_word = |pieces: &Vec<Piece<'a>>, out: &mut Vec<Token<'a>>, word: &mut usize| {
@@ -82,6 +85,13 @@ fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>,
     for span in spans {
         let fs = face_size(span.face, size);
         let text = span.text.as_str();
+        // An ASCII span (nearly all) measures its words from the face's
+        // table directly, not checking each word for other characters again.
+        let table = text.is_ascii().then(|| fonts.ascii_advances(span.face));
+        let width_of = |part: &str| match table {
+            Some(t) => part.bytes().map(|b| t[usize::from(b & 0x7f)]).sum::<f32>() * fs,
+            None => fonts.width(span.face, fs, part),
+        };
         let mut at = 0;
         for (i, part) in text.split(' ').enumerate() {
             let start = at;
@@ -95,7 +105,7 @@ fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>,
                     pieces.push(Piece {
                         span,
                         text: space,
-                        width: fonts.width(span.face, fs, space),
+                        width: width_of(space),
                     });
                 } else {
                     end_word(&pieces, &mut out, &mut word);
@@ -103,7 +113,7 @@ fn tokenize<'a>(fonts: &Fonts, size: f32, spans: &'a [Span]) -> (Vec<Piece<'a>>,
                 }
             }
             if !part.is_empty() {
-                let width = fonts.width(span.face, fs, part);
+                let width = width_of(part);
                 pieces.push(Piece {
                     span,
                     text: part,
@@ -155,9 +165,13 @@ impl Builder<'_> {
             last.width += width;
             return;
         }
+        // Room for the words that follow on the line, so that adding them
+        // does not move the text again and again.
+        let mut owned = String::with_capacity(text.len().max(64));
+        owned.push_str(text);
         self.cur.frags.push(Frag {
             face: span.face,
-            text: text.to_string(),
+            text: owned,
             x,
             width,
             strike: span.strike,
@@ -235,7 +249,9 @@ pub fn wrap(fonts: &Fonts, size: f32, max: f32, spans: &[Span]) -> Vec<Line> {
                 let pieces = &all_pieces[range.clone()];
                 let w: f32 = pieces.iter().map(|p| p.width).sum();
                 let space_w = pending_space
-                    .map(|s| fonts.width(s.face, face_size(s.face, size), " "))
+                    .map(|s| {
+                        fonts.ascii_advances(s.face)[usize::from(b' ')] * face_size(s.face, size)
+                    })
                     .unwrap_or(0.0);
                 if !b.cur.frags.is_empty() && b.cur.width + space_w + w > b.max {
                     b.finish_line();
