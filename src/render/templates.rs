@@ -115,9 +115,12 @@ impl Templates {
                 // print each value once, so their work grows with the brief,
                 // which is read with a size limit; the calls were a twentieth
                 // of a build.
+                // A file that `walkaway templates export` wrote and nobody
+                // edited is the built-in template, trusted like it: the
+                // calls made rendering three times as costly.
                 let inst = match p {
-                    Some(_) => guard::instrument(t),
-                    None => guard::Instrumented::as_written(t),
+                    Some(_) if !BUILTIN.contains(&(n.as_str(), t.as_str())) => guard::instrument(t),
+                    _ => guard::Instrumented::as_written(t),
                 };
                 (n.clone(), t.clone(), inst, p.clone())
             })
@@ -418,6 +421,28 @@ mod tests {
             }
         }
         assert_eq!(t.texts.iter().filter(|x| x.3.is_some()).count(), 1);
+    }
+
+    /// An exported template left as it is renders as the built-in one does,
+    /// without the calls; the same file edited carries them.
+    #[test]
+    fn an_exported_template_left_as_it_is_carries_no_calls() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (name, builtin) = BUILTIN
+            .iter()
+            .find(|(n, _)| *n == "prep-pack.typ.tera")
+            .expect("built in");
+        std::fs::write(dir.path().join(name), builtin).expect("writes");
+        std::fs::write(dir.path().join("letter.md.tera"), "{{ letter_body }}\n").expect("writes");
+        let t = Templates::load(Some(dir.path())).expect("loads");
+        let of = |wanted: &str| t.texts.iter().find(|(n, ..)| n == wanted).expect("loaded");
+        let (_, text, inst, path) = of(name);
+        assert!(path.is_some(), "read from the folder");
+        assert_eq!(&inst.text, text);
+        assert!(!inst.text.contains("__walkaway_"));
+        let (_, _, inst, path) = of("letter.md.tera");
+        assert!(path.is_some());
+        assert!(inst.text.contains("__walkaway_out"), "{}", inst.text);
     }
 
     #[test]
