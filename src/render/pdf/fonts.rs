@@ -198,6 +198,11 @@ impl Fonts {
         text.bytes().all(|b| b < 128 && set & (1 << b) != 0)
     }
 
+    /// Whether `c`, ASCII, prints as it is in `face` (what [`place`] says).
+    fn prints_ascii_char(&self, face: Face, c: u8) -> bool {
+        c < 128 && self.metrics(face).ascii & (1 << c) != 0
+    }
+
     pub fn descriptor(&self, face: Face) -> Descriptor {
         self.metrics(face).descriptor
     }
@@ -271,9 +276,12 @@ impl Cleaner {
     /// Whether every character of `text` is printed as it is in `face` (the
     /// usual case): then `pieces` gives it back whole, and nothing is said.
     pub fn as_is(&self, fonts: &Fonts, face: Face, text: &str) -> bool {
+        // Text with a few characters beyond ASCII (a dash, a currency sign)
+        // looks up only those.
         fonts.prints_ascii(face, text)
-            || text.chars().all(|c| {
-                place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c))
+            || text.chars().all(|c| match u8::try_from(c) {
+                Ok(b) if b < 128 => fonts.prints_ascii_char(face, b),
+                _ => place(fonts, face, c) == Place::In(face, c) && (self.rtl || !right_to_left(c)),
             })
     }
 
@@ -436,6 +444,7 @@ mod tests {
                     as_is,
                     "{face:?} {b}"
                 );
+                assert_eq!(f.prints_ascii_char(face, b), as_is, "{face:?} {b}");
             }
             assert!(f.prints_ascii(face, "Price: 48,500 EUR (net)"));
             assert!(!f.prints_ascii(face, "48\u{a0}500"));

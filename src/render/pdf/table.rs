@@ -74,7 +74,7 @@ impl Flow<'_, '_> {
         laid
     }
 
-    fn lay_table(&mut self, t: &Table, width: f32) -> Laid {
+    fn lay_table<'t>(&mut self, t: &'t Table, width: f32) -> Laid {
         let ncols = t
             .rows
             .iter()
@@ -83,7 +83,7 @@ impl Flow<'_, '_> {
             .max()
             .unwrap_or(0)
             .max(1);
-        let bold = |spans: &Vec<Span>| -> Vec<Span> {
+        let bold = |spans: &[Span]| -> Vec<Span> {
             spans
                 .iter()
                 .map(|s| Span {
@@ -96,14 +96,14 @@ impl Flow<'_, '_> {
                 })
                 .collect()
         };
-        let empty = Vec::new();
-        let cell = |row: &[Vec<Span>], c: usize| row.get(c).unwrap_or(&empty).clone();
-        let head: Vec<Vec<Span>> = (0..ncols).map(|c| bold(&cell(&t.head, c))).collect();
-        let head: Vec<Vec<Span>> = head.iter().map(|s| self.clean_spans(s)).collect();
+        let cell = |row: &'t [Vec<Span>], c: usize| row.get(c).map_or(&[][..], Vec::as_slice);
+        let head: Vec<Vec<Span>> = (0..ncols)
+            .map(|c| self.clean_spans(&bold(cell(&t.head, c))))
+            .collect();
         let rows: Vec<Vec<Vec<Span>>> = t
             .rows
             .iter()
-            .map(|r| (0..ncols).map(|c| self.clean_spans(&cell(r, c))).collect())
+            .map(|r| (0..ncols).map(|c| self.clean_spans(cell(r, c))).collect())
             .collect();
 
         let fonts = self.cv.fonts;
