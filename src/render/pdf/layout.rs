@@ -8,7 +8,7 @@ use super::Gauge;
 use super::canvas::{Canvas, RULE, Rgbf, TEXT};
 use super::fonts::{Cleaner, Face};
 use super::markdown::{Align, Block};
-use super::text::{Span, wrap};
+use super::text::{Line, Span, wrap};
 
 pub const BODY: f32 = 10.0;
 pub const LEAD: f32 = 13.6;
@@ -118,8 +118,18 @@ impl<'a, 'f> Flow<'a, 'f> {
 
     /// Sets wrapped text at `x`, `width` wide, one line box of `lead` each.
     pub fn text_block(&mut self, spans: &[Span], x: f32, width: f32, size: f32, lead: f32) {
+        let lines = self.lines(spans, width, size);
+        self.text_lines(&lines, x, size, lead);
+    }
+
+    /// `spans` made printable and broken into lines `width` wide.
+    fn lines(&mut self, spans: &[Span], width: f32, size: f32) -> Vec<Line> {
         let spans = self.clean_spans(spans);
-        let lines = wrap(self.cv.fonts, size, width, &spans);
+        wrap(self.cv.fonts, size, width, &spans)
+    }
+
+    /// Sets lines that [`Flow::lines`] made, at `x`, one line box of `lead` each.
+    fn text_lines(&mut self, lines: &[Line], x: f32, size: f32, lead: f32) {
         let n = lines.len();
         for (i, line) in lines.iter().enumerate() {
             // No orphan: a paragraph's first line does not sit alone at a page foot.
@@ -162,17 +172,17 @@ impl<'a, 'f> Flow<'a, 'f> {
                     // A list item's lead paragraph ("5. Exit, door closed: …")
                     // keeps the first lines of what it introduces with it,
                     // as a heading does.
+                    let lines = self.lines(spans, width, BODY);
                     if in_list
                         && matches!(
                             blocks.get(i + 1),
                             Some(Block::List { .. } | Block::Quote(_))
                         )
                     {
-                        let cleaned = self.clean_spans(spans);
-                        let lines = wrap(self.cv.fonts, BODY, width, &cleaned).len().max(1);
-                        self.ensure(lines as f32 * LEAD + after + 2.0 * LEAD + 1.0);
+                        let n = lines.len().max(1);
+                        self.ensure(n as f32 * LEAD + after + 2.0 * LEAD + 1.0);
                     }
-                    self.text_block(spans, x, width, BODY, LEAD);
+                    self.text_lines(&lines, x, BODY, LEAD);
                     self.cv.y += after;
                 }
                 Block::Pre(spans) => {
@@ -220,15 +230,14 @@ impl<'a, 'f> Flow<'a, 'f> {
             })
             .collect();
         let rule = if level <= 2 { 2.0 } else { 0.0 };
-        let cleaned = self.clean_spans(&spans);
-        let lines = wrap(self.cv.fonts, size, width, &cleaned).len().max(1);
+        let lines = self.lines(&spans, width, size);
         self.gap(before);
         let keep = self.keep_height(next, width);
         // +1: rounding must never tip the kept block onto the next page.
-        self.ensure(lines as f32 * lead + rule + after + keep + 1.0);
+        self.ensure(lines.len().max(1) as f32 * lead + rule + after + keep + 1.0);
         let ink = self.ink;
         self.ink = HEADING_INK;
-        self.text_block(&spans, x, width, size, lead);
+        self.text_lines(&lines, x, size, lead);
         self.ink = ink;
         if rule > 0.0 {
             let y = self.cv.y + 1.0;
