@@ -119,6 +119,17 @@ impl Artifact {
             .collect()
     }
 
+    /// The positions in `plan` in the order to start on them: the PDFs
+    /// first, the rest in plan order. A PDF takes longer to render than the
+    /// other formats together, so on two cores it starts at once while the
+    /// others share the second core; and it is the file most likely open
+    /// beside the editor while `watch` runs.
+    pub fn slowest_first(plan: &[Artifact]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..plan.len()).collect();
+        order.sort_by_key(|&i| plan[i].format() != Format::Pdf);
+        order
+    }
+
     /// The letter's artifacts these formats would write: what a build removes
     /// when the letter no longer applies.
     pub fn letters_of(formats: &[Format]) -> impl Iterator<Item = Artifact> + '_ {
@@ -142,6 +153,31 @@ mod tests {
             e,
             "unknown format `pfd` (did you mean `pdf`?); the formats are: md, html, pdf, typst, eml, json"
         );
+    }
+
+    #[test]
+    fn the_pdfs_are_started_first_and_the_rest_keep_their_order() {
+        let plan = Artifact::plan(Format::ALL, true);
+        let started: Vec<Artifact> = Artifact::slowest_first(&plan)
+            .into_iter()
+            .map(|i| plan[i])
+            .collect();
+        assert_eq!(
+            started,
+            [
+                Artifact::PrepPackPdf,
+                Artifact::LetterPdf,
+                Artifact::PrepPackMarkdown,
+                Artifact::PrepPackHtml,
+                Artifact::LetterMarkdown,
+                Artifact::PrepPackTypst,
+                Artifact::LetterTypst,
+                Artifact::Email,
+                Artifact::Assessment,
+            ]
+        );
+        let plan = Artifact::plan(&[Format::Json, Format::Html], false);
+        assert_eq!(Artifact::slowest_first(&plan), [0, 1]);
     }
 
     #[test]

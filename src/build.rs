@@ -146,19 +146,25 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
             // (`write_atomic`), and a rebuild in `watch` replaces them all;
             // the syncs overlap. The first failure, in the plan's order, is
             // the one reported.
-            let results: Vec<(PathBuf, std::io::Result<()>)> = outputs
-                .par_iter()
-                .map(|o| {
-                    let target = dir.join(o.artifact.file_name());
-                    let written = if fresh {
-                        write_new(&target, &o.bytes)
-                    } else {
-                        write_atomic(&target, &o.bytes)
-                    };
-                    (target, written)
-                })
-                .collect();
-            for (target, written) in results {
+            // One job per file, the PDFs first (see `slowest_first`).
+            let plan: Vec<Artifact> = outputs.iter().map(|o| o.artifact).collect();
+            let mut results: Vec<(usize, PathBuf, std::io::Result<()>)> =
+                Artifact::slowest_first(&plan)
+                    .into_par_iter()
+                    .with_max_len(1)
+                    .map(|i| {
+                        let o = &outputs[i];
+                        let target = dir.join(o.artifact.file_name());
+                        let written = if fresh {
+                            write_new(&target, &o.bytes)
+                        } else {
+                            write_atomic(&target, &o.bytes)
+                        };
+                        (i, target, written)
+                    })
+                    .collect();
+            results.sort_unstable_by_key(|(i, ..)| *i);
+            for (_, target, written) in results {
                 match written {
                     Ok(()) => report.written.push(target),
                     Err(e) if report.io_error.is_none() => {
@@ -387,6 +393,38 @@ pub fn is_fixture_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The files are written the PDFs first (`slowest_first`), but reported
+    /// in the plan's order, on a first build and on one that replaces them.
+    #[test]
+    fn the_files_written_are_reported_in_the_plans_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let brief = dir.path().join("supplier-renewal.yaml");
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/supplier-renewal.yaml");
+        std::fs::copy(&example, &brief).expect("copy");
+        let mut setup = Setup {
+            rules: crate::rules::load_default().expect("rules"),
+            templates: Templates::load(None).expect("templates"),
+            today: jiff::civil::date(2026, 11, 23),
+            paper: Paper::A4,
+            formats: Format::ALL.to_vec(),
+            force_letter: false,
+            out: dir.path().join("out"),
+            typst_cmd: None,
+        };
+        let plan: Vec<PathBuf> = Artifact::plan(Format::ALL, true)
+            .into_iter()
+            .map(|a| setup.out.join("supplier-renewal").join(a.file_name()))
+            .collect();
+        for round in ["first build", "rebuild with another date"] {
+            let reports = build_all(std::slice::from_ref(&brief), &setup, &|_| {});
+            let r = &reports[0];
+            assert!(!r.failed(), "{round}: {:?}", r.io_error);
+            assert_eq!(r.written, plan, "{round}");
+            // The folder is there now: the files replace those of the first round.
+            setup.today = jiff::civil::date(2026, 11, 24);
+        }
+    }
 
     #[test]
     fn a_panic_while_building_is_that_briefs_failure() {

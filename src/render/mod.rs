@@ -162,7 +162,16 @@ pub fn render(
         };
         Ok((Some(Output { artifact, bytes }), warnings))
     };
-    let rendered: Vec<Rendered> = plan.par_iter().map(one).collect();
+    // One job per artifact (rayon would otherwise hand the second core half
+    // the plan as one piece, and one brief's renders all ran on one core),
+    // the PDFs first; the results go back into the plan's order.
+    let mut rendered: Vec<(usize, Rendered)> = Artifact::slowest_first(plan)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| (i, one(&plan[i])))
+        .collect();
+    rendered.sort_unstable_by_key(|(i, _)| *i);
+    let rendered = rendered.into_iter().map(|(_, r)| r);
     let mut warnings: Vec<Diagnostic> = Vec::new();
     let mut outputs = Vec::new();
     for r in rendered {
