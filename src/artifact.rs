@@ -121,8 +121,8 @@ impl Artifact {
 
     /// The positions in `plan` in the order to start on them: the PDFs
     /// first, the rest in plan order. A PDF takes longer to render than the
-    /// other formats together, so on two cores it starts at once while the
-    /// others share the second core; and it is the file most likely open
+    /// other formats together, so it starts at once while the others go to a
+    /// second core when one is free; and it is the file most likely open
     /// beside the editor while `watch` runs.
     pub fn slowest_first(plan: &[Artifact]) -> Vec<usize> {
         let mut order: Vec<usize> = (0..plan.len()).collect();

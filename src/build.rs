@@ -146,25 +146,20 @@ fn build_one_unguarded(path: &Path, setup: &Setup) -> BriefReport {
             // (`write_atomic`), and a rebuild in `watch` replaces them all;
             // the syncs overlap. The first failure, in the plan's order, is
             // the one reported.
-            // One job per file, the PDFs first (see `slowest_first`).
-            let plan: Vec<Artifact> = outputs.iter().map(|o| o.artifact).collect();
-            let mut results: Vec<(usize, PathBuf, std::io::Result<()>)> =
-                Artifact::slowest_first(&plan)
-                    .into_par_iter()
-                    .with_max_len(1)
-                    .map(|i| {
-                        let o = &outputs[i];
-                        let target = dir.join(o.artifact.file_name());
-                        let written = if fresh {
-                            write_new(&target, &o.bytes)
-                        } else {
-                            write_atomic(&target, &o.bytes)
-                        };
-                        (i, target, written)
-                    })
-                    .collect();
-            results.sort_unstable_by_key(|(i, ..)| *i);
-            for (_, target, written) in results {
+            let results = render::pdfs_first(
+                &outputs,
+                |o| o.artifact,
+                |o| {
+                    let target = dir.join(o.artifact.file_name());
+                    let written = if fresh {
+                        write_new(&target, &o.bytes)
+                    } else {
+                        write_atomic(&target, &o.bytes)
+                    };
+                    (target, written)
+                },
+            );
+            for (target, written) in results {
                 match written {
                     Ok(()) => report.written.push(target),
                     Err(e) if report.io_error.is_none() => {
@@ -394,7 +389,7 @@ pub fn is_fixture_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The files are written the PDFs first (`slowest_first`), but reported
+    /// The files are written the PDFs first (`render::pdfs_first`), but reported
     /// in the plan's order, on a first build and on one that replaces them.
     #[test]
     fn the_files_written_are_reported_in_the_plans_order() {

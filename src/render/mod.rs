@@ -162,16 +162,7 @@ pub fn render(
         };
         Ok((Some(Output { artifact, bytes }), warnings))
     };
-    // One job per artifact (rayon would otherwise hand the second core half
-    // the plan as one piece, and one brief's renders all ran on one core),
-    // the PDFs first; the results go back into the plan's order.
-    let mut rendered: Vec<(usize, Rendered)> = Artifact::slowest_first(plan)
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|i| (i, one(&plan[i])))
-        .collect();
-    rendered.sort_unstable_by_key(|(i, _)| *i);
-    let rendered = rendered.into_iter().map(|(_, r)| r);
+    let rendered = pdfs_first(plan, |a| *a, one);
     let mut warnings: Vec<Diagnostic> = Vec::new();
     let mut outputs = Vec::new();
     for r in rendered {
@@ -184,6 +175,25 @@ pub fn render(
         outputs.extend(output);
     }
     Ok((outputs, warnings))
+}
+
+/// `work` on each of `items` (of which `artifact` says which artifact each
+/// is) in parallel, each its own job, started in the order of
+/// [`Artifact::slowest_first`]: the PDFs first. Rayon would otherwise hand a
+/// second core half the items as one piece. The results are in `items`' order.
+pub fn pdfs_first<T: Sync, R: Send>(
+    items: &[T],
+    artifact: impl Fn(&T) -> Artifact,
+    work: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    let plan: Vec<Artifact> = items.iter().map(artifact).collect();
+    let mut done: Vec<(usize, R)> = Artifact::slowest_first(&plan)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| (i, work(&items[i])))
+        .collect();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// One artifact (none: left out), with its warnings.
